@@ -1,0 +1,1 @@
+"""The driver core: wire protocol, pool, topology, server selection and command dispatch."""

@@ -1,0 +1,181 @@
+"""The one plugin manager: built on first use from the ``mongofw`` entry points, then cached.
+
+Nothing here runs at ``import bson`` or ``import pymongo``; a client or codec
+configuration asks :func:`get_plugins` once and keeps plain attributes.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import warnings
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+import attrs
+import pluggy
+
+from mongofw import PROJECT_NAME, hookspecs
+
+ENTRY_POINT_GROUP = "mongofw"
+#: Comma-separated entry-point names of plugins not to load (e.g. ``default_monitoring``).
+DISABLE_ENV = "MONGOFW_DISABLE_PLUGINS"
+DEFAULT_PREFIX = "default_"
+
+
+class PluginLoadWarning(UserWarning):
+    """A plugin could not be imported or registered; the driver goes on without it."""
+
+
+class PluginConflictError(Exception):
+    """Two plugins registered the same name in one registry."""
+
+
+@attrs.frozen
+class PluginInfo:
+    """What ``python -m mongofw plugins`` shows for one loaded plugin."""
+
+    name: str
+    distribution: str
+    version: str
+    hooks: Tuple[str, ...]
+
+
+def _entry_points() -> Sequence[Any]:
+    if sys.version_info >= (3, 10):
+        from importlib.metadata import entry_points
+    else:  # pragma: no cover - exercised on 3.9 only
+        from importlib_metadata import entry_points
+    return list(entry_points(group=ENTRY_POINT_GROUP))
+
+
+def disabled_from_env() -> frozenset:
+    raw = os.environ.get(DISABLE_ENV, "")
+    return frozenset(part.strip() for part in raw.split(",") if part.strip())
+
+
+def create_plugin_manager(entry_points: Optional[Iterable[Any]] = None,
+                          disabled: Optional[Iterable[str]] = None,
+                          plugins: Iterable[Tuple[str, Any]] = ()) -> pluggy.PluginManager:
+    """Build a fresh manager from entry points (all of the group by default) and extras.
+
+    A plugin that fails to import or register gives a :class:`PluginLoadWarning` naming it
+    and its distribution; the rest load.
+    """
+    pm = pluggy.PluginManager(PROJECT_NAME)
+    pm.add_hookspecs(hookspecs)
+    blocked = disabled_from_env() if disabled is None else frozenset(disabled)
+    pm.mongofw_dists = {}  # plugin name -> (distribution, version)
+    for ep in _entry_points() if entry_points is None else entry_points:
+        if ep.name in blocked:
+            pm.set_blocked(ep.name)
+            continue
+        dist = getattr(ep, "dist", None)
+        dist_name = getattr(dist, "name", None) or (dist.metadata["Name"] if dist else "?")
+        dist_version = getattr(dist, "version", "?") if dist else "?"
+        try:
+            module = ep.load()
+            pm.register(module, name=ep.name)
+        except Exception as exc:  # noqa: BLE001 - any failure of third-party code
+            warnings.warn(
+                f"mongofw plugin {ep.name!r} ({ep.value}) from distribution "
+                f"{dist_name} {dist_version} failed to load and is ignored: "
+                f"{type(exc).__name__}: {exc}", PluginLoadWarning, stacklevel=2)
+            continue
+        pm.mongofw_dists[ep.name] = (dist_name, dist_version)
+    for name, plugin in plugins:
+        pm.register(plugin, name=name)
+        pm.mongofw_dists.setdefault(name, ("(registered in code)", "-"))
+    pm.check_pending()
+    return pm
+
+
+def describe(pm: pluggy.PluginManager) -> List[PluginInfo]:
+    """Name, distribution, version and implemented hooks of each registered plugin."""
+    infos = []
+    dists: Dict[str, Tuple[str, str]] = getattr(pm, "mongofw_dists", {})
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:  # blocked
+            continue
+        callers = pm.get_hookcallers(plugin) or []
+        dist, version = dists.get(name, ("?", "?"))
+        infos.append(PluginInfo(name, dist, version, tuple(sorted(c.name for c in callers))))
+    return sorted(infos, key=lambda info: info.name)
+
+
+class Plugins:
+    """The registries of one plugin manager, merged once and cached."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.pm = pm
+        self._lock = threading.Lock()
+        self._cache: Dict[str, Any] = {}
+
+    def _registry(self, hook_name: str, key: Callable[[Any], Any]) -> Mapping[Any, Any]:
+        with self._lock:
+            if hook_name in self._cache:
+                return self._cache[hook_name]
+            merged: Dict[Any, Any] = {}
+            owners: Dict[Any, str] = {}
+            hook = getattr(self.pm.hook, hook_name)
+            # Call each implementation ourselves so a duplicate can name both plugins.
+            for impl in hook.get_hookimpls():
+                for item in impl.function() or ():
+                    k = key(item)
+                    if k in merged:
+                        raise PluginConflictError(
+                            f"{hook_name}: {k!r} is registered by both plugin "
+                            f"{owners[k]!r} and plugin {impl.plugin_name!r}")
+                    merged[k] = item
+                    owners[k] = impl.plugin_name
+            self._cache[hook_name] = merged
+            return merged
+
+    def auth_mechanisms(self) -> Mapping[str, Any]:
+        return self._registry("mongofw_auth_mechanisms", lambda m: m.name.upper())
+
+    def uuid_representations(self) -> Mapping[int, Any]:
+        return self._registry("mongofw_uuid_representations", lambda r: r.code)
+
+    def type_codecs(self) -> Tuple[Any, ...]:
+        return tuple(self._registry("mongofw_type_codecs", lambda c: c.name).values())
+
+    def event_listeners(self, options: Mapping[str, Any]) -> List[Any]:
+        return [listener for group in self.pm.hook.mongofw_event_listeners(options=options)
+                for listener in group or ()]
+
+    def son_manipulators(self, database: Any) -> List[Any]:
+        return [m for group in self.pm.hook.mongofw_son_manipulators(database=database)
+                for m in group or ()]
+
+    def cursor_manager_class(self) -> Optional[type]:
+        return self.pm.hook.mongofw_cursor_manager_class()
+
+    def gridfs_storage(self, options: Mapping[str, Any]) -> Any:
+        return self.pm.hook.mongofw_gridfs_storage(options=options)
+
+
+_plugins: Optional[Plugins] = None
+_plugins_lock = threading.Lock()
+
+
+def get_plugins() -> Plugins:
+    """The process-wide plugin set, loaded from entry points on first call."""
+    global _plugins
+    if _plugins is None:
+        with _plugins_lock:
+            if _plugins is None:
+                pm = create_plugin_manager()
+                loaded = [name for name, _ in pm.list_name_plugin()]
+                if not any(name.startswith(DEFAULT_PREFIX) for name in loaded) and not any(
+                        name.startswith(DEFAULT_PREFIX) for name in disabled_from_env()):
+                    warnings.warn("default plugins not found; is mongofw installed "
+                                  "(pip install -e .)?", PluginLoadWarning, stacklevel=2)
+                _plugins = Plugins(pm)
+    return _plugins
+
+
+def reset_plugins() -> None:
+    """Forget the cached plugin set (tests; after installing a plugin at run time)."""
+    global _plugins
+    with _plugins_lock:
+        _plugins = None
