@@ -47,6 +47,15 @@ def mongofw_auth_mechanisms() -> Sequence[AuthMechanism]:
 
 
 @hookspec
+def mongofw_client_options() -> Sequence[str]:
+    """Names of extra ``MongoClient`` keyword options this plugin understands.
+
+    Called once per plugin manager; every result is merged (case-insensitive). Such
+    options bypass the core's validation and reach ``mongofw_event_listeners(options)``.
+    """
+
+
+@hookspec
 def mongofw_event_listeners(options: Mapping[str, Any]) -> Sequence[Any]:
     """Command/server/heartbeat/topology listeners to attach to a new client.
 

@@ -136,6 +136,10 @@ class Plugins:
     def uuid_representations(self) -> Mapping[int, Any]:
         return self._registry("mongofw_uuid_representations", lambda r: r.code)
 
+    def client_options(self) -> Mapping[str, str]:
+        """Lower-case name -> spelling of the keyword options plugins accept."""
+        return self._registry("mongofw_client_options", str.lower)
+
     def type_codecs(self) -> Tuple[Any, ...]:
         return tuple(self._registry("mongofw_type_codecs", lambda c: c.name).values())
 

@@ -68,7 +68,7 @@ class WirePeer:
     def uri(self) -> str:
         return f"mongodb://127.0.0.1:{self.port}/"
 
-    def __enter__(self) -> "WirePeer":
+    def __enter__(self) -> WirePeer:
         self._accepter.start()
         return self
 

@@ -123,6 +123,6 @@ def test_describe_lists_distribution_version_and_hooks():
 def test_every_hook_is_documented():
     """Each hookspec carries a docstring saying when it is called and what it returns."""
     specs = [getattr(hookspecs, n) for n in dir(hookspecs) if n.startswith("mongofw_")]
-    assert len(specs) == 7
+    assert len(specs) == 8
     for spec in specs:
         assert spec.__doc__ and "Called" in spec.__doc__, spec.__name__

@@ -1,0 +1,204 @@
+"""BSON (Binary JSON) encoding and decoding, in pure Python.
+
+``import bson`` alone encodes and decodes every BSON type; nothing here loads plugins.
+Custom types come in through :class:`bson.codec_options.TypeRegistry`.
+
+Dates: BSON datetimes outside the range of :class:`datetime.datetime` decode to
+:class:`bson.datetime_ms.DatetimeMS` (see that module); encoding truncates datetimes to
+the millisecond.
+"""
+from __future__ import annotations
+
+import struct
+from typing import IO, Any, Iterator, List, Optional, Union
+
+from bson import _decode, _encode
+from bson.binary import (  # noqa: F401 - re-exported names
+    ALL_UUID_REPRESENTATIONS,
+    ALL_UUID_SUBTYPES,
+    BINARY_SUBTYPE,
+    CSHARP_LEGACY,
+    FUNCTION_SUBTYPE,
+    JAVA_LEGACY,
+    MD5_SUBTYPE,
+    OLD_BINARY_SUBTYPE,
+    OLD_UUID_SUBTYPE,
+    PYTHON_LEGACY,
+    STANDARD,
+    USER_DEFINED_SUBTYPE,
+    UUID_SUBTYPE,
+    Binary,
+    UUIDLegacy,
+)
+from bson.code import Code
+from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
+from bson.datetime_ms import DatetimeMS
+from bson.dbref import DBRef
+from bson.decimal128 import Decimal128
+from bson.errors import InvalidBSON, InvalidDocument, InvalidStringData
+from bson.int64 import Int64
+from bson.max_key import MaxKey
+from bson.min_key import MinKey
+from bson.objectid import ObjectId
+from bson.regex import Regex
+from bson.son import SON
+from bson.timestamp import Timestamp
+from bson.tz_util import utc
+
+__all__ = [
+    "BSON", "decode_all", "decode_iter", "decode_file_iter", "is_valid", "gen_list_name",
+    "has_c", "Binary", "Code", "CodecOptions", "DBRef", "DatetimeMS", "Decimal128", "Int64",
+    "MaxKey", "MinKey", "ObjectId", "Regex", "SON", "Timestamp", "UUIDLegacy",
+    "InvalidBSON", "InvalidDocument", "InvalidStringData", "utc", "DEFAULT_CODEC_OPTIONS",
+]
+
+EPOCH_NAIVE = _encode._EPOCH_NAIVE
+EPOCH_AWARE = _encode._EPOCH_AWARE
+_UNPACK_I32 = struct.Struct("<i").unpack
+# Low-level failures that malformed input can cause inside the decoder.
+_DECODE_FAILURES = (struct.error, ValueError, IndexError, TypeError, OverflowError,
+                    RecursionError)
+
+
+def _state(codec_options: Any) -> Any:
+    if not isinstance(codec_options, CodecOptions):
+        raise TypeError(f"codec_options must be an instance of CodecOptions, "
+                        f"not {codec_options!r}")
+    return codec_options._codec_state
+
+
+def _as_bytes(data: Any) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError(f"BSON data must be an instance of bytes, not {type(data)!r}")
+
+
+def _decode_one(data: bytes, pos: int, state: Any) -> Any:
+    try:
+        return _decode.read_document(data, pos, state)
+    except InvalidBSON:
+        raise
+    except _DECODE_FAILURES as exc:
+        raise InvalidBSON(f"invalid BSON at offset {pos}: {exc}") from exc
+
+
+def _decode_exactly_one(data: bytes, state: Any) -> Any:
+    doc, stop = _decode_one(data, 0, state)
+    if stop != len(data):
+        raise InvalidBSON(f"{len(data) - stop} bytes of trailing data after the document")
+    return doc
+
+
+def decode_all(data: bytes, codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> List[Any]:
+    """Decode ``data``, concatenated BSON documents, to a list of documents."""
+    state = _state(codec_options)
+    data = _as_bytes(data)
+    docs = []
+    pos = 0
+    end = len(data)
+    while pos < end:
+        doc, pos = _decode_one(data, pos, state)
+        docs.append(doc)
+    return docs
+
+
+def decode_iter(data: bytes,
+                codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> Iterator[Any]:
+    """Decode concatenated BSON documents, yielding one document at a time."""
+    state = _state(codec_options)
+    data = _as_bytes(data)
+    pos = 0
+    end = len(data)
+    while pos < end:
+        doc, pos = _decode_one(data, pos, state)
+        yield doc
+
+
+_READ_CHUNK = 1 << 16
+
+
+def decode_file_iter(file_obj: IO[bytes],
+                     codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> Iterator[Any]:
+    """Decode BSON documents read from ``file_obj``, yielding one at a time.
+
+    Reads a document at a time, in chunks of at most 64 KiB; a truncated document
+    raises InvalidBSON rather than yielding a partial result.
+    """
+    state = _state(codec_options)
+    while True:
+        size_data = file_obj.read(4)
+        if not size_data:
+            return
+        if len(size_data) != 4:
+            raise InvalidBSON(f"cut off in the middle of a document size: got {len(size_data)} "
+                              "of 4 bytes")
+        size = _UNPACK_I32(size_data)[0]
+        if size < 5:
+            raise InvalidBSON(f"invalid document size {size}, at least 5 needed")
+        parts = [size_data]
+        remaining = size - 4
+        while remaining:
+            chunk = file_obj.read(min(remaining, _READ_CHUNK))
+            if not chunk:
+                raise InvalidBSON(f"cut off in the middle of a document: {remaining} of "
+                                  f"{size} bytes missing")
+            parts.append(chunk)
+            remaining -= len(chunk)
+        yield _decode_exactly_one(b"".join(parts), state)
+
+
+def is_valid(bson: bytes) -> bool:
+    """Whether ``bson`` is exactly one valid BSON document; TypeError if not bytes."""
+    if not isinstance(bson, bytes):
+        raise TypeError(f"BSON data must be an instance of bytes, not {type(bson)!r}")
+    try:
+        _decode_exactly_one(bson, DEFAULT_CODEC_OPTIONS._codec_state)
+    except InvalidBSON:
+        return False
+    return True
+
+
+def gen_list_name() -> Iterator[bytes]:
+    """Generate the keys of encoded lists: b"0", b"1", b"2", ...
+
+    The first 1000 come from a pre-built cache; later ones are made on the fly.
+    """
+    for key in _encode._INDEX_KEYS:
+        yield key[:-1]
+    counter = 1000
+    while True:
+        yield str(counter).encode()
+        counter += 1
+
+
+def has_c() -> bool:
+    """Is the C extension installed?  (There is none: this codec is pure Python.)"""
+    return False
+
+
+class BSON(bytes):
+    """BSON (Binary JSON) data: ``bytes`` holding one encoded document."""
+
+    @classmethod
+    def encode(cls, document: Any, check_keys: bool = False,
+               codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> BSON:
+        """Encode a mapping to a new BSON instance.
+
+        Raises TypeError if ``document`` is not a mapping, InvalidDocument if it has
+        non-str keys or cannot be encoded, and (with ``check_keys``) if a key starts
+        with '$' or contains '.'.
+        """
+        return cls(_encode.encode_document(document, check_keys, _state(codec_options)))
+
+    def decode(self, codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> Any:
+        """Decode this BSON data to a document of ``codec_options.document_class``."""
+        return _decode_exactly_one(bytes(self), _state(codec_options))
+
+
+def _dict_to_bson(document: Any, check_keys: bool,
+                  codec_options: Union[CodecOptions, Optional[Any]] = DEFAULT_CODEC_OPTIONS
+                  ) -> bytes:
+    """Encode a document to bytes (the internal entry point the driver core uses)."""
+    return _encode.encode_document(document, check_keys, _state(codec_options))

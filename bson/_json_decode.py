@@ -1,0 +1,299 @@
+"""Extended JSON wrappers (v2 canonical/relaxed and the 3.4 legacy forms) to BSON types.
+
+:func:`convert_object` gets each JSON object after its members were converted (the
+``object_pairs_hook`` runs innermost first), so nested wrappers such as ``$numberLong``
+inside ``$date`` arrive already as BSON values.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any, Callable, Dict
+
+from bson.binary import Binary
+from bson.code import Code
+from bson.datetime_ms import DatetimeMS
+from bson.dbref import DBRef
+from bson.decimal128 import Decimal128
+from bson.int64 import Int64
+from bson.max_key import MaxKey
+from bson.min_key import MinKey
+from bson.objectid import ObjectId
+from bson.regex import Regex
+from bson.timestamp import Timestamp
+from bson.tz_util import utc
+
+_LEGACY_MODE = 0
+_EPOCH_AWARE = datetime.datetime(1970, 1, 1, tzinfo=utc)
+_INTEGER = re.compile(r"-?[0-9]+")
+_DOUBLE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_HEX_SUBTYPE = re.compile(r"[0-9a-fA-F]{1,2}")
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                        r"[0-9a-fA-F]{12}|[0-9a-fA-F]{32}")
+_ISO_DATE = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
+    r"(Z|[+-]\d{2}(?::?\d{2})?)?")
+
+
+def _only(dct: Any, keys: set, what: str) -> None:
+    extra = set(dct) - keys
+    if extra:
+        raise ValueError(f"Bad {what}: unexpected field(s) {sorted(extra)!r} beside "
+                         f"{sorted(keys)!r} in {dict(dct)!r}")
+    missing = keys - set(dct)
+    if missing:
+        raise ValueError(f"Bad {what}: missing field(s) {sorted(missing)!r} in {dict(dct)!r}")
+
+
+def _str_field(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"Bad {what}: must be a string, not {value!r}")
+    return value
+
+
+def _int_field(value: Any, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"Bad {what}: must be an integer, not {value!r}")
+    return value
+
+
+def _parse_oid(dct: Any, opts: Any) -> Any:
+    _only(dct, {"$oid"}, "$oid")
+    return ObjectId(_str_field(dct["$oid"], "$oid"))
+
+
+def _parse_integer(dct: Any, key: str, bits: int) -> int:
+    _only(dct, {key}, key)
+    text = _str_field(dct[key], key)
+    if _INTEGER.fullmatch(text) is None:
+        raise ValueError(f"Bad {key}: {text!r} is not a base-10 integer")
+    value = int(text)
+    if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+        raise ValueError(f"Bad {key}: {text} does not fit in {bits} bits")
+    return value
+
+
+def _parse_number_int(dct: Any, opts: Any) -> Any:
+    return _parse_integer(dct, "$numberInt", 32)
+
+
+def _parse_number_long(dct: Any, opts: Any) -> Any:
+    return Int64(_parse_integer(dct, "$numberLong", 64))
+
+
+def _parse_number_double(dct: Any, opts: Any) -> Any:
+    _only(dct, {"$numberDouble"}, "$numberDouble")
+    text = _str_field(dct["$numberDouble"], "$numberDouble")
+    if text in ("Infinity", "-Infinity", "NaN") or _DOUBLE.fullmatch(text):
+        return float(text)
+    raise ValueError(f"Bad $numberDouble: {text!r} is not a number, Infinity, -Infinity or NaN")
+
+
+def _parse_number_decimal(dct: Any, opts: Any) -> Any:
+    _only(dct, {"$numberDecimal"}, "$numberDecimal")
+    return Decimal128(_str_field(dct["$numberDecimal"], "$numberDecimal"))
+
+
+def binary_value(data: bytes, subtype: int, opts: Any) -> Any:
+    """bytes, UUID or Binary for decoded binary data, as the BSON decoder would give."""
+    if subtype == 0:
+        return data
+    if len(data) == 16 and subtype in (3, 4):
+        state = opts._codec_state
+        if subtype == 3 and state.uuid_subtype == 3:
+            return state.uuid_from_binary(data)
+        return uuid.UUID(bytes=data)
+    return Binary(data, subtype)
+
+
+def _b64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise ValueError(f"Bad $binary: {text!r} is not valid base64") from None
+
+
+def _subtype(text: Any) -> int:
+    text = _str_field(text, "$binary subType")
+    if _HEX_SUBTYPE.fullmatch(text) is None:
+        raise ValueError(f"Bad $binary subType: {text!r} must be 1 or 2 hex digits")
+    return int(text, 16)
+
+
+def _parse_binary(dct: Any, opts: Any) -> Any:
+    inner = dct["$binary"]
+    if isinstance(inner, Mapping):
+        _only(dct, {"$binary"}, "$binary")
+        _only(inner, {"base64", "subType"}, "$binary")
+        data = _b64(_str_field(inner["base64"], "$binary base64"))
+        return binary_value(data, _subtype(inner["subType"]), opts)
+    _only(dct, {"$binary", "$type"}, "legacy $binary")
+    data = _b64(_str_field(inner, "$binary"))
+    return binary_value(data, _subtype(dct["$type"]), opts)
+
+
+def _parse_uuid(dct: Any, opts: Any) -> Any:
+    _only(dct, {"$uuid"}, "$uuid")
+    text = _str_field(dct["$uuid"], "$uuid")
+    if _UUID_TEXT.fullmatch(text) is None:
+        raise ValueError(f"Bad $uuid: {text!r} is not 32 hex digits in the 8-4-4-4-12 form")
+    return uuid.UUID(text)
+
+
+def _datetime_from_millis(millis: int, opts: Any) -> Any:
+    try:
+        value = _EPOCH_AWARE + datetime.timedelta(milliseconds=millis)
+        return _localize(value, opts)
+    except OverflowError:
+        return DatetimeMS(millis)
+
+
+def _localize(aware: datetime.datetime, opts: Any) -> datetime.datetime:
+    if opts.tz_aware:
+        return aware.astimezone(opts.tzinfo) if opts.tzinfo is not None else aware
+    return aware.replace(tzinfo=None)
+
+
+def _parse_iso(text: str, opts: Any) -> Any:
+    match = _ISO_DATE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"Bad $date: {text!r} is not an ISO-8601 date-time")
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    micros = int((fraction or "0")[:6].ljust(6, "0"))
+    value = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute),
+                              int(second or 0), micros, tzinfo=utc)
+    if zone and zone != "Z":
+        digits = zone[1:].replace(":", "")
+        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        value = value - offset if zone[0] == "+" else value + offset
+    return _localize(value, opts)
+
+
+def _parse_date(dct: Any, opts: Any) -> Any:
+    _only(dct, {"$date"}, "$date")
+    value = dct["$date"]
+    if isinstance(value, Int64):
+        return _datetime_from_millis(int(value), opts)
+    if isinstance(value, str):
+        return _parse_iso(value, opts)
+    if isinstance(value, int) and not isinstance(value, bool) and (
+            opts.json_mode == _LEGACY_MODE):
+        return _datetime_from_millis(value, opts)
+    raise TypeError(f"Bad $date: must be an ISO-8601 string or {{'$numberLong': ...}}, "
+                    f"not {value!r}")
+
+
+def _parse_regular_expression(dct: Any, opts: Any) -> Any:
+    _only(dct, {"$regularExpression"}, "$regularExpression")
+    inner = dct["$regularExpression"]
+    if not isinstance(inner, Mapping):
+        raise TypeError(f"Bad $regularExpression: must be a document, not {inner!r}")
+    _only(inner, {"pattern", "options"}, "$regularExpression")
+    pattern = _str_field(inner["pattern"], "$regularExpression pattern")
+    options = _str_field(inner["options"], "$regularExpression options")
+    return Regex(pattern, options)
+
+
+def _parse_legacy_regex(dct: Any, opts: Any) -> Any:
+    # {"$regex": <not a string>} is the query operator, e.g. around $regularExpression.
+    if not isinstance(dct["$regex"], str) or not set(dct) <= {"$regex", "$options"}:
+        return dct
+    return Regex(dct["$regex"], _str_field(dct.get("$options", ""), "$options"))
+
+
+def _parse_code(dct: Any, opts: Any) -> Any:
+    if "$scope" in dct:
+        _only(dct, {"$code", "$scope"}, "$code")
+        scope = dct["$scope"]
+        if not isinstance(scope, Mapping):
+            raise TypeError(f"Bad $scope: must be a document, not {scope!r}")
+        return Code(_str_field(dct["$code"], "$code"), scope)
+    _only(dct, {"$code"}, "$code")
+    return Code(_str_field(dct["$code"], "$code"))
+
+
+def _parse_timestamp(dct: Any, opts: Any) -> Any:
+    _only(dct, {"$timestamp"}, "$timestamp")
+    inner = dct["$timestamp"]
+    if not isinstance(inner, Mapping):
+        raise TypeError(f"Bad $timestamp: must be a document, not {inner!r}")
+    _only(inner, {"t", "i"}, "$timestamp")
+    return Timestamp(_int_field(inner["t"], "$timestamp t"), _int_field(inner["i"], "$timestamp i"))
+
+
+def _parse_key(dct: Any, key: str, cls: type) -> Any:
+    _only(dct, {key}, key)
+    value = dct[key]
+    if type(value) is not int or value != 1:
+        raise ValueError(f"Bad {key}: value must be the integer 1, not {value!r}")
+    return cls()
+
+
+def _parse_min_key(dct: Any, opts: Any) -> Any:
+    return _parse_key(dct, "$minKey", MinKey)
+
+
+def _parse_max_key(dct: Any, opts: Any) -> Any:
+    return _parse_key(dct, "$maxKey", MaxKey)
+
+
+def _parse_symbol(dct: Any, opts: Any) -> Any:
+    _only(dct, {"$symbol"}, "$symbol")
+    return _str_field(dct["$symbol"], "$symbol")
+
+
+def _parse_db_pointer(dct: Any, opts: Any) -> Any:
+    _only(dct, {"$dbPointer"}, "$dbPointer")
+    ref = dct["$dbPointer"]
+    # The inner {"$ref", "$id"} was already turned into a DBRef by the inner hook call.
+    if (not isinstance(ref, DBRef) or ref.database is not None or ref.as_doc().keys()
+            != {"$ref", "$id"} or not isinstance(ref.id, ObjectId)):
+        raise ValueError(f"Bad $dbPointer: must hold exactly a string $ref and an ObjectId "
+                         f"$id, not {ref!r}")
+    return ref
+
+
+def _parse_undefined(dct: Any, opts: Any) -> Any:
+    _only(dct, {"$undefined"}, "$undefined")
+    if dct["$undefined"] is not True:
+        raise ValueError(f"Bad $undefined: value must be true, not {dct['$undefined']!r}")
+    return None
+
+
+def _parse_dbref(dct: Any, opts: Any) -> Any:
+    if not isinstance(dct["$ref"], str) or "$id" not in dct:
+        return dct
+    extra = dict(dct)
+    collection = extra.pop("$ref")
+    oid = extra.pop("$id")
+    database = extra.get("$db")
+    if isinstance(database, str):
+        del extra["$db"]
+    else:
+        database = None
+    return DBRef(collection, oid, database, extra)
+
+
+_PARSERS: Dict[str, Callable[[Any, Any], Any]] = {
+    "$oid": _parse_oid, "$numberInt": _parse_number_int, "$numberLong": _parse_number_long,
+    "$numberDouble": _parse_number_double, "$numberDecimal": _parse_number_decimal,
+    "$binary": _parse_binary, "$uuid": _parse_uuid, "$date": _parse_date,
+    "$regularExpression": _parse_regular_expression, "$regex": _parse_legacy_regex,
+    "$code": _parse_code, "$timestamp": _parse_timestamp, "$minKey": _parse_min_key,
+    "$maxKey": _parse_max_key, "$symbol": _parse_symbol, "$dbPointer": _parse_db_pointer,
+    "$undefined": _parse_undefined, "$ref": _parse_dbref,
+}
+
+
+def convert_object(dct: Any, opts: Any) -> Any:
+    """The BSON value a JSON object stands for, or the object itself."""
+    for key in dct:
+        if key[:1] == "$":
+            parser = _PARSERS.get(key)
+            if parser is not None:
+                return parser(dct, opts)
+    return dct

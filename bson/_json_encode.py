@@ -1,0 +1,168 @@
+"""Python/BSON values to JSON-ready values, for :func:`bson.json_util.dumps`."""
+from __future__ import annotations
+
+import base64
+import datetime
+import math
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from bson.binary import Binary
+from bson.code import Code
+from bson.datetime_ms import DatetimeMS
+from bson.dbref import DBRef
+from bson.decimal128 import Decimal128
+from bson.int64 import Int64
+from bson.max_key import MaxKey
+from bson.min_key import MinKey
+from bson.objectid import ObjectId
+from bson.regex import Regex, int_flags_to_str
+from bson.son import SON
+from bson.timestamp import Timestamp
+from bson.tz_util import utc
+
+_LEGACY, _RELAXED, _CANONICAL = 0, 1, 2
+_DT_LEGACY, _DT_NUMBERLONG, _DT_ISO8601 = 0, 1, 2
+_EPOCH_AWARE = datetime.datetime(1970, 1, 1, tzinfo=utc)
+_INT32_MIN, _INT32_MAX = -(2 ** 31), 2 ** 31 - 1
+_RE_TYPE = type(re.compile(""))
+# Relaxed mode writes ISO-8601 only for years 1970 through 9999 (Extended JSON v2).
+_ISO_MAX_MILLIS = 253402300799999
+
+
+def convert(obj: Any, opts: Any) -> Any:
+    """Recursively convert ``obj`` (documents, lists and BSON values) to JSON values."""
+    if (isinstance(obj, (str, bool)) and not isinstance(obj, Code)) or obj is None:
+        return obj
+    if isinstance(obj, Mapping) and not isinstance(obj, (DBRef,)):
+        if getattr(obj, "_type_marker", None) == 101 or not isinstance(obj, dict):
+            obj = dict(obj.items())
+        return SON((key, convert(value, opts)) for key, value in obj.items())
+    if isinstance(obj, (list, tuple)):
+        return [convert(value, opts) for value in obj]
+    try:
+        return default(obj, opts)
+    except TypeError:
+        return obj
+
+
+def _millis(value: datetime.datetime) -> int:
+    if value.utcoffset() is None:
+        value = value.replace(tzinfo=utc)
+    delta = value - _EPOCH_AWARE
+    return delta.days * 86400000 + delta.seconds * 1000 + delta.microseconds // 1000
+
+
+def _iso_utc(millis: int) -> str:
+    value = _EPOCH_AWARE + datetime.timedelta(milliseconds=millis)
+    fraction = f".{millis % 1000:03d}" if millis % 1000 else ""
+    return f"{value.strftime('%Y-%m-%dT%H:%M:%S')}{fraction}Z"
+
+
+def _date(value: Any, opts: Any) -> Any:
+    mode = opts.json_mode
+    if isinstance(value, DatetimeMS):
+        millis = int(value)
+    else:
+        millis = _millis(value)
+    if mode == _CANONICAL:
+        return {"$date": {"$numberLong": str(millis)}}
+    if mode == _RELAXED:
+        if 0 <= millis <= _ISO_MAX_MILLIS:
+            return {"$date": _iso_utc(millis)}
+        return {"$date": {"$numberLong": str(millis)}}
+    if opts.datetime_representation == _DT_ISO8601 and millis >= 0 and not isinstance(
+            value, DatetimeMS):
+        aware = value if value.utcoffset() is not None else value.replace(tzinfo=utc)
+        offset = aware.utcoffset()
+        tz_text = "Z" if not offset else aware.strftime("%z")
+        ms = aware.microsecond // 1000
+        fraction = f".{ms:03d}" if ms else ""
+        return {"$date": f"{aware.strftime('%Y-%m-%dT%H:%M:%S')}{fraction}{tz_text}"}
+    if opts.datetime_representation == _DT_LEGACY:
+        return {"$date": millis}
+    return {"$date": {"$numberLong": str(millis)}}
+
+
+def _double(value: float) -> str:
+    """Canonical ``$numberDouble`` text: shortest round-trip digits, ``E`` exponent."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    text = repr(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        return f"{mantissa}E{int(exponent):+d}"
+    return text
+
+
+def _binary(data: bytes, subtype: int, opts: Any) -> Any:
+    encoded = base64.b64encode(data).decode()
+    if opts.json_mode == _LEGACY:
+        return SON([("$binary", encoded), ("$type", f"{subtype:02x}")])
+    return {"$binary": SON([("base64", encoded), ("subType", f"{subtype:02x}")])}
+
+
+def _regex(pattern: Any, flags: int, opts: Any) -> Any:
+    if isinstance(pattern, bytes):
+        pattern = pattern.decode("utf-8")
+    options = int_flags_to_str(flags)
+    if opts.json_mode == _LEGACY:
+        return SON([("$regex", pattern), ("$options", options)])
+    return {"$regularExpression": SON([("pattern", pattern), ("options", options)])}
+
+
+def default(obj: Any, opts: Any) -> Any:
+    """JSON-ready form of one non-container value; TypeError if it is not a BSON type."""
+    mode = opts.json_mode
+    if isinstance(obj, bool):
+        return obj
+    if isinstance(obj, Int64):
+        if mode == _CANONICAL or (mode == _LEGACY and opts.strict_number_long):
+            return {"$numberLong": str(int(obj))}
+        return int(obj)
+    if isinstance(obj, int):
+        if mode == _CANONICAL:
+            if _INT32_MIN <= obj <= _INT32_MAX:
+                return {"$numberInt": str(obj)}
+            return {"$numberLong": str(obj)}
+        return obj
+    if isinstance(obj, float):
+        if mode == _CANONICAL or (mode == _RELAXED and not math.isfinite(obj)):
+            return {"$numberDouble": _double(obj)}
+        return obj
+    if isinstance(obj, ObjectId):
+        return {"$oid": str(obj)}
+    if isinstance(obj, DBRef):
+        return convert(obj.as_doc(), opts)
+    if isinstance(obj, (datetime.datetime, DatetimeMS)):
+        return _date(obj, opts)
+    if isinstance(obj, (Regex, _RE_TYPE)):
+        return _regex(obj.pattern, obj.flags, opts)
+    if isinstance(obj, MinKey):
+        return {"$minKey": 1}
+    if isinstance(obj, MaxKey):
+        return {"$maxKey": 1}
+    if isinstance(obj, Timestamp):
+        return {"$timestamp": SON([("t", obj.time), ("i", obj.inc)])}
+    if isinstance(obj, Code):
+        if obj.scope is None:
+            return {"$code": str(obj)}
+        return SON([("$code", str(obj)), ("$scope", convert(obj.scope, opts))])
+    if isinstance(obj, Binary):
+        return _binary(bytes(obj), obj.subtype, opts)
+    if isinstance(obj, bytes):
+        return _binary(obj, 0, opts)
+    if isinstance(obj, uuid.UUID):
+        if mode == _LEGACY and not opts.strict_uuid:
+            return {"$uuid": obj.hex}
+        state = opts._codec_state
+        return _binary(state.uuid_to_binary(obj), state.uuid_subtype, opts)
+    if isinstance(obj, Decimal128):
+        return {"$numberDecimal": str(obj)}
+    raise TypeError(f"{obj!r} is not JSON serializable")

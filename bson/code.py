@@ -1,0 +1,60 @@
+"""The BSON JavaScript code type, with an optional scope."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Optional, Tuple
+
+
+class Code(str):
+    """BSON's JavaScript code type: a ``str`` with an optional ``scope`` dict.
+
+    Raises TypeError if ``code`` is not a str or ``scope`` is not None or a mapping.
+    ``code`` may be another Code, whose scope becomes this one's; then ``scope`` and
+    then ``**kwargs`` are applied on top.  Without any of them ``scope`` is None.
+    """
+
+    _type_marker = 13
+
+    def __new__(cls, code: str, scope: Optional[Mapping] = None, **kwargs: Any) -> Code:
+        if not isinstance(code, str):
+            raise TypeError(f"code must be an instance of str, not {type(code)!r}")
+        self = str.__new__(cls, code)
+        try:
+            inherited = code.scope  # a Code passed as ``code`` lends its scope
+        except AttributeError:
+            inherited = None
+        self.__scope = dict(inherited) if inherited is not None else None
+        if scope is not None:
+            if not isinstance(scope, Mapping):
+                raise TypeError(f"scope must be an instance of dict, not {type(scope)!r}")
+            if self.__scope is None:
+                self.__scope = {}
+            self.__scope.update(scope)
+        if kwargs:
+            if self.__scope is None:
+                self.__scope = {}
+            self.__scope.update(kwargs)
+        return self
+
+    @property
+    def scope(self) -> Optional[dict]:
+        """Scope dictionary for this instance or None."""
+        return self.__scope
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return Code, (str(self), self.__scope)
+
+    def __repr__(self) -> str:
+        return f"Code({str.__repr__(self)}, {self.__scope!r})"
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, Code):
+            return (self.__scope, str(self)) == (other.scope, str(other))
+        return False
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    # Equal Codes have equal text, so hashing the text alone is consistent with __eq__.
+    def __hash__(self) -> int:
+        return str.__hash__(self)

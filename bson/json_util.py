@@ -1,0 +1,183 @@
+"""MongoDB Extended JSON: ``dumps``/``loads`` wrappers around :mod:`json`.
+
+Output follows ``json_options``: the documented PyMongo 3.4 forms by default
+(:data:`DEFAULT_JSON_OPTIONS`, ``JSONMode.LEGACY``), or Extended JSON v2 in
+``JSONMode.RELAXED`` / ``JSONMode.CANONICAL`` (:data:`RELAXED_JSON_OPTIONS`,
+:data:`CANONICAL_JSON_OPTIONS`).  ``loads`` accepts all three forms.  Type wrappers are
+parsed strictly: a wrapper with a wrong value type or an extra field raises
+TypeError/ValueError rather than passing through as a plain document.  The one mode
+difference on input: a bare number as ``$date`` (the legacy form) is accepted only
+with ``JSONMode.LEGACY`` options, as Extended JSON v2 forbids it.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Tuple
+
+from bson import _json_decode, _json_encode
+from bson.binary import PYTHON_LEGACY
+from bson.codec_options import CodecOptions
+from bson.tz_util import utc
+
+
+class DatetimeRepresentation:
+    """How ``datetime.datetime`` is written in LEGACY mode."""
+
+    LEGACY = 0
+    """``{"$date": <milliseconds>}`` (the default before PyMongo 3.4)."""
+    NUMBERLONG = 1
+    """``{"$date": {"$numberLong": "<milliseconds>"}}``."""
+    ISO8601 = 2
+    """``{"$date": "<ISO-8601>"}`` at or after the epoch, else as NUMBERLONG."""
+
+
+class JSONMode:
+    """Which Extended JSON dialect ``dumps`` writes."""
+
+    LEGACY = 0
+    """The PyMongo 3.4 output, tuned by the other JSONOptions fields (the default)."""
+    RELAXED = 1
+    """Extended JSON v2 relaxed: native JSON numbers, ISO-8601 dates where possible."""
+    CANONICAL = 2
+    """Extended JSON v2 canonical: every value type-preserving."""
+
+
+_MODE_NAMES = {JSONMode.LEGACY: "LEGACY", JSONMode.RELAXED: "RELAXED",
+               JSONMode.CANONICAL: "CANONICAL"}
+_JSON_FIELDS = ("strict_number_long", "datetime_representation", "strict_uuid", "json_mode")
+
+
+class JSONOptions(CodecOptions):
+    """Options for :func:`dumps` and :func:`loads` (a CodecOptions with JSON fields).
+
+    ``strict_number_long``, ``datetime_representation`` and ``strict_uuid`` tune LEGACY
+    output; ``json_mode`` picks LEGACY (default), RELAXED or CANONICAL.  In RELAXED and
+    CANONICAL modes the first three are set by the mode.  ``tz_aware`` defaults to True
+    and ``tzinfo`` to ``utc``; other arguments go to CodecOptions.
+    """
+
+    def __new__(cls, strict_number_long: bool = False,
+                datetime_representation: int = DatetimeRepresentation.LEGACY,
+                strict_uuid: bool = False, *args: Any, json_mode: int = JSONMode.LEGACY,
+                **kwargs: Any) -> JSONOptions:
+        if json_mode not in _MODE_NAMES:
+            raise ValueError(f"json_mode must be a JSONMode value (0, 1 or 2), "
+                             f"not {json_mode!r}")
+        if datetime_representation not in (0, 1, 2):
+            raise ValueError("datetime_representation must be a DatetimeRepresentation "
+                             f"value (0, 1 or 2), not {datetime_representation!r}")
+        kwargs["tz_aware"] = kwargs.get("tz_aware", True)
+        if kwargs["tz_aware"]:
+            kwargs["tzinfo"] = kwargs.get("tzinfo", utc)
+        self = super().__new__(cls, *args, **kwargs)
+        if json_mode == JSONMode.RELAXED:
+            strict_number_long, datetime_representation, strict_uuid = (
+                False, DatetimeRepresentation.ISO8601, True)
+        elif json_mode == JSONMode.CANONICAL:
+            strict_number_long, datetime_representation, strict_uuid = (
+                True, DatetimeRepresentation.NUMBERLONG, True)
+        self.strict_number_long = strict_number_long
+        self.datetime_representation = datetime_representation
+        self.strict_uuid = strict_uuid
+        self.json_mode = json_mode
+        return self
+
+    def _replace(self, **kwargs: Any) -> JSONOptions:  # type: ignore[override]
+        json_kwargs = {name: kwargs.pop(name, getattr(self, name)) for name in _JSON_FIELDS}
+        codec_kwargs = self._asdict()
+        unknown = set(kwargs) - set(codec_kwargs)
+        if unknown:
+            raise ValueError(f"Got unexpected field names: {sorted(unknown)!r}")
+        codec_kwargs.update(kwargs)
+        return JSONOptions(**json_kwargs, **codec_kwargs)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return _rebuild_json_options, (
+            {name: getattr(self, name) for name in _JSON_FIELDS}, self._asdict())
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, JSONOptions):
+            return (tuple(self) == tuple(other) and all(
+                getattr(self, name) == getattr(other, name) for name in _JSON_FIELDS))
+        return NotImplemented
+
+    def __ne__(self, other: Any) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        return hash((tuple(self), tuple(getattr(self, name) for name in _JSON_FIELDS)))
+
+    def __repr__(self) -> str:
+        mode = ("" if self.json_mode == JSONMode.LEGACY
+                else f"json_mode={_MODE_NAMES[self.json_mode]}, ")
+        return (f"JSONOptions(strict_number_long={self.strict_number_long!r}, "
+                f"datetime_representation={self.datetime_representation!r}, "
+                f"strict_uuid={self.strict_uuid!r}, {mode}{self._options_repr()})")
+
+
+def _rebuild_json_options(json_fields: dict, codec_fields: dict) -> JSONOptions:
+    return JSONOptions(**json_fields, **codec_fields)
+
+
+LEGACY_JSON_OPTIONS = JSONOptions(json_mode=JSONMode.LEGACY)
+"""The PyMongo 3.4 output (same as DEFAULT_JSON_OPTIONS)."""
+DEFAULT_JSON_OPTIONS = LEGACY_JSON_OPTIONS
+"""The default JSONOptions for JSON encoding/decoding (the documented 3.4 output)."""
+STRICT_JSON_OPTIONS = JSONOptions(strict_number_long=True,
+                                  datetime_representation=DatetimeRepresentation.ISO8601,
+                                  strict_uuid=True)
+"""JSONOptions for MongoDB Extended JSON's Strict mode encoding."""
+RELAXED_JSON_OPTIONS = JSONOptions(json_mode=JSONMode.RELAXED)
+"""Extended JSON v2, relaxed mode."""
+CANONICAL_JSON_OPTIONS = JSONOptions(json_mode=JSONMode.CANONICAL)
+"""Extended JSON v2, canonical mode."""
+
+
+def dumps(obj: Any, *args: Any, **kwargs: Any) -> str:
+    """:func:`json.dumps` that also handles every BSON type.
+
+    ``json_options`` (default DEFAULT_JSON_OPTIONS) picks the output form; SON,
+    Timestamp, Code, Binary and DBRef keep their key order.
+    """
+    json_options = kwargs.pop("json_options", DEFAULT_JSON_OPTIONS)
+    return json.dumps(_json_encode.convert(obj, json_options), *args, **kwargs)
+
+
+def loads(s: Any, *args: Any, **kwargs: Any) -> Any:
+    """:func:`json.loads` that turns Extended JSON wrappers back into BSON types.
+
+    ``json_options`` (default DEFAULT_JSON_OPTIONS) sets document_class, tz_aware,
+    tzinfo and uuid_representation of the results.
+    """
+    json_options = kwargs.pop("json_options", DEFAULT_JSON_OPTIONS)
+    kwargs["object_pairs_hook"] = lambda pairs: object_pairs_hook(pairs, json_options)
+    return json.loads(s, *args, **kwargs)
+
+
+def object_pairs_hook(pairs: Iterable[Tuple[str, Any]],
+                      json_options: JSONOptions = DEFAULT_JSON_OPTIONS) -> Any:
+    """``object_pairs_hook`` for :func:`json.loads`: builds ``document_class`` then
+    applies :func:`object_hook`."""
+    return object_hook(json_options.document_class(pairs), json_options)
+
+
+def object_hook(dct: Any, json_options: JSONOptions = DEFAULT_JSON_OPTIONS) -> Any:
+    """Turn one decoded JSON object into the BSON value it wraps, or return it as is."""
+    return _json_decode.convert_object(dct, json_options)
+
+
+def default(obj: Any, json_options: JSONOptions = DEFAULT_JSON_OPTIONS) -> Any:
+    """The JSON-ready form of one BSON value; TypeError for a type it does not know.
+
+    Usable as ``json.dumps(obj, default=default)`` for LEGACY output.
+    """
+    return _json_encode.default(obj, json_options)
+
+
+__all__ = [
+    "DatetimeRepresentation", "JSONMode", "JSONOptions", "DEFAULT_JSON_OPTIONS",
+    "LEGACY_JSON_OPTIONS", "STRICT_JSON_OPTIONS", "RELAXED_JSON_OPTIONS",
+    "CANONICAL_JSON_OPTIONS", "dumps", "loads", "object_hook", "object_pairs_hook", "default",
+    "PYTHON_LEGACY",
+]

@@ -1,0 +1,41 @@
+"""Timezone helpers: a fixed-offset ``tzinfo`` and the ``utc`` instance the codec uses."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+from typing import Optional, Tuple, Union
+
+ZERO = timedelta(0)
+
+
+class FixedOffset(tzinfo):
+    """Fixed offset timezone, in minutes east from UTC.
+
+    ``offset`` is a number of minutes or a :class:`~datetime.timedelta`.  Defining
+    ``__getinitargs__`` lets ``tzinfo.__reduce__`` pickle and copy instances.
+    """
+
+    def __init__(self, offset: Union[float, timedelta], name: str) -> None:
+        if isinstance(offset, timedelta):
+            self.__offset = offset
+        else:
+            self.__offset = timedelta(minutes=offset)
+        self.__name = name
+
+    def __getinitargs__(self) -> Tuple[timedelta, str]:
+        return self.__offset, self.__name
+
+    def __repr__(self) -> str:
+        return f"FixedOffset({self.__offset!r}, {self.__name!r})"
+
+    def utcoffset(self, dt: Optional[datetime]) -> timedelta:
+        return self.__offset
+
+    def tzname(self, dt: Optional[datetime]) -> str:
+        return self.__name
+
+    def dst(self, dt: Optional[datetime]) -> timedelta:
+        return ZERO
+
+
+utc = FixedOffset(0, "UTC")
+"""Fixed offset timezone representing UTC."""

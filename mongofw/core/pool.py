@@ -1,0 +1,286 @@
+"""A thread-safe pool of connections to one server."""
+from __future__ import annotations
+
+import collections
+import contextlib
+import select
+import threading
+import time
+from typing import Any, Callable, Deque, Dict, Iterator, Mapping, Optional, Tuple
+
+import attrs
+
+from bson.codec_options import DEFAULT_CODEC_OPTIONS
+from bson.son import SON
+from mongofw.core import message
+from mongofw.core.connection import SocketInfo
+from mongofw.core.errors import (
+    AutoReconnect,
+    ConnectionFailure,
+    ExceededMaxWaiters,
+    OperationFailure,
+    ProtocolError,
+)
+from mongofw.core.network import client_metadata, create_socket, format_address
+
+
+@attrs.frozen
+class PoolOptions:
+    """Connection pool settings, validated by the client options layer."""
+
+    max_pool_size: int = 100
+    min_pool_size: int = 0
+    max_idle_time_seconds: Optional[float] = None
+    connect_timeout: Optional[float] = 20.0
+    socket_timeout: Optional[float] = None
+    wait_queue_timeout: Optional[float] = None
+    wait_queue_multiple: Optional[int] = None
+    socket_keepalive: bool = True
+    ssl_context: Any = attrs.field(default=None, eq=False, repr=False)
+    ssl_match_hostname: bool = True
+    appname: Optional[str] = None
+    # Extra handshake fields (e.g. saslSupportedMechs) the client asks for.
+    handshake_fields: Tuple[Tuple[str, Any], ...] = ()
+
+    @property
+    def max_waiters(self) -> Optional[int]:
+        if self.wait_queue_multiple is None:
+            return None
+        return self.max_pool_size * self.wait_queue_multiple
+
+
+DEFAULT_POOL_OPTIONS = PoolOptions()
+
+
+def _socket_closed(sock: Any) -> bool:
+    """Whether the peer closed an idle socket (it is readable, yet nothing was asked)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
+class Pool:
+    """Connections to ``address``: at most ``max_pool_size`` out at once, idle ones reused.
+
+    ``generation`` goes up on :meth:`reset`; a socket from an older generation is closed
+    instead of being reused.
+    """
+
+    def __init__(self, address: Tuple[str, Optional[int]], options: PoolOptions = DEFAULT_POOL_OPTIONS,
+                 publisher: Any = None,
+                 authenticator: Optional[Callable[[Any, SocketInfo], None]] = None,
+                 on_error: Optional[Callable[[Tuple[str, Optional[int]], BaseException], None]]
+                 = None) -> None:
+        self.address = address
+        self.opts = options
+        self.publisher = publisher
+        self.authenticator = authenticator
+        self.on_error = on_error
+        self.generation = 0
+        self.sockets: Deque[SocketInfo] = collections.deque()
+        self.active_sockets = 0
+        self.peak_sockets = 0
+        self.closed = False
+        self._lock = threading.Lock()
+        self._available = threading.Condition(self._lock)
+        self._waiters = 0
+        self._pending = 0  # sockets being opened, counted against max_pool_size
+        # Per-pool cache for auth mechanisms (e.g. SCRAM salted passwords), keyed by them.
+        self.auth_cache: Dict[Any, Any] = {}
+
+    def __repr__(self) -> str:
+        return (f"Pool({format_address(self.address)}, active={self.active_sockets}, "
+                f"idle={len(self.sockets)})")
+
+    # ------------------------------------------------------------ connecting
+
+    def connect(self) -> SocketInfo:
+        """Open a new connection and run the handshake on it (not counted by the pool)."""
+        opts = self.opts
+        sock = create_socket(self.address, opts.connect_timeout, opts.socket_keepalive,
+                             opts.ssl_context, opts.ssl_match_hostname)
+        try:
+            sock.settimeout(opts.connect_timeout)
+            hello = SON([("isMaster", 1), ("helloOk", True),
+                         ("client", client_metadata(opts.appname))])
+            for key, value in opts.handshake_fields:
+                hello[key] = value
+            sock_info = SocketInfo(sock, self, None, self.address)
+            rid, data, _ = message.op_query(0, "admin.$cmd", 0, -1, hello, None,
+                                            DEFAULT_CODEC_OPTIONS)
+            reply = sock_info._round_trip(rid, data, 0, DEFAULT_CODEC_OPTIONS)
+            if not reply.get("ok"):
+                raise OperationFailure(str(reply.get("errmsg", "handshake failed")),
+                                       reply.get("code"), reply)
+            sock_info._set_ismaster(reply)
+            sock.settimeout(opts.socket_timeout)
+            return sock_info
+        except BaseException:
+            sock.close()
+            raise
+
+    # ------------------------------------------------------------ check out / in
+
+    @contextlib.contextmanager
+    def get_socket(self, all_credentials: Optional[Mapping[str, Any]] = None
+                   ) -> Iterator[SocketInfo]:
+        """A connection for the ``with`` block, authenticated, returned on every path."""
+        sock_info = self._check_out()
+        try:
+            if all_credentials:
+                sock_info.check_auth(all_credentials)
+            yield sock_info
+        except OperationFailure:
+            # A complete reply was read: the connection is still in a clean state.
+            self.return_socket(sock_info)
+            raise
+        except BaseException as exc:
+            # Anything else may have left a half-read reply: never reuse the connection.
+            sock_info.close()
+            self.return_socket(sock_info)
+            if isinstance(exc, (AutoReconnect, ProtocolError)):
+                self._network_failure(exc)
+            raise
+        else:
+            self.return_socket(sock_info)
+
+    def _network_failure(self, exc: BaseException) -> None:
+        self.reset()
+        if self.on_error is not None:
+            self.on_error(self.address, exc)
+
+    def on_not_master(self, exc: BaseException) -> None:
+        """A command said "not master": the topology re-checks this server."""
+        if self.on_error is not None:
+            self.on_error(self.address, exc)
+
+    def _check_out(self) -> SocketInfo:
+        opts = self.opts
+        deadline = None if opts.wait_queue_timeout is None else \
+            time.monotonic() + opts.wait_queue_timeout
+        with self._lock:
+            if self.closed:
+                raise AutoReconnect(f"{format_address(self.address)}: the pool is closed")
+            if self.active_sockets + self._pending >= opts.max_pool_size:
+                max_waiters = opts.max_waiters
+                if max_waiters is not None and self._waiters >= max_waiters:
+                    raise ExceededMaxWaiters(
+                        f"exceeded maximum number of waiters ({max_waiters}) for a connection "
+                        f"to {format_address(self.address)}")
+                self._waiters += 1
+                try:
+                    while self.active_sockets + self._pending >= opts.max_pool_size:
+                        remaining = None if deadline is None else deadline - time.monotonic()
+                        if remaining is not None and remaining <= 0:
+                            raise ConnectionFailure(
+                                f"timed out after {opts.wait_queue_timeout}s waiting for a "
+                                f"connection from the pool to {format_address(self.address)} "
+                                f"(maxPoolSize={opts.max_pool_size}, all in use)")
+                        self._available.wait(remaining)
+                        if self.closed:
+                            raise AutoReconnect(
+                                f"{format_address(self.address)}: the pool is closed")
+                finally:
+                    self._waiters -= 1
+            while self.sockets:
+                sock_info = self.sockets.popleft()
+                if self._is_stale(sock_info):
+                    sock_info.close()
+                    continue
+                self.active_sockets += 1
+                self._note_peak()
+                return sock_info
+            self._pending += 1
+        try:
+            sock_info = self.connect()
+        except BaseException as exc:
+            with self._lock:
+                self._pending -= 1
+                self._available.notify()
+            if isinstance(exc, (AutoReconnect, ProtocolError)) and self.on_error is not None:
+                self.on_error(self.address, exc)
+            raise
+        with self._lock:
+            self._pending -= 1
+            self.active_sockets += 1
+            self._note_peak()
+        return sock_info
+
+    def _note_peak(self) -> None:
+        total = self.active_sockets + len(self.sockets)
+        if total > self.peak_sockets:
+            self.peak_sockets = total
+
+    def _is_stale(self, sock_info: SocketInfo) -> bool:
+        if sock_info.closed or sock_info.generation != self.generation:
+            return True
+        idle = sock_info.idle_time_seconds()
+        max_idle = self.opts.max_idle_time_seconds
+        if max_idle is not None and idle > max_idle:
+            return True
+        # A socket idle for a while may have been closed by the server; a cheap poll says.
+        return idle > 1.0 and _socket_closed(sock_info.sock)
+
+    def return_socket(self, sock_info: SocketInfo) -> None:
+        """Give a socket back; a closed or outdated one is dropped."""
+        with self._lock:
+            self.active_sockets -= 1
+            if self.closed or sock_info.closed or sock_info.generation != self.generation:
+                sock_info.close()
+            else:
+                sock_info.last_checkin = time.monotonic()
+                self.sockets.appendleft(sock_info)  # LIFO keeps a hot set of sockets
+            self._available.notify()
+
+    # ------------------------------------------------------------ maintenance
+
+    def reset(self) -> None:
+        """Close every idle socket and mark the ones checked out as outdated."""
+        with self._lock:
+            self.generation += 1
+            stale = list(self.sockets)
+            self.sockets.clear()
+            self._available.notify_all()
+        for sock_info in stale:
+            sock_info.close()
+
+    def remove_stale_sockets(self) -> None:
+        """Drop idle sockets past maxIdleTimeMS and open up to minPoolSize (monitor thread)."""
+        with self._lock:
+            keep: Deque[SocketInfo] = collections.deque()
+            stale = []
+            for sock_info in self.sockets:
+                (stale if self._is_stale(sock_info) else keep).append(sock_info)
+            self.sockets = keep
+        for sock_info in stale:
+            sock_info.close()
+        while True:
+            with self._lock:
+                total = len(self.sockets) + self.active_sockets + self._pending
+                if self.closed or total >= self.opts.min_pool_size:
+                    return
+                self._pending += 1
+            try:
+                sock_info = self.connect()
+            except Exception:  # noqa: BLE001 - the monitor will try again next round
+                with self._lock:
+                    self._pending -= 1
+                return
+            with self._lock:
+                self._pending -= 1
+                self.sockets.append(sock_info)
+                self._note_peak()
+                self._available.notify()
+
+    def close(self) -> None:
+        """Close every socket; later check-outs raise ``AutoReconnect``."""
+        with self._lock:
+            self.closed = True
+        self.reset()
+
+    def stats(self) -> Dict[str, int]:
+        with self._lock:
+            return {"active": self.active_sockets, "idle": len(self.sockets),
+                    "peak": self.peak_sockets, "generation": self.generation}

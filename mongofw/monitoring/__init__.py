@@ -1,0 +1,1 @@
+"""The default monitoring plugins: listener-error logging and the structlog listener."""

@@ -1,0 +1,2 @@
+"""Database level operations."""
+from mongofw.core.database import Database  # noqa: F401

@@ -1,0 +1,49 @@
+"""Tools to monitor driver events (re-exported from :mod:`mongofw.core.events`).
+
+Subclass :class:`CommandListener`, :class:`ServerListener`,
+:class:`ServerHeartbeatListener` or :class:`TopologyListener`, then either
+:func:`register` an instance globally (it is used by every ``MongoClient`` constructed
+afterwards) or pass it to ``MongoClient(event_listeners=[...])``.  Listener plugins
+(the ``mongofw_event_listeners`` hook) are attached to every client the same way.
+"""
+from mongofw.core.events import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+    ServerClosedEvent,
+    ServerDescriptionChangedEvent,
+    ServerHeartbeatFailedEvent,
+    ServerHeartbeatListener,
+    ServerHeartbeatStartedEvent,
+    ServerHeartbeatSucceededEvent,
+    ServerListener,
+    ServerOpeningEvent,
+    TopologyClosedEvent,
+    TopologyDescriptionChangedEvent,
+    TopologyListener,
+    TopologyOpenedEvent,
+    _EventListener,
+    register,
+)
+
+__all__ = [
+    "CommandFailedEvent",
+    "CommandListener",
+    "CommandStartedEvent",
+    "CommandSucceededEvent",
+    "ServerClosedEvent",
+    "ServerDescriptionChangedEvent",
+    "ServerHeartbeatFailedEvent",
+    "ServerHeartbeatListener",
+    "ServerHeartbeatStartedEvent",
+    "ServerHeartbeatSucceededEvent",
+    "ServerListener",
+    "ServerOpeningEvent",
+    "TopologyClosedEvent",
+    "TopologyDescriptionChangedEvent",
+    "TopologyListener",
+    "TopologyOpenedEvent",
+    "_EventListener",
+    "register",
+]

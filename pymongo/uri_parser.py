@@ -1,0 +1,16 @@
+"""Parse MongoDB connection strings (see :mod:`mongofw.core.uri_parser`)."""
+from mongofw.core.uri_parser import (
+    DEFAULT_PORT,
+    SCHEME,
+    SRV_SCHEME,
+    parse_host,
+    parse_ipv6_literal_host,
+    parse_uri,
+    parse_userinfo,
+    split_hosts,
+    split_options,
+    validate_options,
+)
+
+__all__ = ["DEFAULT_PORT", "SCHEME", "SRV_SCHEME", "parse_host", "parse_ipv6_literal_host",
+           "parse_uri", "parse_userinfo", "split_hosts", "split_options", "validate_options"]
