@@ -275,6 +275,9 @@ def _resolve_tls(opts: OptionDict) -> Dict[str, Any]:
         cert_reqs = ssl.CERT_REQUIRED
     if opts.get("tlsallowinvalidhostnames") is not None:
         match_hostname = not opts["tlsallowinvalidhostnames"]
+    if opts.get("tlsdisablecertificaterevocationcheck") and pick("ssl_crlfile", "tlscrlfile"):
+        raise ConfigurationError("tlsDisableCertificateRevocationCheck=true contradicts a "
+                                 "certificate revocation list (ssl_crlfile / tlsCRLFile)")
     if enabled and cert_reqs is None:
         cert_reqs = ssl.CERT_REQUIRED
     return dict(ssl=enabled, ssl_certfile=pick("ssl_certfile", "tlscertificatekeyfile"),
@@ -313,6 +316,10 @@ def _warn_ignored(opts: OptionDict) -> None:
         if opts.get(name):
             warnings.warn(f"{canonical_name(name)}=true is ignored: this driver does not retry "
                           f"operations", UserWarning, stacklevel=4)
+    if opts.get("compressors"):
+        # The handshake offers no compressor, so the server never compresses: say so.
+        warnings.warn(f"compressors={','.join(opts['compressors'])} is ignored: this driver "
+                      f"does not compress wire messages", UserWarning, stacklevel=4)
     if opts.get("servermonitoringmode") == "stream":
         warnings.warn("serverMonitoringMode=stream is ignored: this driver's monitors poll "
                       "with heartbeatFrequencyMS", UserWarning, stacklevel=4)

@@ -180,7 +180,8 @@ def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Opti
         wait_queue_timeout=opts.wait_queue_timeout,
         wait_queue_multiple=opts.wait_queue_multiple,
         socket_keepalive=opts.socket_keepalive, ssl_context=_ssl_context(opts),
-        ssl_match_hostname=opts.ssl_match_hostname, appname=opts.appname,
+        ssl_match_hostname=opts.ssl_match_hostname, ssl_certfile=opts.ssl_certfile,
+        appname=opts.appname,
         handshake_fields=handshake)
     settings = TopologySettings(
         seeds=opts.hosts, replica_set_name=opts.replica_set_name,

@@ -184,7 +184,7 @@ class SocketInfo:
                     _elapsed(start), failure or {"errmsg": str(exc), "ok": 0}, name, rid,
                     self.address)
             if isinstance(exc, NotMasterError) and self.pool is not None:
-                self.pool.on_not_master(exc)
+                self.pool.on_not_master(exc, self)
             raise
         if listening:
             publisher.publish_command_success(_elapsed(start), reply, name, rid, self.address)
@@ -240,7 +240,11 @@ class SocketInfo:
     # ------------------------------------------------------------ authentication
 
     def check_auth(self, all_credentials: Mapping[str, Any]) -> None:
-        """Log in with every credential not yet used on this socket."""
+        """Bring this socket's logins up to date: log out stale ones, log in new ones."""
+        wanted = set(all_credentials.values())
+        for credentials in list(self.authset - wanted):
+            self.command(credentials.source, SON([("logout", 1)]), check=False)
+            self.authset.discard(credentials)
         for credentials in all_credentials.values():
             if credentials not in self.authset:
                 self.authenticate(credentials)

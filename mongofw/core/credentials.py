@@ -95,6 +95,10 @@ def build_credentials(options: Mapping[str, Any], database: Optional[str] = None
     if username is None and mechanism is None:
         return None
     mechanism = mechanism or "DEFAULT"
+    if not mechanisms:
+        raise ConfigurationError(f"authMechanism {mechanism} is not available: no "
+                                 f"authentication mechanisms are registered (default plugins "
+                                 f"not found; is mongofw installed?)")
     if mechanism not in mechanisms and not (mechanism == "DEFAULT" and _negotiable(mechanisms)):
         raise ConfigurationError(f"authMechanism must be one of {_mechanism_names(mechanisms)}"
                                  f", not {mechanism!r}")

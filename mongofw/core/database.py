@@ -222,3 +222,284 @@ class Database(BaseObject):
     def outgoing_copying_manipulators(self) -> List[str]:
         """Names of the outgoing copying SON manipulators."""
         return [m.__class__.__name__ for m in self._outgoing_copying_manipulators]
+
+    # ---- admin & reads
+    # (section owned by the reads work; deprecated getlasterror helpers warn like PyMongo)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError(f"'Database' object is not callable. If you meant to call the "
+                        f"'{self.__name}' method on a 'MongoClient' object it is failing "
+                        f"because no such method exists.")
+
+    def validate_collection(self, name_or_collection: Any, scandata: bool = False,
+                            full: bool = False) -> Mapping[str, Any]:
+        """Validate a collection; ``CollectionInvalid`` if the server finds it invalid."""
+        from mongofw.core.collection import Collection
+
+        name = name_or_collection.name if isinstance(name_or_collection, Collection) \
+            else name_or_collection
+        if not isinstance(name, str):
+            raise TypeError(f"name_or_collection must be an instance of str or Collection, "
+                            f"not {type(name).__name__}")
+        result = self.command(SON([("validate", name), ("scandata", scandata),
+                                   ("full", full)]))
+        if "result" in result:  # servers before 1.9 answered with a text report
+            if "exception" in result["result"] or "corrupt" in result["result"]:
+                raise CollectionInvalid(f"{name} invalid: {result['result']}")
+        elif "raw" in result:  # a mongos answers per shard
+            if not all(shard.get("valid", False) for shard in result["raw"].values()):
+                raise CollectionInvalid(f"{name} invalid: {result!r}")
+        elif not result.get("valid", False):
+            raise CollectionInvalid(f"{name} invalid: {result!r}")
+        return result
+
+    def current_op(self, include_all: bool = False) -> Mapping[str, Any]:
+        """Operations currently running (``include_all``: idle ones too)."""
+        from mongofw.core import cursor_legacy
+
+        cmd = SON([("currentOp", 1), ("$all", include_all)])
+        with self.__client._socket_for_writes() as sock_info:
+            if sock_info.max_wire_version >= cursor_legacy.FIND_COMMAND_WIRE_VERSION:
+                return sock_info.command("admin", cmd, codec_options=self.codec_options)
+            # Before MongoDB 3.2 the operations are a query on a pseudo collection.
+            query = {"filter": {"$all": True} if include_all else {}, "limit": 1,
+                     "singleBatch": True}
+            _, docs = cursor_legacy.run_query(sock_info, "admin.$cmd.sys.inprog", query, True,
+                                              None, self.codec_options)
+            return docs[0] if docs else {}
+
+    def profiling_level(self) -> int:
+        """The current profiling level: OFF (0), SLOW_ONLY (1) or ALL (2)."""
+        return int(self.command("profile", -1)["was"])
+
+    def set_profiling_level(self, level: int, slow_ms: Optional[int] = None) -> None:
+        """Set the profiling level (OFF, SLOW_ONLY, ALL) and optionally the slow threshold."""
+        if not isinstance(level, int) or isinstance(level, bool) or level not in (0, 1, 2):
+            raise ValueError(f"level must be one of (OFF, SLOW_ONLY, ALL), not {level!r}")
+        if slow_ms is not None and (not isinstance(slow_ms, int) or isinstance(slow_ms, bool)):
+            raise TypeError(f"slow_ms must be an integer, not {type(slow_ms).__name__}")
+        cmd = SON([("profile", level)])
+        if slow_ms is not None:
+            cmd["slowms"] = slow_ms
+        self.command(cmd)
+
+    def profiling_info(self) -> List[Any]:
+        """The documents of ``system.profile``."""
+        return list(self["system.profile"].find())
+
+    def dereference(self, dbref: Any, **kwargs: Any) -> Any:
+        """The document ``dbref`` points to, or None (``kwargs`` as for ``find``)."""
+        from bson.dbref import DBRef
+
+        if not isinstance(dbref, DBRef):
+            raise TypeError(f"cannot dereference a {type(dbref).__name__}")
+        if dbref.database is not None and dbref.database != self.__name:
+            raise ValueError(f"trying to dereference a DBRef that points to another "
+                             f"database ({dbref.database!r} not {self.__name!r})")
+        return self[dbref.collection].find_one({"_id": dbref.id}, **kwargs)
+
+    def eval(self, code: Any, *args: Any) -> Any:
+        """Run JavaScript ``code`` (a function) on the server with ``args``; its result."""
+        from bson.code import Code
+
+        if not isinstance(code, str):
+            raise TypeError(f"code must be an instance of str or bson.code.Code, "
+                            f"not {type(code).__name__}")
+        if not isinstance(code, Code):
+            code = Code(code)
+        return self.command("$eval", code, args=list(args)).get("retval")
+
+    @property
+    def system_js(self) -> SystemJS:
+        """A SystemJS helper for this database."""
+        return SystemJS(self)
+
+    def _deprecated_error_command(self, method: str, command: str) -> Mapping[str, Any]:
+        import warnings
+
+        warnings.warn(f"Database.{method}() is deprecated: write operations report their "
+                      f"errors", DeprecationWarning, stacklevel=3)
+        return self.command(command)
+
+    def error(self) -> Optional[Mapping[str, Any]]:
+        """DEPRECATED: the error of the last operation on this connection, or None."""
+        error = self._deprecated_error_command("error", "getlasterror")
+        return None if error.get("err", "") is None else error
+
+    def last_status(self) -> Mapping[str, Any]:
+        """DEPRECATED: status information about the last operation."""
+        return self._deprecated_error_command("last_status", "getlasterror")
+
+    def previous_error(self) -> Optional[Mapping[str, Any]]:
+        """DEPRECATED: the most recent error since ``reset_error_history()``, or None."""
+        error = self._deprecated_error_command("previous_error", "getpreverror")
+        return None if error.get("err", 0) is None else error
+
+    def reset_error_history(self) -> None:
+        """DEPRECATED: forget the errors ``previous_error()`` would report."""
+        self._deprecated_error_command("reset_error_history", "reseterror")
+
+    # ------------------------------------------------------------ users and authentication
+    # (section owned by the auth work: mongofw/auth; relies on the client's
+    # _cache_credentials(source, credentials, connect) and _purge_credentials(source))
+
+    def authenticate(self, name: Optional[str] = None, password: Optional[str] = None,
+                     source: Optional[str] = None, mechanism: str = "DEFAULT",
+                     **kwargs: Any) -> bool:
+        """Authenticate to use this database; every new connection of the client follows.
+
+        Raises ``TypeError`` for a non-string name, password or source,
+        ``ConfigurationError`` for options the mechanism forbids, and ``OperationFailure``
+        when the server refuses.  Returns True.
+        """
+        from mongofw.core.credentials import build_credentials
+        from mongofw.core.errors import ConfigurationError
+
+        for label, value in (("name", name), ("password", password), ("source", source)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{label} must be an instance of str, not "
+                                f"{type(value).__name__}")
+        if not isinstance(mechanism, str):
+            raise TypeError(f"mechanism must be an instance of str, not "
+                            f"{type(mechanism).__name__}")
+        unknown = sorted(set(kwargs) - {"authMechanismProperties"})
+        if unknown:
+            raise ConfigurationError(f"authenticate() got unexpected options "
+                                     f"{', '.join(unknown)}; allowed: authMechanismProperties")
+        # The user's database is this one unless ``source`` says otherwise; $external
+        # mechanisms (GSSAPI, X509) ignore it, as in PyMongo 3.4.
+        options = {"username": name, "password": password, "authSource": source,
+                   "authMechanism": mechanism.upper(),
+                   "authMechanismProperties": self._auth_properties(
+                       kwargs.get("authMechanismProperties"))}
+        plugins = getattr(self.__client, "_plugins", None)
+        mechanisms = plugins.auth_mechanisms() if plugins is not None else {}
+        credentials = build_credentials(options, self.__name, mechanisms)
+        # Keyed by this database, which is what logout() later names.
+        self.__client._cache_credentials(self.__name, credentials, connect=True)
+        return True
+
+    def logout(self) -> None:
+        """Deauthorize use of this database for this client instance."""
+        self.__client._purge_credentials(self.__name)
+
+    def _default_role(self, read_only: bool) -> str:
+        if self.__name == "admin":
+            return "readAnyDatabase" if read_only else "root"
+        return "read" if read_only else "dbOwner"
+
+    def add_user(self, name: str, password: Optional[str] = None,
+                 read_only: Optional[bool] = None, **kwargs: Any) -> None:
+        """Create user ``name`` (or update it if it exists) with ``password``.
+
+        Without ``roles`` in ``kwargs`` the user gets ``dbOwner`` (``root`` on admin), or
+        ``read`` (``readAnyDatabase``) when ``read_only``.  The password is sent for the
+        server to digest, so SCRAM-SHA-256 credentials can be made (the command is
+        redacted from monitoring events).
+        """
+        from mongofw.core.errors import ConfigurationError, OperationFailure
+
+        if not isinstance(name, str):
+            raise TypeError(f"name must be an instance of str, not {type(name).__name__}")
+        if password is not None:
+            if not isinstance(password, str):
+                raise TypeError(f"password must be an instance of str, not "
+                                f"{type(password).__name__}")
+            if not password:
+                raise ValueError("password can't be empty")
+        if read_only is not None and not isinstance(read_only, bool):
+            raise TypeError(f"read_only must be True, False or None, not {read_only!r}")
+        if "roles" in kwargs and read_only is not None:
+            raise ConfigurationError("add_user() takes read_only or roles, not both")
+        if "userSource" in kwargs and password is not None:
+            raise ConfigurationError("add_user() takes password or userSource, not both")
+        try:
+            users = self.command("usersInfo", name).get("users") or []
+        except OperationFailure as exc:
+            # Not authorized to list users: try creating, as the server decides anyway.
+            if exc.code != 13:
+                raise
+            users = []
+        exists = bool(users)
+        command = SON([("updateUser" if exists else "createUser", name)])
+        if password is not None:
+            command["pwd"] = password
+        if "roles" in kwargs:
+            command["roles"] = kwargs.pop("roles")
+        elif read_only is not None or not exists:
+            command["roles"] = [self._default_role(bool(read_only))]
+        command.update(kwargs)
+        self._command_on_primary(command, write_concern=self.write_concern)
+
+    def remove_user(self, name: str) -> None:
+        """Remove user ``name`` from this database."""
+        if not isinstance(name, str):
+            raise TypeError(f"name must be an instance of str, not {type(name).__name__}")
+        self._command_on_primary(SON([("dropUser", name)]), write_concern=self.write_concern)
+
+    @staticmethod
+    def _auth_properties(value: Any) -> Optional[dict]:
+        """``authMechanismProperties`` given to ``authenticate()``: a mapping or ``"K:V,K:V"``."""
+        from mongofw.core.errors import ConfigurationError
+
+        if value is None or isinstance(value, Mapping):
+            return dict(value) if value else None
+        if not isinstance(value, str):
+            raise TypeError(f"authMechanismProperties must be a str or a mapping, not "
+                            f"{type(value).__name__}")
+        props = {}
+        for item in filter(None, value.split(",")):
+            key, sep, val = item.partition(":")
+            if not sep or not key:
+                raise ConfigurationError(f"authMechanismProperties must be KEY:VALUE pairs "
+                                         f"separated by commas, not {item!r}")
+            props[key] = val
+        return props
+
+
+class SystemJS:
+    """Server-side JavaScript stored in ``system.js``, by attribute or item access.
+
+    ``db.system_js.add1 = "function (x) { return x + 1; }"`` stores a function,
+    ``db.system_js.add1(5)`` runs it through ``Database.eval``, ``del`` removes it.
+    """
+
+    def __init__(self, database: Database) -> None:
+        from mongofw.core.write_concern import WriteConcern
+
+        if not database.write_concern.acknowledged:
+            # Stored functions must be there before they are called.
+            database = database.client.get_database(database.name,
+                                                    write_concern=WriteConcern())
+        object.__setattr__(self, "_db", database)
+
+    def __setattr__(self, name: str, code: Any) -> None:
+        from bson.code import Code
+
+        self._db.system.js.replace_one({"_id": name}, {"_id": name, "value": Code(code)},
+                                       True)
+
+    def __setitem__(self, name: str, code: Any) -> None:
+        self.__setattr__(name, code)
+
+    def __delattr__(self, name: str) -> None:
+        self._db.system.js.delete_one({"_id": name})
+
+    def __delitem__(self, name: str) -> None:
+        self.__delattr__(name)
+
+    def __getattr__(self, name: str) -> Any:
+        from bson.code import Code
+
+        if name.startswith("__"):
+            raise AttributeError(name)
+        call = Code("function() { return this[name].apply(this, arguments); }",
+                    scope={"name": name})
+        return lambda *args: self._db.eval(call, *args)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.__getattr__(name)
+
+    def list(self) -> List[str]:
+        """The names of the functions stored in this database."""
+        return [doc["_id"] for doc in self._db.system.js.find(projection=["_id"])]

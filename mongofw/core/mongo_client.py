@@ -134,6 +134,26 @@ class MongoClient(BaseObject):
             docs.extend(cursor.get("nextBatch", []))
         return docs
 
+    def _cache_credentials(self, source: str, credentials: Any, connect: bool = True) -> None:
+        """Add credentials for ``source``; with ``connect``, log in once first to check them."""
+        from mongofw.core.server_selectors import writable_server_selector
+
+        current = self.__credentials.get(source)
+        if current is not None:
+            if current == credentials:
+                return
+            raise OperationFailure("Another user is already authenticated to this database. "
+                                   "You must logout first.")
+        if connect:
+            server = self._topology.select_server(writable_server_selector)
+            with server.get_socket(self.__credentials) as sock_info:
+                sock_info.authenticate(credentials)
+        self.__credentials[source] = credentials
+
+    def _purge_credentials(self, source: str) -> None:
+        """Forget the credentials of ``source``; sockets log out on their next use."""
+        self.__credentials.pop(source, None)
+
     def _close_cursor_now(self, cursor_id: int, address: Optional[Address],
                           namespace: Optional[str] = None) -> None:
         """Kill a server cursor right away (cursor ``close()``, exhaustion)."""

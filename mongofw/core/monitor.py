@@ -75,6 +75,9 @@ class Monitor:
             callback = self._on_description()
             if callback is None or self._stopped:
                 break
+            if description.error is not None:
+                # A failed heartbeat: the spec clears the pool (its sockets are suspect).
+                self._pool.reset()
             callback(description)
             try:
                 self._pool.remove_stale_sockets()
@@ -100,18 +103,19 @@ class Monitor:
         """One heartbeat, retried once after a network error on a server we knew."""
         try:
             return self._check_once()
-        except Exception:  # noqa: BLE001
-            self._close_socket()
-            previous = self._last_description
-            if previous is not None and previous.is_server_type_known and not self._stopped:
-                try:
-                    return self._check_once()
-                except Exception as second:  # noqa: BLE001
-                    self._close_socket()
-                    first = second
-            self._rtt.reset()
-            self._last_description = ServerDescription(self.address, error=first)
-            return self._last_description
+        except Exception as exc:  # noqa: BLE001
+            error: BaseException = exc
+        self._close_socket()
+        previous = self._last_description
+        if previous is not None and previous.is_server_type_known and not self._stopped:
+            try:
+                return self._check_once()
+            except Exception as exc:  # noqa: BLE001
+                error = exc
+                self._close_socket()
+        self._rtt.reset()
+        self._last_description = ServerDescription(self.address, error=error)
+        return self._last_description
 
     def _check_once(self) -> ServerDescription:
         publisher = self._publisher

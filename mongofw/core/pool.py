@@ -18,6 +18,7 @@ from mongofw.core.errors import (
     AutoReconnect,
     ConnectionFailure,
     ExceededMaxWaiters,
+    NotMasterError,
     OperationFailure,
     ProtocolError,
 )
@@ -38,6 +39,8 @@ class PoolOptions:
     socket_keepalive: bool = True
     ssl_context: Any = attrs.field(default=None, eq=False, repr=False)
     ssl_match_hostname: bool = True
+    # The client certificate file: MONGODB-X509 reads the user name from it.
+    ssl_certfile: Optional[str] = None
     appname: Optional[str] = None
     # Extra handshake fields (e.g. saslSupportedMechs) the client asks for.
     handshake_fields: Tuple[Tuple[str, Any], ...] = ()
@@ -71,8 +74,7 @@ class Pool:
     def __init__(self, address: Tuple[str, Optional[int]], options: PoolOptions = DEFAULT_POOL_OPTIONS,
                  publisher: Any = None,
                  authenticator: Optional[Callable[[Any, SocketInfo], None]] = None,
-                 on_error: Optional[Callable[[Tuple[str, Optional[int]], BaseException], None]]
-                 = None) -> None:
+                 on_error: Optional[Callable[..., None]] = None) -> None:
         self.address = address
         self.opts = options
         self.publisher = publisher
@@ -129,11 +131,12 @@ class Pool:
         """A connection for the ``with`` block, authenticated, returned on every path."""
         sock_info = self._check_out()
         try:
-            if all_credentials:
-                sock_info.check_auth(all_credentials)
+            if all_credentials or sock_info.authset:
+                sock_info.check_auth(all_credentials or {})
             yield sock_info
-        except OperationFailure:
-            # A complete reply was read: the connection is still in a clean state.
+        except (OperationFailure, NotMasterError):
+            # A complete reply was read: the connection is still in a clean state (and
+            # the command already reported a "not master" reply to the topology).
             self.return_socket(sock_info)
             raise
         except BaseException as exc:
@@ -141,20 +144,30 @@ class Pool:
             sock_info.close()
             self.return_socket(sock_info)
             if isinstance(exc, (AutoReconnect, ProtocolError)):
-                self._network_failure(exc)
+                self.report_error(exc, sock_info)
             raise
         else:
             self.return_socket(sock_info)
 
-    def _network_failure(self, exc: BaseException) -> None:
-        self.reset()
-        if self.on_error is not None:
-            self.on_error(self.address, exc)
+    def report_error(self, exc: BaseException, sock_info: Optional[SocketInfo] = None) -> None:
+        """Tell the topology what an operation saw; it decides (SDAM rules) what to reset.
 
-    def on_not_master(self, exc: BaseException) -> None:
-        """A command said "not master": the topology re-checks this server."""
-        if self.on_error is not None:
-            self.on_error(self.address, exc)
+        Without a topology (a bare pool) a network error resets the pool here.
+        """
+        if self.on_error is None:
+            if isinstance(exc, (AutoReconnect, ProtocolError)):
+                self.reset()
+            return
+        if sock_info is None:
+            self.on_error(self.address, exc, generation=self.generation,
+                          completed_handshake=False)
+        else:
+            self.on_error(self.address, exc, generation=sock_info.generation,
+                          max_wire_version=sock_info.max_wire_version)
+
+    def on_not_master(self, exc: BaseException, sock_info: Optional[SocketInfo] = None) -> None:
+        """A command said "not master" / "node is recovering"."""
+        self.report_error(exc, sock_info)
 
     def _check_out(self) -> SocketInfo:
         opts = self.opts
@@ -199,8 +212,8 @@ class Pool:
             with self._lock:
                 self._pending -= 1
                 self._available.notify()
-            if isinstance(exc, (AutoReconnect, ProtocolError)) and self.on_error is not None:
-                self.on_error(self.address, exc)
+            if isinstance(exc, (AutoReconnect, ProtocolError)):
+                self.report_error(exc)
             raise
         with self._lock:
             self._pending -= 1

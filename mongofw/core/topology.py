@@ -6,7 +6,6 @@ known address, publishes events and wakes waiting selections.
 """
 from __future__ import annotations
 
-import random
 import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -15,15 +14,15 @@ import attrs
 
 from bson.objectid import ObjectId
 from mongofw.core.errors import (
-    AutoReconnect,
     InvalidOperation,
-    NotMasterError,
     ServerSelectionTimeoutError,
 )
 from mongofw.core.monitor import Monitor
 from mongofw.core.network import format_address
 from mongofw.core.pool import DEFAULT_POOL_OPTIONS, Pool, PoolOptions
+from mongofw.core.sdam_errors import application_error_from_exception, handle_application_error
 from mongofw.core.server_description import ServerDescription
+from mongofw.core.server_selectors import choose_in_window
 from mongofw.core.topology_description import (
     TOPOLOGY_TYPE,
     TopologyDescription,
@@ -75,6 +74,10 @@ class Topology:
         self._closed = False
         if publisher is not None and publisher.enabled_for_topology:
             publisher.publish_topology_opened(self._topology_id)
+            # The spec's opening sequence: from an empty Unknown topology to the seeds.
+            empty = TopologyDescription(TOPOLOGY_TYPE.Unknown, {}, None, None, None, settings)
+            publisher.publish_topology_description_changed(empty, self._description,
+                                                           self._topology_id)
         self._sync_servers()
 
     # ------------------------------------------------------------ state
@@ -142,8 +145,9 @@ class Topology:
 
     def select_server(self, selector: Any, server_selection_timeout: Optional[float] = None,
                       address: Optional[Address] = None) -> Server:
-        """One server chosen at random among the suitable ones (inside the latency window)."""
-        return random.choice(self.select_servers(selector, server_selection_timeout, address))
+        """One suitable server from the latency window: of two random ones, the less busy."""
+        servers = self.select_servers(selector, server_selection_timeout, address)
+        return choose_in_window(servers, lambda server: server.pool.active_sockets)
 
     def select_server_by_address(self, address: Address,
                                  server_selection_timeout: Optional[float] = None
@@ -157,7 +161,12 @@ class Topology:
 
     def _timeout_message(self, selector: Any, timeout: float) -> str:
         sds = self._description.server_descriptions().values()
-        errors = [f"{format_address(sd.address)}: {sd.error}" for sd in sds if sd.error]
+        errors = []
+        for sd in sds:
+            if sd.error:
+                where = format_address(sd.address)
+                text = str(sd.error)
+                errors.append(text if text.startswith(where) else f"{where}: {text}")
         if errors:
             return ", ".join(errors)
         seen = ", ".join(f"{format_address(sd.address)} ({sd.server_type_name})" for sd in sds)
@@ -174,22 +183,26 @@ class Topology:
             self._apply(server_description)
 
     def _apply(self, server_description: ServerDescription) -> None:
+        self._swap(updated_topology_description(self._description, server_description),
+                   server_description)
+
+    def _swap(self, new_td: TopologyDescription, server_description: ServerDescription) -> None:
+        """Install ``new_td``, publish what changed, start/stop servers, wake selections."""
         old_td = self._description
-        old_sd = old_td.server_descriptions().get(server_description.address)
-        self._description = updated_topology_description(old_td, server_description)
+        address = server_description.address
+        old_sd = old_td.server_descriptions().get(address)
+        self._description = new_td
         publisher = self._publisher
         if publisher is not None and old_sd is not None and publisher.enabled_for_server and \
                 old_sd != server_description:
             publisher.publish_server_description_changed(
-                old_sd, server_description, server_description.address, self._topology_id)
-        server = self._servers.get(server_description.address)
+                old_sd, server_description, address, self._topology_id)
+        server = self._servers.get(address)
         if server is not None:
             server.description = server_description
         self._sync_servers()
-        if publisher is not None and publisher.enabled_for_topology and \
-                old_td != self._description:
-            publisher.publish_topology_description_changed(
-                old_td, self._description, self._topology_id)
+        if publisher is not None and publisher.enabled_for_topology and old_td != new_td:
+            publisher.publish_topology_description_changed(old_td, new_td, self._topology_id)
         self._changed.notify_all()
 
     def _sync_servers(self) -> None:
@@ -215,14 +228,29 @@ class Topology:
             if self._publisher is not None and self._publisher.enabled_for_server:
                 self._publisher.publish_server_closed(address, self._topology_id)
 
-    def handle_error(self, address: Address, error: BaseException) -> None:
-        """An operation failed on ``address``: mark it Unknown and check it again."""
+    def handle_error(self, address: Address, error: BaseException,
+                     generation: Optional[int] = None, max_wire_version: Optional[int] = None,
+                     completed_handshake: bool = True) -> None:
+        """An operation failed on ``address``: apply the SDAM error rules.
+
+        Errors from an older pool generation and network timeouts change nothing;
+        network errors mark the server Unknown and clear its pool; "not master" replies
+        mark it Unknown and ask its monitor for an immediate check.
+        """
         with self._lock:
             server = self._servers.get(address)
             if server is None:
                 return
-            if isinstance(error, NotMasterError) or isinstance(error, AutoReconnect):
-                self._apply(ServerDescription(address, error=error))
+            app_error = application_error_from_exception(
+                address, error, completed_handshake, max_wire_version, generation)
+            outcome = handle_application_error(self._description, app_error,
+                                               server.pool.generation)
+            if outcome.description is not self._description:
+                new_sd = outcome.description.server_descriptions()[address]
+                self._swap(outcome.description, new_sd)
+            if outcome.clear_pool:
+                server.pool.reset()
+            if outcome.request_check:
                 server.monitor.request_check()
 
     def request_check_all(self) -> None:

@@ -3,7 +3,7 @@
 Each file of ``server-discovery-and-monitoring/{single,rs,sharded,errors,monitoring}``
 is one case: its phases feed ``hello`` replies to
 :func:`~mongofw.core.topology_description.updated_topology_description` and
-application errors to :func:`~mongofw.core.topology_description.handle_application_error`,
+application errors to :func:`~mongofw.core.sdam_errors.handle_application_error`,
 simulating each server's pool generation the way the Topology keeps it, then compare
 the outcome. ``monitoring/`` files compare the events a Topology would publish.
 """
@@ -18,13 +18,12 @@ from urllib.parse import parse_qsl
 import pytest
 
 from mongofw.core.errors import AutoReconnect
+from mongofw.core.sdam_errors import ApplicationError, handle_application_error
 from mongofw.core.server_description import ServerDescription, id_bytes, parse_address
 from mongofw.core.settings import TopologySettings
 from mongofw.core.topology_description import (
     TOPOLOGY_TYPE,
-    ApplicationError,
     TopologyDescription,
-    handle_application_error,
     updated_topology_description,
 )
 from tests.spec.loader import case_id, json_files, params, spec_path

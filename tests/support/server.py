@@ -32,20 +32,34 @@ class TestServer:
 
     def restart(self) -> None:
         """Kill the server process and start it again on the same port and data."""
+        self.kill()
+        self.revive()
+
+    def kill(self) -> None:
+        """SIGKILL the server process (its data stays) and wait until it is gone."""
         if not self.state:
-            pytest.skip("restart needs a server started by scripts/test-server")
+            pytest.skip("killing needs a server started by scripts/test-server")
         import signal
-        import socket
         import time
 
         os.kill(self.state["pid"], signal.SIGKILL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
+                os.waitpid(self.state["pid"], os.WNOHANG)
+            except ChildProcessError:
+                pass
+            try:
                 os.kill(self.state["pid"], 0)
             except OSError:
-                break
+                return
             time.sleep(0.05)
+
+    def revive(self) -> None:
+        """Start the killed server again with the same command (port, data directory)."""
+        import socket
+        import time
+
         proc = subprocess.Popen(self.state["cmd"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         self.state["pid"] = proc.pid

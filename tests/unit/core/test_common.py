@@ -1,7 +1,4 @@
-"""Option validators (common), the resolved ClientOptions, and credentials built from options.
-
-ClientOptions and credentials are tested here because they are the validators' consumers.
-"""
+"""Option validators, and their consumers: ClientOptions and credentials built from options."""
 from __future__ import annotations
 
 import ssl
@@ -41,8 +38,8 @@ def test_non_negative_integer_accepts_exactly_the_non_negative_strings(number):
             common.validate_non_negative_integer("minPoolSize", str(number))
 
 
-@pytest.mark.parametrize("text,expected", [("1500", 1500), ("2.5", 2.5), (7, 7)])
-def test_timeouts_accept_numbers(text, expected):
+@pytest.mark.parametrize("text,expected", [("1500", 1500), ("2.5", 2.5), (7, 7), (None, None)])
+def test_timeouts_accept_numbers_and_none(text, expected):
     assert common.validate("connectTimeoutMS", text) == ("connecttimeoutms", expected)
 
 
@@ -51,10 +48,6 @@ def test_timeouts_refuse_non_finite(value):
     with pytest.raises(ValueError, match=f"socketTimeoutMS must be a non-negative number, "
                                          f"not '{value}'"):
         common.validate("socketTimeoutMS", value)
-
-
-def test_timeout_none_is_allowed_for_keyword_arguments():
-    assert common.validate("socketTimeoutMS", None) == ("sockettimeoutms", None)
 
 
 @pytest.mark.parametrize("value,expected", [("true", True), ("FALSE", False), (True, True)])
@@ -226,16 +219,6 @@ def test_keyword_none_means_documented_none_or_unset():
 def test_zero_socket_timeout_means_none():
     assert _options("mongodb://h/?socketTimeoutMS=0").socket_timeout is None
 
-
-def test_write_concern_from_uri_names():
-    options = _options("mongodb://h/?w=3&wTimeoutMS=100&journal=true")
-    assert options.write_concern == WriteConcern(w=3, wtimeout=100, j=True)
-
-
-def test_keyword_j_replaces_uri_journal():
-    assert _options("mongodb://h/?journal=true", j=False).write_concern.j is False
-
-
 def test_tls_names_map_onto_ssl_settings():
     options = _options("mongodb://h/?tls=true&tlsCAFile=ca.pem&tlsCertificateKeyFile=c.pem"
                        "&tlsAllowInvalidHostnames=true")
@@ -316,7 +299,6 @@ def test_merge_options_rejects_unknown_keyword():
 def test_hosts_required():
     with pytest.raises(ConfigurationError, match="at least one host is required"):
         ClientOptions.from_options([], {})
-
 # ---------------------------------------------------------------- credentials
 
 
@@ -417,3 +399,21 @@ def test_read_preference_object_keyword_wins_over_uri_mode():
     with pytest.raises(TypeError, match="read_preference must be a read preference such as "
                                         "ReadPreference.SECONDARY, not 'nearest'"):
         _options(read_preference="nearest")
+
+
+def test_compressors_warn_that_messages_stay_uncompressed():
+    with pytest.warns(UserWarning, match="compressors=zlib is ignored: this driver does not "
+                                         "compress wire messages"):
+        assert _options("mongodb://h/?compressors=zlib").compressors == ("zlib",)
+
+
+def test_revocation_check_disabled_contradicts_crl_file():
+    with pytest.raises(ConfigurationError, match="tlsDisableCertificateRevocationCheck=true "
+                                                 "contradicts a certificate revocation list"):
+        _options("mongodb://h/?tlsCRLFile=crl.pem&tlsDisableCertificateRevocationCheck=true")
+
+
+def test_no_registered_mechanisms_says_so():
+    with pytest.raises(ConfigurationError, match="authMechanism DEFAULT is not available: no "
+                                                 "authentication mechanisms are registered"):
+        build_credentials({"username": "u", "password": "p"}, None, {})

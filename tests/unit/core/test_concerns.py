@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mongofw.core.client_options import ClientOptions
 from mongofw.core.errors import ConfigurationError
 from mongofw.core.read_concern import ReadConcern
+from mongofw.core.uri_parser import parse_uri
 from mongofw.core.write_concern import WriteConcern
 
 
@@ -114,3 +116,13 @@ def test_pymongo_modules_reexport_core_classes():
 
     assert pymongo.write_concern.WriteConcern is WriteConcern
     assert pymongo.read_concern.ReadConcern is ReadConcern
+
+
+def test_write_concern_from_uri_names():
+    options = ClientOptions.from_uri(parse_uri("mongodb://h/?w=3&wTimeoutMS=100&journal=true"))
+    assert options.write_concern == WriteConcern(w=3, wtimeout=100, j=True)
+
+
+def test_keyword_j_replaces_uri_journal():
+    options = ClientOptions.from_uri(parse_uri("mongodb://h/?journal=true"), {"j": False})
+    assert options.write_concern.j is False

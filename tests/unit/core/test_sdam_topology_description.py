@@ -12,16 +12,18 @@ from mongofw.core.errors import (
     OperationFailure,
 )
 from mongofw.core.read_preferences import Nearest, ReadPreference, Secondary
+from mongofw.core.sdam_errors import (
+    ApplicationError,
+    application_error_from_exception,
+    handle_application_error,
+)
 from mongofw.core.server_description import ServerDescription
 from mongofw.core.server_selectors import any_server_selector, writable_server_selector
 from mongofw.core.server_type import SERVER_TYPE
 from mongofw.core.settings import TopologySettings
 from mongofw.core.topology_description import (
     TOPOLOGY_TYPE,
-    ApplicationError,
     TopologyDescription,
-    application_error_from_exception,
-    handle_application_error,
     updated_topology_description,
 )
 
@@ -109,7 +111,7 @@ def test_common_wire_version_and_compatibility():
     too_new = replica_set(primary(minWireVersion=99, maxWireVersion=100))
     with pytest.raises(ConfigurationError, match=r"Server at a:27017 requires wire version 99 "
                        r"\(it supports 99 to 100\), but this driver only supports wire "
-                       r"versions 0 to 25"):
+                       r"versions 2 to 25"):
         too_new.check_compatible()
 
 
