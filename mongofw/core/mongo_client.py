@@ -267,8 +267,9 @@ class MongoClient(BaseObject):
 
     def __repr__(self) -> str:
         seeds = [format_address(a) for a in self._setup.seeds]
-        shown = repr(seeds[0]) if len(seeds) == 1 else repr(seeds)
-        return f"MongoClient(host={shown}, document_class={self.codec_options.document_class.__name__}, tz_aware={self.codec_options.tz_aware}, connect={self._setup.connect})"  # noqa: E501
+        opts = self.codec_options
+        return (f"MongoClient(host={seeds!r}, document_class={opts.document_class.__name__}, "
+                f"tz_aware={opts.tz_aware}, connect={self._setup.connect})")
 
     def __iter__(self) -> MongoClient:
         return self
