@@ -10,9 +10,9 @@ the millisecond.
 from __future__ import annotations
 
 import struct
-from typing import IO, Any, Iterator, List, Optional, Union
+from typing import IO, Any, Iterator, List
 
-from bson import _decode, _encode
+from bson import _decode, _encode, _encode_scalars
 from bson.binary import (  # noqa: F401 - re-exported names
     ALL_UUID_REPRESENTATIONS,
     ALL_UUID_SUBTYPES,
@@ -52,15 +52,16 @@ __all__ = [
     "InvalidBSON", "InvalidDocument", "InvalidStringData", "utc", "DEFAULT_CODEC_OPTIONS",
 ]
 
-EPOCH_NAIVE = _encode._EPOCH_NAIVE
-EPOCH_AWARE = _encode._EPOCH_AWARE
+EPOCH_NAIVE = _encode_scalars.EPOCH_NAIVE
+EPOCH_AWARE = _encode_scalars.EPOCH_AWARE
 _UNPACK_I32 = struct.Struct("<i").unpack
 # Low-level failures that malformed input can cause inside the decoder.
-_DECODE_FAILURES = (struct.error, ValueError, IndexError, TypeError, OverflowError,
-                    RecursionError)
+_DECODE_FAILURES = (struct.error, ValueError, IndexError, TypeError, OverflowError)
 
 
 def _state(codec_options: Any) -> Any:
+    if codec_options is DEFAULT_CODEC_OPTIONS:
+        return _DEFAULT_STATE
     if not isinstance(codec_options, CodecOptions):
         raise TypeError(f"codec_options must be an instance of CodecOptions, "
                         f"not {codec_options!r}")
@@ -80,6 +81,9 @@ def _decode_one(data: bytes, pos: int, state: Any) -> Any:
         return _decode.read_document(data, pos, state)
     except InvalidBSON:
         raise
+    except RecursionError:
+        raise InvalidBSON(f"invalid BSON at offset {pos}: documents are nested too deeply "
+                          "to decode") from None
     except _DECODE_FAILURES as exc:
         raise InvalidBSON(f"invalid BSON at offset {pos}: {exc}") from exc
 
@@ -117,6 +121,7 @@ def decode_iter(data: bytes,
 
 
 _READ_CHUNK = 1 << 16
+_DEFAULT_STATE = DEFAULT_CODEC_OPTIONS._codec_state
 
 
 def decode_file_iter(file_obj: IO[bytes],
@@ -194,11 +199,11 @@ class BSON(bytes):
 
     def decode(self, codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> Any:
         """Decode this BSON data to a document of ``codec_options.document_class``."""
-        return _decode_exactly_one(bytes(self), _state(codec_options))
+        # Slices of a bytes subclass are plain bytes: decode from self, no copy.
+        return _decode_exactly_one(self, _state(codec_options))
 
 
 def _dict_to_bson(document: Any, check_keys: bool,
-                  codec_options: Union[CodecOptions, Optional[Any]] = DEFAULT_CODEC_OPTIONS
-                  ) -> bytes:
+                  codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> bytes:
     """Encode a document to bytes (the internal entry point the driver core uses)."""
-    return _encode.encode_document(document, check_keys, _state(codec_options))
+    return bytes(_encode.encode_document(document, check_keys, _state(codec_options)))

@@ -43,6 +43,10 @@ _EPOCH_AWARE = datetime.datetime(1970, 1, 1, tzinfo=utc)
 _timedelta = datetime.timedelta
 _new_object_id = ObjectId.__new__
 _set_object_id = ObjectId._ObjectId__id.__set__  # type: ignore[attr-defined]
+_new_str = str.__new__
+_new_timestamp = Timestamp.__new__
+_set_ts_time = Timestamp._Timestamp__time.__set__  # type: ignore[attr-defined]
+_set_ts_inc = Timestamp._Timestamp__inc.__set__  # type: ignore[attr-defined]
 _MIN_KEY = MinKey()
 _MAX_KEY = MaxKey()
 
@@ -57,12 +61,15 @@ def decode_elements(data: bytes, pos: int, end: int, state: Any, doc: Any = None
     if doc is None:
         doc = {} if state.is_dict else state.document_class()
     errors = state.errors
+    strict = errors == "strict"
     index = data.index
     unpack_i32 = _UNPACK_I32
     while pos < end:
         kind = data[pos]
         key_end = index(0, pos + 1, end)
-        key = data[pos + 1:key_end].decode("utf-8", errors)
+        # decode() without arguments is much quicker than passing ("utf-8", errors).
+        key = (data[pos + 1:key_end].decode() if strict
+               else data[pos + 1:key_end].decode("utf-8", errors))
         pos = key_end + 1
         # The common types inline (no call per value); the same chain is in _decode_array.
         if kind == 2:
@@ -70,7 +77,8 @@ def decode_elements(data: bytes, pos: int, end: int, state: Any, doc: Any = None
             stop = pos + 3 + length
             if length < 1 or stop >= end or data[stop]:
                 raise _bad("invalid string length or missing NUL terminator")
-            doc[key] = data[pos + 4:stop].decode("utf-8", errors)
+            doc[key] = (data[pos + 4:stop].decode() if strict
+                        else data[pos + 4:stop].decode("utf-8", errors))
             pos = stop + 1
         elif kind == 16:
             doc[key] = unpack_i32(data, pos)[0]
@@ -89,7 +97,7 @@ def decode_elements(data: bytes, pos: int, end: int, state: Any, doc: Any = None
                 value = decode_elements(data, pos + 4, stop, state)
                 if "$ref" in value:
                     value = _maybe_dbref(value)
-                if state.marker_decoders is not None and value:
+                elif state.marker_decoders is not None and value:
                     value = _maybe_marker(value, state)
             doc[key] = value
             pos = stop + 1
@@ -134,6 +142,7 @@ def _decode_array(data: bytes, pos: int, end: int, state: Any) -> list:
     out: list = []
     append = out.append
     errors = state.errors
+    strict = errors == "strict"
     index = data.index
     unpack_i32 = _UNPACK_I32
     while pos < end:
@@ -144,7 +153,8 @@ def _decode_array(data: bytes, pos: int, end: int, state: Any) -> list:
             stop = pos + 3 + length
             if length < 1 or stop >= end or data[stop]:
                 raise _bad("invalid string length or missing NUL terminator")
-            append(data[pos + 4:stop].decode("utf-8", errors))
+            append(data[pos + 4:stop].decode() if strict
+                   else data[pos + 4:stop].decode("utf-8", errors))
             pos = stop + 1
         elif kind == 16:
             append(unpack_i32(data, pos)[0])
@@ -165,7 +175,7 @@ def _decode_array(data: bytes, pos: int, end: int, state: Any) -> list:
                 value = decode_elements(data, pos + 4, stop, state)
                 if "$ref" in value:
                     value = _maybe_dbref(value)
-                if state.marker_decoders is not None and value:
+                elif state.marker_decoders is not None and value:
                     value = _maybe_marker(value, state)
             append(value)
             pos = stop + 1
@@ -276,7 +286,10 @@ def _read_dbpointer(data: bytes, pos: int, end: int, state: Any) -> Tuple[Any, i
 
 def _read_code(data: bytes, pos: int, end: int, state: Any) -> Tuple[Any, int]:
     code, pos = _read_string(data, pos, end, state)
-    return Code(code), pos
+    # Build without Code.__new__'s argument checks: the values are known good.
+    value = _new_str(Code, code)
+    value._Code__scope = None
+    return value, pos
 
 
 def _read_symbol(data: bytes, pos: int, end: int, state: Any) -> Tuple[Any, int]:
@@ -294,12 +307,17 @@ def _read_code_w_scope(data: bytes, pos: int, end: int, state: Any) -> Tuple[Any
     if scope_size < 5 or scope_pos + scope_size != stop or data[stop - 1]:
         raise _bad("invalid code-with-scope: scope document does not fill the element")
     scope = decode_elements(data, scope_pos + 4, stop - 1, state, {})
-    return Code(code, scope), stop
+    value = _new_str(Code, code)
+    value._Code__scope = scope
+    return value, stop
 
 
 def _read_timestamp(data: bytes, pos: int, end: int, state: Any) -> Tuple[Any, int]:
     inc, seconds = _UNPACK_TIMESTAMP(data, pos)
-    return Timestamp(seconds, inc), pos + 8
+    value = _new_timestamp(Timestamp)
+    _set_ts_time(value, seconds)
+    _set_ts_inc(value, inc)
+    return value, pos + 8
 
 
 def _read_decimal128(data: bytes, pos: int, end: int, state: Any) -> Tuple[Any, int]:

@@ -17,6 +17,27 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Callable, Dict
 
+from bson._encode_scalars import (
+    _write_binary,
+    _write_bool,
+    _write_bytes,
+    _write_datetime,
+    _write_datetime_ms,
+    _write_decimal128,
+    _write_float,
+    _write_int,
+    _write_int64,
+    _write_int64_type,
+    _write_max_key,
+    _write_min_key,
+    _write_none,
+    _write_objectid,
+    _write_raw,
+    _write_regex,
+    _write_str,
+    _write_timestamp,
+    _write_uuid,
+)
 from bson.binary import Binary, UUIDLegacy
 from bson.code import Code
 from bson.datetime_ms import DatetimeMS
@@ -27,21 +48,15 @@ from bson.int64 import Int64
 from bson.max_key import MaxKey
 from bson.min_key import MinKey
 from bson.objectid import ObjectId
-from bson.regex import Regex, int_flags_to_str
+from bson.regex import Regex
 from bson.son import SON
 from bson.timestamp import Timestamp
-from bson.tz_util import utc
 
 _PACK_I32 = struct.Struct("<i").pack
 _PACK_I32_INTO = struct.Struct("<i").pack_into
 _PACK_I64 = struct.Struct("<q").pack
 _PACK_DOUBLE = struct.Struct("<d").pack
-_PACK_TIMESTAMP = struct.Struct("<II").pack
 
-_EPOCH_NAIVE = datetime.datetime(1970, 1, 1)
-_EPOCH_AWARE = datetime.datetime(1970, 1, 1, tzinfo=utc)
-_INT32_MIN, _INT32_MAX = -(2 ** 31), 2 ** 31 - 1
-_INT64_MIN, _INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 _MAX_DOCUMENT_SIZE = 2 ** 31 - 1
 _RE_TYPE = type(re.compile(""))
 
@@ -73,15 +88,12 @@ def _check_key(key: str) -> None:
         raise InvalidDocument(f"key {key!r} must not contain '.'")
 
 
-def _utf8(value: str) -> bytes:
-    try:
-        return value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidStringData(f"strings in documents must be valid UTF-8: {value!r}") from None
+def encode_document(doc: Any, check_keys: bool, state: Any) -> Any:
+    """BSON for the top-level mapping ``doc`` (bytes or bytearray).
 
-
-def encode_document(doc: Any, check_keys: bool, state: Any) -> bytes:
-    """BSON bytes for the top-level mapping ``doc``; TypeError if it is not a mapping."""
+    TypeError if ``doc`` is not a mapping, InvalidDocument/InvalidStringData for
+    values that cannot be encoded, OverflowError for integers beyond int64.
+    """
     if getattr(doc, "_type_marker", None) == 101:  # RawBSONDocument: already encoded
         return doc.raw
     if isinstance(doc, DBRef):  # a DBRef is a document; json_util.loads may return one
@@ -89,11 +101,21 @@ def encode_document(doc: Any, check_keys: bool, state: Any) -> bytes:
     if not isinstance(doc, Mapping):
         raise TypeError(f"encoder expected a mapping type but got: {doc!r}")
     buf = bytearray()
-    _write_document(buf, doc, check_keys, state, True)
+    try:
+        _write_document(buf, doc, check_keys, state, True)
+    except struct.error as exc:
+        # Only out-of-range integers (e.g. an Int64 built from a huge int) get here.
+        raise OverflowError(f"BSON can only handle up to 8-byte ints: {exc}") from None
+    except UnicodeEncodeError as exc:
+        raise InvalidStringData(
+            f"strings in documents must be valid UTF-8: {exc.object!r}") from None
+    except RecursionError:
+        raise InvalidDocument("document is nested too deeply or contains itself (or type "
+                              "codecs keep returning each other's types)") from None
     if len(buf) > _MAX_DOCUMENT_SIZE:
         raise InvalidDocument(f"document of {len(buf)} bytes exceeds the BSON maximum of "
                               f"{_MAX_DOCUMENT_SIZE} bytes")
-    return bytes(buf)
+    return buf
 
 
 def _write_document(buf: bytearray, doc: Any, check_keys: bool, state: Any,
@@ -101,6 +123,7 @@ def _write_document(buf: bytearray, doc: Any, check_keys: bool, state: Any,
     start = len(buf)
     buf += b"\x00\x00\x00\x00"
     key_cache = _KEY_CACHE
+    writers = _WRITERS
     pack_i32 = _PACK_I32
     # At top level "_id" goes first, as the server expects to find it there.
     skip_id = top_level and "_id" in doc
@@ -109,14 +132,17 @@ def _write_document(buf: bytearray, doc: Any, check_keys: bool, state: Any,
     for key, value in doc.items():
         if skip_id and key == "_id":
             continue
-        name = key_cache.get(key) if type(key) is str else None
-        if name is None:
+        try:
+            # Only str keys are ever cached, so a hit is a validated, encoded str key.
+            name = key_cache[key]
+        except (KeyError, TypeError):
             name = _key_bytes(key)
         if check_keys:
             _check_key(key)
         vtype = type(value)
         if vtype is str:
-            data = _utf8(value)
+            # A lone surrogate raises UnicodeEncodeError, reported by encode_document.
+            data = value.encode()
             buf += b"\x02"
             buf += name
             buf += pack_i32(len(data) + 1)
@@ -148,8 +174,20 @@ def _write_document(buf: bytearray, doc: Any, check_keys: bool, state: Any,
         elif value is None:
             buf += b"\x0a"
             buf += name
+        elif vtype is Int64:
+            buf += b"\x12"
+            buf += name
+            buf += _PACK_I64(value)
+        elif vtype is ObjectId:
+            buf += b"\x07"
+            buf += name
+            buf += value.binary
         else:
-            _write_value(buf, name, value, check_keys, state)
+            writer = writers.get(vtype)
+            if writer is None:
+                _write_value(buf, name, value, check_keys, state)
+            else:
+                writer(buf, name, value, check_keys, state)
     buf += b"\x00"
     _PACK_I32_INTO(buf, start, len(buf) - start)
 
@@ -158,12 +196,14 @@ def _write_array(buf: bytearray, values: Any, check_keys: bool, state: Any) -> N
     start = len(buf)
     buf += b"\x00\x00\x00\x00"
     index_keys = _INDEX_KEYS
+    writers = _WRITERS
     pack_i32 = _PACK_I32
     for index, value in enumerate(values):
         name = index_keys[index] if index < 1000 else str(index).encode() + b"\x00"
         vtype = type(value)
         if vtype is str:
-            data = _utf8(value)
+            # A lone surrogate raises UnicodeEncodeError, reported by encode_document.
+            data = value.encode()
             buf += b"\x02"
             buf += name
             buf += pack_i32(len(data) + 1)
@@ -185,17 +225,13 @@ def _write_array(buf: bytearray, values: Any, check_keys: bool, state: Any) -> N
             buf += name
             _write_document(buf, value, check_keys, state)
         else:
-            _write_value(buf, name, value, check_keys, state)
+            writer = writers.get(vtype)
+            if writer is None:
+                _write_value(buf, name, value, check_keys, state)
+            else:
+                writer(buf, name, value, check_keys, state)
     buf += b"\x00"
     _PACK_I32_INTO(buf, start, len(buf) - start)
-
-
-def _write_int64(buf: bytearray, name: bytes, value: int) -> None:
-    if not _INT64_MIN <= value <= _INT64_MAX:
-        raise OverflowError(f"BSON can only handle up to 8-byte ints, not {value}")
-    buf += b"\x12"
-    buf += name
-    buf += _PACK_I64(value)
 
 
 def _write_value(buf: bytearray, name: bytes, value: Any, check_keys: bool, state: Any) -> None:
@@ -237,7 +273,7 @@ _MARKER_TYPES: Dict[int, type] = {
 
 
 def _fallback_writer(value: Any) -> Any:
-    """Writer for subclasses and duck-typed values (by ``_type_marker``), or None."""
+    """Writer for a subclass of a built-in type (found by ``_type_marker``), or None."""
     marker = getattr(value, "_type_marker", None)
     if marker == 101:
         return _write_raw
@@ -249,42 +285,9 @@ def _fallback_writer(value: Any) -> Any:
     return None
 
 
-def _write_str(buf, name, value, check_keys, state):
-    data = _utf8(str(value))
-    buf += b"\x02" + name + _PACK_I32(len(data) + 1) + data + b"\x00"
-
-
-def _write_int(buf, name, value, check_keys, state):
-    value = int(value)
-    if _INT32_MIN <= value <= _INT32_MAX:
-        buf += b"\x10" + name + _PACK_I32(value)
-    else:
-        _write_int64(buf, name, value)
-
-
-def _write_int64_type(buf, name, value, check_keys, state):
-    _write_int64(buf, name, int(value))
-
-
-def _write_float(buf, name, value, check_keys, state):
-    buf += b"\x01" + name + _PACK_DOUBLE(value)
-
-
-def _write_bool(buf, name, value, check_keys, state):
-    buf += b"\x08" + name + (b"\x01" if value else b"\x00")
-
-
-def _write_none(buf, name, value, check_keys, state):
-    buf += b"\x0a" + name
-
-
 def _write_mapping(buf, name, value, check_keys, state):
     buf += b"\x03" + name
     _write_document(buf, value, check_keys, state)
-
-
-def _write_raw(buf, name, value, check_keys, state):
-    buf += b"\x03" + name + value.raw
 
 
 def _write_list(buf, name, value, check_keys, state):
@@ -292,85 +295,22 @@ def _write_list(buf, name, value, check_keys, state):
     _write_array(buf, value, check_keys, state)
 
 
-def _write_binary(buf, name, value, check_keys, state):
-    subtype = value.subtype
-    if subtype == 2:
-        # The old binary subtype repeats the payload length inside the payload.
-        buf += (b"\x05" + name + _PACK_I32(len(value) + 4) + b"\x02"
-                + _PACK_I32(len(value)) + value)
-    else:
-        buf += b"\x05" + name + _PACK_I32(len(value)) + bytes((subtype,)) + value
-
-
-def _write_bytes(buf, name, value, check_keys, state):
-    buf += b"\x05" + name + _PACK_I32(len(value)) + b"\x00" + value
-
-
-def _write_uuid(buf, name, value, check_keys, state):
-    data = state.uuid_to_binary(value)
-    buf += b"\x05" + name + _PACK_I32(len(data)) + bytes((state.uuid_subtype,)) + data
-
-
-def _write_objectid(buf, name, value, check_keys, state):
-    buf += b"\x07" + name + value.binary
-
-
-def _write_datetime(buf, name, value, check_keys, state):
-    if value.tzinfo is None or value.utcoffset() is None:
-        delta = value - _EPOCH_NAIVE
-    else:
-        delta = value - _EPOCH_AWARE
-    # Sub-millisecond precision is truncated toward the past, as the reference does.
-    millis = delta.days * 86400000 + delta.seconds * 1000 + delta.microseconds // 1000
-    buf += b"\x09" + name + _PACK_I64(millis)
-
-
-def _write_datetime_ms(buf, name, value, check_keys, state):
-    buf += b"\x09" + name + _PACK_I64(int(value))
-
-
-def _regex_element(name: bytes, pattern: Any, flags: int) -> bytes:
-    raw = _utf8(pattern) if isinstance(pattern, str) else bytes(pattern)
-    if b"\x00" in raw:
-        raise InvalidDocument(f"regex patterns must not contain the NULL byte: {pattern!r}")
-    return b"\x0b" + name + raw + b"\x00" + int_flags_to_str(flags).encode() + b"\x00"
-
-
-def _write_regex(buf, name, value, check_keys, state):
-    buf += _regex_element(name, value.pattern, value.flags)
-
-
 def _write_code(buf, name, value, check_keys, state):
-    data = _utf8(str(value))
-    if value.scope is None:
+    data = value.encode()  # str.encode on the Code itself: no intermediate str copy
+    scope = value.scope
+    if scope is None:
         buf += b"\x0d" + name + _PACK_I32(len(data) + 1) + data + b"\x00"
         return
     buf += b"\x0f" + name
     start = len(buf)
     buf += b"\x00\x00\x00\x00" + _PACK_I32(len(data) + 1) + data + b"\x00"
-    _write_document(buf, value.scope, False, state)
+    _write_document(buf, scope, False, state)
     _PACK_I32_INTO(buf, start, len(buf) - start)
 
 
 def _write_dbref(buf, name, value, check_keys, state):
     buf += b"\x03" + name
     _write_document(buf, value.as_doc(), False, state)
-
-
-def _write_timestamp(buf, name, value, check_keys, state):
-    buf += b"\x11" + name + _PACK_TIMESTAMP(value.inc, value.time)
-
-
-def _write_decimal128(buf, name, value, check_keys, state):
-    buf += b"\x13" + name + value.bid
-
-
-def _write_min_key(buf, name, value, check_keys, state):
-    buf += b"\xff" + name
-
-
-def _write_max_key(buf, name, value, check_keys, state):
-    buf += b"\x7f" + name
 
 
 _WRITERS: Dict[type, Callable[..., None]] = {

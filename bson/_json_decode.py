@@ -35,8 +35,8 @@ _HEX_SUBTYPE = re.compile(r"[0-9a-fA-F]{1,2}")
 _UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                         r"[0-9a-fA-F]{12}|[0-9a-fA-F]{32}")
 _ISO_DATE = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
-    r"(Z|[+-]\d{2}(?::?\d{2})?)?")
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?"
+    r"(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?")
 
 
 def _only(dct: Any, keys: set, what: str) -> None:
@@ -102,11 +102,13 @@ def binary_value(data: bytes, subtype: int, opts: Any) -> Any:
     """bytes, UUID or Binary for decoded binary data, as the BSON decoder would give."""
     if subtype == 0:
         return data
+    state = opts._codec_state
     if len(data) == 16 and subtype in (3, 4):
-        state = opts._codec_state
         if subtype == 3 and state.uuid_subtype == 3:
             return state.uuid_from_binary(data)
         return uuid.UUID(bytes=data)
+    if state.binary_decoders is not None and subtype in state.binary_decoders:
+        return state.binary_decoders[subtype].decode(data)
     return Binary(data, subtype)
 
 
@@ -296,4 +298,9 @@ def convert_object(dct: Any, opts: Any) -> Any:
             parser = _PARSERS.get(key)
             if parser is not None:
                 return parser(dct, opts)
+    markers = opts._codec_state.marker_decoders
+    if markers is not None and dct:
+        codec = markers.get(next(iter(dct)))
+        if codec is not None:
+            return codec.decode(dct)
     return dct

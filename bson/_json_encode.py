@@ -165,4 +165,20 @@ def default(obj: Any, opts: Any) -> Any:
         return _binary(state.uuid_to_binary(obj), state.uuid_subtype, opts)
     if isinstance(obj, Decimal128):
         return {"$numberDecimal": str(obj)}
+    codec = _custom_codec(obj, opts)
+    if codec is not None:
+        return convert(codec.encode(obj), opts)
     raise TypeError(f"{obj!r} is not JSON serializable")
+
+
+def _custom_codec(obj: Any, opts: Any) -> Any:
+    """The type codec of ``opts.type_registry`` for ``obj``, as the BSON encoder finds it."""
+    custom = opts._codec_state.custom_encoders
+    if custom is None:
+        return None
+    codec = custom.get(type(obj))
+    if codec is None:
+        for python_type, candidate in custom.items():
+            if isinstance(obj, python_type):
+                return candidate
+    return codec

@@ -11,7 +11,6 @@ import codecs
 import datetime
 from collections import namedtuple
 from collections.abc import MutableMapping
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Optional, Tuple
 
 from bson.binary import (
@@ -24,7 +23,6 @@ from bson.binary import (
 _RAW_BSON_DOCUMENT_MARKER = 101
 
 
-@dataclass(frozen=True)
 class TypeCodec:
     """How to encode (and optionally decode) the Python types ``python_types``.
 
@@ -33,44 +31,69 @@ class TypeCodec:
     either ``binary_subtype`` (a user-defined subtype, 0x80-0xFF; ``decode`` gets the
     payload bytes) or ``marker_key`` (``decode`` gets any sub-document whose first key
     is ``marker_key``).  Custom codecs apply only to types the built-in encoder does
-    not know, and only to the registered subtypes and marker keys.
+    not know, and only to the registered subtypes and marker keys.  Immutable.
     """
 
-    name: str
-    python_types: Tuple[type, ...]
-    encode: Callable[[Any], Any]
-    binary_subtype: Optional[int] = None
-    marker_key: Optional[str] = None
-    decode: Optional[Callable[[Any], Any]] = None
+    # A plain frozen class rather than a dataclass: importing dataclasses costs
+    # ``import bson`` several milliseconds.
+    __slots__ = ("name", "python_types", "encode", "binary_subtype", "marker_key", "decode")
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name:
-            raise TypeError(f"TypeCodec name must be a non-empty str, not {self.name!r}")
-        types = self.python_types
-        if isinstance(types, type):
-            types = (types,)
-            object.__setattr__(self, "python_types", types)
-        if not isinstance(types, tuple) or not all(isinstance(t, type) for t in types):
-            raise TypeError(f"TypeCodec {self.name!r}: python_types must be a tuple of types, "
-                            f"not {types!r}")
-        if not callable(self.encode):
-            raise TypeError(f"TypeCodec {self.name!r}: encode must be callable")
-        sub = self.binary_subtype
+    def __init__(self, name: str, python_types: Any, encode: Callable[[Any], Any],
+                 binary_subtype: Optional[int] = None, marker_key: Optional[str] = None,
+                 decode: Optional[Callable[[Any], Any]] = None) -> None:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"TypeCodec name must be a non-empty str, not {name!r}")
+        if isinstance(python_types, type):
+            python_types = (python_types,)
+        if not isinstance(python_types, tuple) or not all(
+                isinstance(t, type) for t in python_types):
+            raise TypeError(f"TypeCodec {name!r}: python_types must be a tuple of types, "
+                            f"not {python_types!r}")
+        if not callable(encode):
+            raise TypeError(f"TypeCodec {name!r}: encode must be callable")
+        sub = binary_subtype
         if sub is not None and (not isinstance(sub, int) or not 0x80 <= sub <= 0xFF):
-            raise ValueError(f"TypeCodec {self.name!r}: binary_subtype must be a user-defined "
+            raise ValueError(f"TypeCodec {name!r}: binary_subtype must be a user-defined "
                              f"subtype in [0x80, 0xFF], not {sub!r}")
-        if self.marker_key is not None and (
-                not isinstance(self.marker_key, str) or not self.marker_key):
-            raise ValueError(f"TypeCodec {self.name!r}: marker_key must be a non-empty str, "
-                             f"not {self.marker_key!r}")
-        if sub is not None and self.marker_key is not None:
-            raise ValueError(f"TypeCodec {self.name!r}: give binary_subtype or marker_key, "
+        if marker_key is not None and (not isinstance(marker_key, str) or not marker_key):
+            raise ValueError(f"TypeCodec {name!r}: marker_key must be a non-empty str, "
+                             f"not {marker_key!r}")
+        if sub is not None and marker_key is not None:
+            raise ValueError(f"TypeCodec {name!r}: give binary_subtype or marker_key, "
                              "not both")
-        if self.decode is not None and not callable(self.decode):
-            raise TypeError(f"TypeCodec {self.name!r}: decode must be callable or None")
-        if self.decode is not None and sub is None and self.marker_key is None:
-            raise ValueError(f"TypeCodec {self.name!r}: decode needs a binary_subtype or "
+        if decode is not None and not callable(decode):
+            raise TypeError(f"TypeCodec {name!r}: decode must be callable or None")
+        if decode is not None and sub is None and marker_key is None:
+            raise ValueError(f"TypeCodec {name!r}: decode needs a binary_subtype or "
                              "a marker_key to recognise encoded values")
+        for field, value in (("name", name), ("python_types", python_types), ("encode", encode),
+                             ("binary_subtype", sub), ("marker_key", marker_key),
+                             ("decode", decode)):
+            object.__setattr__(self, field, value)
+
+    def _fields(self) -> Tuple[Any, ...]:
+        return tuple(getattr(self, field) for field in self.__slots__)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"TypeCodec is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"TypeCodec is immutable; cannot delete {name!r}")
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, TypeCodec):
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (f"TypeCodec(name={self.name!r}, python_types={self.python_types!r}, "
+                f"binary_subtype={self.binary_subtype!r}, marker_key={self.marker_key!r})")
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return TypeCodec, self._fields()
 
 
 class TypeRegistry:
@@ -109,7 +132,8 @@ class TypeRegistry:
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self.type_codecs, tuple(id(r) for r in self.uuid_representations)))
+        # Representations compare by value but need not be hashable; leave them out.
+        return hash((self.type_codecs, len(self.uuid_representations)))
 
     def __repr__(self) -> str:
         names = [c.name for c in self.type_codecs]

@@ -89,6 +89,9 @@ class JSONOptions(CodecOptions):
         if unknown:
             raise ValueError(f"Got unexpected field names: {sorted(unknown)!r}")
         codec_kwargs.update(kwargs)
+        if not codec_kwargs["tz_aware"] and "tzinfo" not in kwargs:
+            # The utc default came with tz_aware; turning that off drops it too.
+            codec_kwargs["tzinfo"] = None
         return JSONOptions(**json_kwargs, **codec_kwargs)
 
     def __reduce__(self) -> Tuple[Any, ...]:

@@ -4,10 +4,7 @@ from __future__ import annotations
 import binascii
 import calendar
 import datetime
-import hashlib
 import os
-import random
-import socket
 import struct
 import threading
 import time
@@ -22,6 +19,10 @@ _PACK_TIME = struct.Struct(">I").pack
 
 def _machine_bytes() -> bytes:
     """3 bytes identifying this host (the documented layout's machine identifier)."""
+    # Imported here: only generating ObjectIds needs them, and they slow ``import bson``.
+    import hashlib
+    import socket
+
     return hashlib.md5(socket.gethostname().encode("utf-8", "replace")).digest()[:3]
 
 
@@ -40,9 +41,9 @@ class ObjectId:
     for other types.
     """
 
-    _inc = random.randint(0, 0xFFFFFF)
+    _inc = int.from_bytes(os.urandom(3), "big")
     _inc_lock = threading.Lock()
-    _machine = _machine_bytes()
+    _machine: Optional[bytes] = None  # computed on first generation
 
     __slots__ = ("__id",)
     _type_marker = 7
@@ -83,6 +84,8 @@ class ObjectId:
         with ObjectId._inc_lock:
             inc = ObjectId._inc
             ObjectId._inc = (inc + 1) & 0xFFFFFF
+            if ObjectId._machine is None:
+                ObjectId._machine = _machine_bytes()
         self.__id = (_PACK_TIME(int(time.time()) & 0xFFFFFFFF) + ObjectId._machine
                      + struct.pack(">H", os.getpid() & 0xFFFF) + struct.pack(">I", inc)[1:])
 

@@ -1,6 +1,7 @@
 """RawBSONDocument: a read-only mapping over BSON bytes, decoded lazily on first access."""
 from __future__ import annotations
 
+import struct
 from collections.abc import Mapping
 from typing import Any, Iterator, Optional, Tuple
 
@@ -59,7 +60,8 @@ class RawBSONDocument(Mapping):
                                                               doc={})
             except InvalidBSON:
                 raise
-            except (ValueError, IndexError, TypeError, OverflowError, RecursionError) as exc:
+            except (struct.error, ValueError, IndexError, TypeError, OverflowError,
+                    RecursionError) as exc:
                 raise InvalidBSON(f"invalid BSON in RawBSONDocument: {exc}") from exc
         return self.__inflated_doc
 

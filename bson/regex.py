@@ -5,9 +5,10 @@ import re
 from typing import Any, Pattern, Tuple, Union
 
 # BSON option letters and the Python ``re`` flags they stand for, in BSON's (sorted) order.
+# Plain ints: bit tests on ``re.RegexFlag`` members go through slow enum code.
 _FLAG_LETTERS: Tuple[Tuple[str, int], ...] = (
-    ("i", re.IGNORECASE), ("l", re.LOCALE), ("m", re.MULTILINE),
-    ("s", re.DOTALL), ("u", re.UNICODE), ("x", re.VERBOSE),
+    ("i", int(re.IGNORECASE)), ("l", int(re.LOCALE)), ("m", int(re.MULTILINE)),
+    ("s", int(re.DOTALL)), ("u", int(re.UNICODE)), ("x", int(re.VERBOSE)),
 )
 _LETTER_TO_FLAG = dict(_FLAG_LETTERS)
 _PATTERN_TYPE = type(re.compile(""))
@@ -29,9 +30,18 @@ def str_flags_to_int(str_flags: str) -> int:
     return flags
 
 
+_FLAGS_TEXT_CACHE: dict = {}
+
+
 def int_flags_to_str(flags: int) -> str:
     """The BSON option letters, sorted, for Python ``re`` flags (unknown bits dropped)."""
-    return "".join(letter for letter, bit in _FLAG_LETTERS if flags & bit)
+    text = _FLAGS_TEXT_CACHE.get(flags)
+    if text is None:
+        flags = int(flags)
+        text = "".join(letter for letter, bit in _FLAG_LETTERS if flags & bit)
+        if len(_FLAGS_TEXT_CACHE) < 1024:
+            _FLAGS_TEXT_CACHE[flags] = text
+    return text
 
 
 class Regex:

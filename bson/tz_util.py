@@ -24,6 +24,14 @@ class FixedOffset(tzinfo):
     def __getinitargs__(self) -> Tuple[timedelta, str]:
         return self.__offset, self.__name
 
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FixedOffset):
+            return self.__getinitargs__() == other.__getinitargs__()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.__getinitargs__())
+
     def __repr__(self) -> str:
         return f"FixedOffset({self.__offset!r}, {self.__name!r})"
 

@@ -64,7 +64,7 @@ def next_request_id() -> int:
 
 
 def _encode(doc: Mapping[str, Any], check_keys: bool, opts: CodecOptions) -> bytes:
-    return bson.BSON.encode(doc, check_keys, opts)
+    return bson._dict_to_bson(doc, check_keys, opts)
 
 
 def _cstring(name: str) -> bytes:

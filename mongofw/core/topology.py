@@ -14,7 +14,6 @@ import attrs
 
 from bson.objectid import ObjectId
 from mongofw.core.errors import (
-    InvalidOperation,
     ServerSelectionTimeoutError,
 )
 from mongofw.core.monitor import Monitor
@@ -71,14 +70,22 @@ class Topology:
         self._description = TopologyDescription.from_settings(settings)
         self._servers: Dict[Address, Server] = {}
         self._opened = False
-        self._closed = False
+        # Whether listeners were told this topology is open (and not closed since): close()
+        # publishes its closing sequence once, and a client used again after close()
+        # publishes the opening sequence again when it reopens.
+        self._announced = True
+        self._publish_topology_opening()
+        self._sync_servers()
+
+    def _publish_topology_opening(self) -> None:
+        publisher = self._publisher
         if publisher is not None and publisher.enabled_for_topology:
             publisher.publish_topology_opened(self._topology_id)
             # The spec's opening sequence: from an empty Unknown topology to the seeds.
-            empty = TopologyDescription(TOPOLOGY_TYPE.Unknown, {}, None, None, None, settings)
+            empty = TopologyDescription(TOPOLOGY_TYPE.Unknown, {}, None, None, None,
+                                        self._settings)
             publisher.publish_topology_description_changed(empty, self._description,
                                                            self._topology_id)
-        self._sync_servers()
 
     # ------------------------------------------------------------ state
 
@@ -93,12 +100,19 @@ class Topology:
     def open(self) -> None:
         """Start the monitors (lazily, on the first operation, unless connect=True)."""
         with self._lock:
-            if self._closed:
-                raise InvalidOperation("this topology was closed")
             if self._opened:
                 return
             self._opened = True
             servers = list(self._servers.values())
+            if not self._announced:
+                # Reopened after close(): announced under the lock, so that no monitor
+                # event can come before the opening sequence.
+                self._announced = True
+                self._publish_topology_opening()
+                if self._publisher is not None and self._publisher.enabled_for_server:
+                    for server in servers:
+                        self._publisher.publish_server_opened(server.address,
+                                                              self._topology_id)
         for server in servers:
             server.open()
 
@@ -109,14 +123,16 @@ class Topology:
             self._servers.clear()
             self._opened = False
             self._description = self._description.reset()
+            announced, self._announced = self._announced, False
             self._changed.notify_all()
         for server in servers:
             server.close()
-            if self._publisher is not None and self._publisher.enabled_for_server:
+            if announced and self._publisher is not None and self._publisher.enabled_for_server:
                 self._publisher.publish_server_closed(server.address, self._topology_id)
-        if self._publisher is not None and self._publisher.enabled_for_topology:
+        if announced and self._publisher is not None and self._publisher.enabled_for_topology:
             self._publisher.publish_topology_closed(self._topology_id)
         # A closed client may be used again: it reconnects from the seeds (3.x behaviour).
+        # Its servers are announced when it reopens, not after TopologyClosedEvent.
         with self._lock:
             self._sync_servers()
 
@@ -218,14 +234,16 @@ class Topology:
                               self.on_change, self._publisher)
             server = Server(sd, pool, monitor)
             self._servers[address] = server
-            if self._publisher is not None and self._publisher.enabled_for_server:
+            if self._announced and self._publisher is not None and \
+                    self._publisher.enabled_for_server:
                 self._publisher.publish_server_opened(address, self._topology_id)
             if self._opened:
                 server.open()
         for address in [a for a in self._servers if a not in wanted]:
             server = self._servers.pop(address)
             server.close()
-            if self._publisher is not None and self._publisher.enabled_for_server:
+            if self._announced and self._publisher is not None and \
+                    self._publisher.enabled_for_server:
                 self._publisher.publish_server_closed(address, self._topology_id)
 
     def handle_error(self, address: Address, error: BaseException,

@@ -1,0 +1,1 @@
+"""mongofw-fraction-codec: ``fractions.Fraction`` as a BSON marker sub-document."""

@@ -1,0 +1,106 @@
+"""CodecOptions (documented namedtuple shape), TypeCodec and TypeRegistry validation."""
+from __future__ import annotations
+
+import collections
+import copy
+import pickle
+
+import pytest
+
+from bson.binary import JAVA_LEGACY, PYTHON_LEGACY
+from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions, TypeCodec, TypeRegistry
+from bson.raw_bson import RawBSONDocument
+from bson.son import SON
+from bson.tz_util import utc
+
+
+def test_defaults_and_repr():
+    options = CodecOptions()
+    assert tuple(options) == (dict, False, PYTHON_LEGACY, "strict", None, None)
+    assert repr(options) == (
+        "CodecOptions(document_class=dict, tz_aware=False, uuid_representation=PYTHON_LEGACY, "
+        "unicode_decode_error_handler='strict', tzinfo=None)")
+    assert options == DEFAULT_CODEC_OPTIONS
+
+
+def test_namedtuple_shape_is_kept():
+    options = CodecOptions(SON, True, JAVA_LEGACY, "replace", utc)
+    document_class, tz_aware, rep, handler, tzinfo, registry = options
+    assert (document_class, tz_aware, rep, handler, tzinfo, registry) == (
+        SON, True, JAVA_LEGACY, "replace", utc, None)
+    assert options._replace(tz_aware=True) == options
+    assert options._asdict()["document_class"] is SON
+
+
+def test_with_options_revalidates():
+    options = CodecOptions(tz_aware=True, tzinfo=utc)
+    assert options.with_options(document_class=SON).document_class is SON
+    with pytest.raises(ValueError, match="cannot specify tzinfo without"):
+        options.with_options(tz_aware=False)
+    with pytest.raises(ValueError, match="unexpected field names"):
+        options.with_options(nope=1)
+
+
+@pytest.mark.parametrize("kwargs,error,message", [
+    ({"document_class": list}, TypeError, "document_class must be"),
+    ({"tz_aware": 1}, TypeError, "tz_aware must be True or False"),
+    ({"uuid_representation": 7}, ValueError, "uuid_representation must be"),
+    ({"unicode_decode_error_handler": "nope"}, ValueError, "registered error handler"),
+    ({"unicode_decode_error_handler": 1}, ValueError, "must be a string"),
+    ({"tzinfo": utc}, ValueError, "cannot specify tzinfo without"),
+    ({"tz_aware": True, "tzinfo": "UTC"}, TypeError, "tzinfo must be"),
+    ({"type_registry": {}}, TypeError, "type_registry must be"),
+])
+def test_bad_options(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        CodecOptions(**kwargs)
+
+
+def test_document_classes_accepted():
+    for cls in (dict, SON, collections.OrderedDict, RawBSONDocument):
+        assert CodecOptions(document_class=cls).document_class is cls
+
+
+def test_immutable_pickle_and_copy():
+    options = CodecOptions(document_class=SON, tz_aware=True, tzinfo=utc)
+    with pytest.raises(AttributeError):
+        options.tz_aware = False
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(options, protocol)) == options
+    assert copy.copy(options) == options and copy.deepcopy(options) == options
+
+
+def test_type_codec_validation():
+    codec = TypeCodec("set", set, encode=list)
+    assert codec.python_types == (set,)
+    with pytest.raises(ValueError, match="user-defined subtype"):
+        TypeCodec("x", (set,), encode=list, binary_subtype=3, decode=set)
+    with pytest.raises(ValueError, match="binary_subtype or a marker_key"):
+        TypeCodec("x", (set,), encode=list, decode=set)
+    with pytest.raises(ValueError, match="not both"):
+        TypeCodec("x", (set,), encode=list, binary_subtype=0x80, marker_key="m", decode=set)
+    with pytest.raises(TypeError, match="python_types must be a tuple of types"):
+        TypeCodec("x", ("set",), encode=list)
+    with pytest.raises(TypeError, match="encode must be callable"):
+        TypeCodec("x", (set,), encode=None)
+    with pytest.raises(AttributeError):
+        codec.name = "y"
+
+
+def test_type_registry_rejects_conflicts():
+    first = TypeCodec("a", (set,), encode=list)
+    with pytest.raises(ValueError, match="Python type .* claimed by both type codec 'a' and"):
+        TypeRegistry([first, TypeCodec("b", (set,), encode=list)])
+    one = TypeCodec("a", (set,), encode=list, binary_subtype=0x80, decode=set)
+    two = TypeCodec("b", (frozenset,), encode=list, binary_subtype=0x80, decode=frozenset)
+    with pytest.raises(ValueError, match="binary subtype 128"):
+        TypeRegistry([one, two])
+    with pytest.raises(TypeError, match="must hold TypeCodec"):
+        TypeRegistry(["codec"])
+
+
+def test_type_registry_equality():
+    codec = TypeCodec("a", (set,), encode=list)
+    assert TypeRegistry([codec]) == TypeRegistry([codec])
+    assert TypeRegistry([codec]) != TypeRegistry()
+    assert "type_codecs=['a']" in repr(TypeRegistry([codec]))

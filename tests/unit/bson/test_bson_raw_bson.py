@@ -1,0 +1,73 @@
+"""RawBSONDocument: lazy, read-only, raw bytes kept."""
+from __future__ import annotations
+
+import copy
+import pickle
+
+import pytest
+
+from bson import BSON, decode_all
+from bson.codec_options import CodecOptions
+from bson.errors import InvalidBSON
+from bson.raw_bson import RawBSONDocument
+from bson.son import SON
+
+
+def test_raw_bytes_kept_and_lazily_decoded():
+    data = bytes(BSON.encode({"a": 1, "b": {"c": [1, 2]}}))
+    raw = RawBSONDocument(data)
+    assert raw.raw == data
+    assert raw["a"] == 1 and raw["b"] == {"c": [1, 2]}
+    assert len(raw) == 2 and list(raw) == ["a", "b"]
+    assert dict(raw.items()) == {"a": 1, "b": {"c": [1, 2]}}
+
+
+def test_read_only():
+    raw = RawBSONDocument(bytes(BSON.encode({"a": 1})))
+    with pytest.raises(TypeError):
+        raw["a"] = 2  # type: ignore[index]
+
+
+def test_malformed_content_raises_on_access_only():
+    bad = bytes.fromhex("0E00000002610002000000E90000")  # invalid UTF-8 value
+    raw = RawBSONDocument(bad)
+    with pytest.raises(InvalidBSON):
+        raw["a"]  # noqa: B018
+
+
+@pytest.mark.parametrize("data", [b"", b"\x05\x00\x00\x00", b"\x06\x00\x00\x00\x00",
+                                  b"\x05\x00\x00\x00\x01"])
+def test_bad_envelope_raises_at_construction(data):
+    with pytest.raises(InvalidBSON):
+        RawBSONDocument(data)
+
+
+def test_encoding_writes_raw_unchanged():
+    data = bytes(BSON.encode({"b": 1, "a": 2}))
+    raw = RawBSONDocument(data)
+    assert BSON.encode(raw) == data
+    assert BSON.encode({"x": raw}).decode() == {"x": {"b": 1, "a": 2}}
+
+
+def test_as_document_class():
+    options = CodecOptions(document_class=RawBSONDocument)
+    data = bytes(BSON.encode({"a": {"b": 1}}))
+    docs = decode_all(data + data, options)
+    assert all(type(doc) is RawBSONDocument for doc in docs)
+    assert docs[0].raw == data
+    assert type(docs[0]["a"]) is RawBSONDocument and docs[0]["a"]["b"] == 1
+
+
+def test_nested_documents_follow_codec_options():
+    raw = RawBSONDocument(bytes(BSON.encode({"a": {"b": 1}})), CodecOptions(document_class=SON))
+    assert type(raw["a"]) is SON
+
+
+def test_equality_repr_pickle_copy():
+    data = bytes(BSON.encode({"a": 1}))
+    raw = RawBSONDocument(data)
+    assert raw == RawBSONDocument(data)
+    assert raw != RawBSONDocument(bytes(BSON.encode({"a": 2})))
+    assert repr(raw).startswith("RawBSONDocument(b'\\x0c\\x00")
+    for other in [pickle.loads(pickle.dumps(raw)), copy.copy(raw), copy.deepcopy(raw)]:
+        assert other == raw and other["a"] == 1
