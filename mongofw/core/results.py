@@ -70,8 +70,8 @@ class InsertManyResult(_WriteResult):
         return ["inserted_ids"]
 
 
-class UpdateResult(_WriteResult):
-    """The return type of ``update_one``, ``update_many`` and ``replace_one``."""
+class _RawWriteResult(_WriteResult):
+    """Base of the results built from one server reply (``raw_result``)."""
 
     __slots__ = ("_raw_result",)
 
@@ -83,6 +83,15 @@ class UpdateResult(_WriteResult):
     def raw_result(self) -> Mapping[str, Any]:
         """The raw result document returned by the server."""
         return self._raw_result
+
+    def _repr_fields(self) -> List[str]:
+        return ["raw_result"]
+
+
+class UpdateResult(_RawWriteResult):
+    """The return type of ``update_one``, ``update_many`` and ``replace_one``."""
+
+    __slots__ = ()
 
     @property
     def matched_count(self) -> int:
@@ -104,32 +113,17 @@ class UpdateResult(_WriteResult):
         self._raise_if_unacknowledged("upserted_id")
         return self._raw_result.get("upserted")
 
-    def _repr_fields(self) -> List[str]:
-        return ["raw_result"]
 
-
-class DeleteResult(_WriteResult):
+class DeleteResult(_RawWriteResult):
     """The return type of ``delete_one`` and ``delete_many``."""
 
-    __slots__ = ("_raw_result",)
-
-    def __init__(self, raw_result: Mapping[str, Any], acknowledged: bool) -> None:
-        self._raw_result = raw_result
-        super().__init__(acknowledged)
-
-    @property
-    def raw_result(self) -> Mapping[str, Any]:
-        """The raw result document returned by the server."""
-        return self._raw_result
+    __slots__ = ()
 
     @property
     def deleted_count(self) -> int:
         """The number of documents deleted."""
         self._raise_if_unacknowledged("deleted_count")
         return self._raw_result.get("n", 0)
-
-    def _repr_fields(self) -> List[str]:
-        return ["raw_result"]
 
 
 class BulkWriteResult(_WriteResult):
