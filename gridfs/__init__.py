@@ -1,0 +1,211 @@
+"""GridFS: storing large files in MongoDB (documented as ``gridfs``).
+
+``GridFS`` (the legacy API) and ``GridFSBucket`` (the GridFS specification's API) check
+their arguments and delegate to :class:`mongofw.gridfs.bucket.Bucket`; the chunk bytes
+go through the storage the ``mongofw_gridfs_storage`` hook provides.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from gridfs.errors import CorruptGridFile, FileExists, GridFSError, NoFile
+from gridfs.grid_file import DEFAULT_CHUNK_SIZE, GridIn, GridOut, GridOutCursor
+from mongofw.core.errors import ConfigurationError
+from mongofw.gridfs.bucket import Bucket, check_chunk_size, check_database
+
+__all__ = ["GridFS", "GridFSBucket", "GridIn", "GridOut", "GridOutCursor", "NoFile",
+           "FileExists", "CorruptGridFile", "GridFSError", "DEFAULT_CHUNK_SIZE"]
+
+
+def _upload(grid_in: GridIn, data: Any) -> Any:
+    """Write ``data`` and close; on any failure abort, so no partial file remains."""
+    try:
+        grid_in.write(data)
+    except BaseException:
+        grid_in.abort()
+        raise
+    grid_in.close()
+    return grid_in._id
+
+
+def _check_filename(filename: Any) -> None:
+    if not isinstance(filename, str):
+        raise ValueError(f"filename must be a str, not {type(filename).__name__}")
+
+
+class GridFS:
+    """An instance of GridFS on top of a database (the legacy API)."""
+
+    def __init__(self, database: Any, collection: str = "fs") -> None:
+        check_database(database)
+        if not isinstance(collection, str):
+            raise TypeError(f"collection must be an instance of str, not "
+                            f"{type(collection).__name__}")
+        if not database.write_concern.acknowledged:
+            raise ConfigurationError("database must use acknowledged write_concern for "
+                                     "GridFS, not w=0")
+        self.__database = database
+        self.__bucket = Bucket(database[collection])
+
+    def new_file(self, **kwargs: Any) -> GridIn:
+        """A new GridIn; keyword arguments become fields of the file (see GridIn)."""
+        return GridIn._create(self.__bucket, kwargs)
+
+    def put(self, data: Any, **kwargs: Any) -> Any:
+        """Store bytes, a str (with ``encoding=``) or a file-like object; returns the _id."""
+        return _upload(self.new_file(**kwargs), data)
+
+    def get(self, file_id: Any) -> GridOut:
+        """The file with this ``_id`` (NoFile if there is none)."""
+        grid_out = GridOut._create(self.__bucket, file_id=file_id)
+        grid_out._ensure_file()
+        return grid_out
+
+    def get_version(self, filename: Optional[str] = None, version: int = -1,
+                    **kwargs: Any) -> GridOut:
+        """A version of a file by name and/or metadata: 0 the first, -1 the newest."""
+        query = dict(kwargs)
+        if filename is not None:
+            query["filename"] = filename
+        return GridOut._create(self.__bucket,
+                               file_document=self.__bucket.revision(query, version))
+
+    def get_last_version(self, filename: Optional[str] = None, **kwargs: Any) -> GridOut:
+        """The most recent version of a file (``get_version`` with version -1)."""
+        return self.get_version(filename=filename, **kwargs)
+
+    def delete(self, file_id: Any) -> None:
+        """Delete the file with this ``_id``; a missing file is not an error."""
+        self.__bucket.delete(file_id, missing_ok=True)
+
+    def list(self) -> list:
+        """The names of all files stored in this GridFS."""
+        return self.__bucket.filenames()
+
+    def find(self, *args: Any, **kwargs: Any) -> GridOutCursor:
+        """A GridOutCursor over the files matching a query (as ``Collection.find``)."""
+        cursor = GridOutCursor(self.__bucket.root, *args, **kwargs)
+        cursor._bucket = self.__bucket
+        return cursor
+
+    def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Optional[GridOut]:
+        """A single matching file or None; a non-mapping filter is an ``_id``."""
+        if filter is not None and not isinstance(filter, Mapping):
+            filter = {"_id": filter}
+        for grid_out in self.find(filter, *args, **kwargs).limit(-1):
+            return grid_out
+        return None
+
+    def exists(self, document_or_id: Any = None, **kwargs: Any) -> bool:
+        """Whether a file matches an _id, a query document or keyword arguments."""
+        files = self.__bucket.files
+        if kwargs:
+            return files.find_one(kwargs, projection={"_id": True}) is not None
+        return files.find_one(document_or_id, projection={"_id": True}) is not None
+
+
+class GridFSBucket:
+    """A GridFS bucket (the GridFS specification's API)."""
+
+    def __init__(self, db: Any, bucket_name: str = "fs",
+                 chunk_size_bytes: int = DEFAULT_CHUNK_SIZE, write_concern: Any = None,
+                 read_preference: Any = None) -> None:
+        check_database(db, "db")
+        if not isinstance(bucket_name, str):
+            raise TypeError(f"bucket_name must be an instance of str, not "
+                            f"{type(bucket_name).__name__}")
+        write_concern = write_concern or db.write_concern
+        if not write_concern.acknowledged:
+            raise ConfigurationError("write concern of a GridFSBucket must be acknowledged, "
+                                     "not w=0")
+        check_chunk_size(chunk_size_bytes)
+        root = db.get_collection(bucket_name, write_concern=write_concern,
+                                 read_preference=read_preference or db.read_preference)
+        self._bucket = Bucket(root, chunk_size_bytes)
+
+    def _fields(self, filename: Any, chunk_size_bytes: Any, metadata: Any) -> dict:
+        _check_filename(filename)
+        fields = {"filename": filename,
+                  "chunkSize": check_chunk_size(chunk_size_bytes or self._bucket.chunk_size)}
+        if metadata is not None:
+            if not isinstance(metadata, Mapping):
+                raise TypeError(f"metadata must be a mapping, not {type(metadata).__name__}")
+            fields["metadata"] = metadata
+        return fields
+
+    def open_upload_stream(self, filename: str, chunk_size_bytes: Optional[int] = None,
+                           metadata: Optional[Mapping[str, Any]] = None) -> GridIn:
+        """A GridIn to write the new file ``filename`` to (stored on close)."""
+        return GridIn._create(self._bucket, self._fields(filename, chunk_size_bytes, metadata))
+
+    def open_upload_stream_with_id(self, file_id: Any, filename: str,
+                                   chunk_size_bytes: Optional[int] = None,
+                                   metadata: Optional[Mapping[str, Any]] = None) -> GridIn:
+        """As open_upload_stream, with the file's ``_id`` chosen by the caller."""
+        fields = self._fields(filename, chunk_size_bytes, metadata)
+        fields["_id"] = file_id
+        return GridIn._create(self._bucket, fields)
+
+    def upload_from_stream(self, filename: str, source: Any,
+                           chunk_size_bytes: Optional[int] = None,
+                           metadata: Optional[Mapping[str, Any]] = None) -> Any:
+        """Store ``source`` (bytes, str as UTF-8, or file-like) as ``filename``; its _id."""
+        grid_in = self.open_upload_stream(filename, chunk_size_bytes, metadata)
+        return _upload(grid_in, _as_bytes(source))
+
+    def upload_from_stream_with_id(self, file_id: Any, filename: str, source: Any,
+                                   chunk_size_bytes: Optional[int] = None,
+                                   metadata: Optional[Mapping[str, Any]] = None) -> None:
+        """As upload_from_stream, with the file's ``_id`` chosen by the caller."""
+        grid_in = self.open_upload_stream_with_id(file_id, filename, chunk_size_bytes,
+                                                  metadata)
+        _upload(grid_in, _as_bytes(source))
+
+    def open_download_stream(self, file_id: Any) -> GridOut:
+        """A GridOut reading the file with this ``_id`` (NoFile if there is none)."""
+        grid_out = GridOut._create(self._bucket, file_id=file_id)
+        grid_out._ensure_file()
+        return grid_out
+
+    def download_to_stream(self, file_id: Any, destination: Any) -> None:
+        """Write the content of the file with this ``_id`` to ``destination``."""
+        _copy(self.open_download_stream(file_id), destination)
+
+    def open_download_stream_by_name(self, filename: str, revision: int = -1) -> GridOut:
+        """A GridOut for a revision of ``filename``: 0 the original, -1 the newest."""
+        _check_filename(filename)
+        document = self._bucket.revision({"filename": filename}, revision)
+        return GridOut._create(self._bucket, file_document=document)
+
+    def download_to_stream_by_name(self, filename: str, destination: Any,
+                                   revision: int = -1) -> None:
+        """Write the content of a revision of ``filename`` to ``destination``."""
+        _copy(self.open_download_stream_by_name(filename, revision), destination)
+
+    def delete(self, file_id: Any) -> None:
+        """Delete the files document and the chunks of a file (NoFile if there is none)."""
+        self._bucket.delete(file_id, missing_ok=False)
+
+    def find(self, *args: Any, **kwargs: Any) -> GridOutCursor:
+        """A GridOutCursor over the files documents matching a filter."""
+        cursor = GridOutCursor(self._bucket.root, *args, **kwargs)
+        cursor._bucket = self._bucket
+        return cursor
+
+    def rename(self, file_id: Any, new_filename: str) -> None:
+        """Rename the file with this ``_id`` (NoFile if there is none)."""
+        self._bucket.rename(file_id, new_filename)
+
+
+def _as_bytes(source: Any) -> Any:
+    # The documented examples upload a str; it is stored as its UTF-8 bytes.
+    return source.encode("utf-8") if isinstance(source, str) else source
+
+
+def _copy(grid_out: GridOut, destination: Any) -> None:
+    write = getattr(destination, "write", None)
+    if not callable(write):
+        raise TypeError(f"destination must be a file-like object with write(), not "
+                        f"{type(destination).__name__}")
+    for chunk in grid_out:
+        write(chunk)

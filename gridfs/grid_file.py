@@ -1,0 +1,238 @@
+"""Files stored in GridFS (documented as ``gridfs.grid_file``).
+
+``GridIn`` and ``GridOut`` check arguments and delegate to the upload and download state
+in :mod:`mongofw.gridfs.upload` / :mod:`mongofw.gridfs.download`; the files document's
+fields are their attributes.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any, Iterable, Iterator, Optional
+
+from gridfs.errors import CorruptGridFile, FileExists, GridFSError, NoFile  # noqa: F401
+from mongofw.core.cursor import Cursor
+from mongofw.gridfs.bucket import DEFAULT_CHUNK_SIZE, Bucket, check_collection
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "GridIn", "GridOut", "GridOutCursor"]
+
+
+def _field(name: str, doc: str, writable: bool = False, closed_only: bool = False) -> property:
+    """A GridIn attribute backed by the files-document field ``name``."""
+
+    def getter(self: GridIn) -> Any:
+        writer = self._writer
+        if closed_only and not writer.closed:
+            raise AttributeError(f"can only get {name!r} on a closed file")
+        if name == "length":
+            return writer.document.get("length", 0)
+        return writer.document.get(name)
+
+    def setter(self: GridIn, value: Any) -> None:
+        if not writable:
+            raise AttributeError(f"GridIn attribute {name!r} is read-only")
+        self._writer.set_field(name, value)
+
+    return property(getter, setter, doc=doc)
+
+
+class GridIn:
+    """Write a file to GridFS (see :meth:`gridfs.GridFS.new_file`)."""
+
+    def __init__(self, root_collection: Any, **kwargs: Any) -> None:
+        check_collection(root_collection, "root_collection")
+        self._start(Bucket(root_collection), kwargs)
+
+    @classmethod
+    def _create(cls, bucket: Bucket, kwargs: Any) -> GridIn:
+        grid_in = cls.__new__(cls)
+        grid_in._start(bucket, kwargs)
+        return grid_in
+
+    def _start(self, bucket: Bucket, kwargs: Any) -> None:
+        object.__setattr__(self, "_writer", bucket.upload(dict(kwargs)))
+
+    _id = _field("_id", "The '_id' value for this file (read-only).")
+    filename = _field("filename", "Name of this file.", writable=True)
+    name = _field("filename", "Alias for filename.", writable=True)
+    content_type = _field("contentType", "Mime-type for this file.", writable=True)
+    chunk_size = _field("chunkSize", "Chunk size for this file (read-only).")
+    length = _field("length", "Length (in bytes) of this file; read-only, after close().",
+                    closed_only=True)
+    md5 = _field("md5", "MD5 of the contents of this file; read-only, after close().",
+                 closed_only=True)
+    upload_date = _field("uploadDate", "Date that this file was uploaded; read-only, after "
+                         "close().", closed_only=True)
+
+    @property
+    def closed(self) -> bool:
+        """Is this file closed?"""
+        return self._writer.closed
+
+    def __getattr__(self, name: str) -> Any:
+        field = getattr(type(self), name, None)
+        if isinstance(field, property):
+            # The property raised AttributeError (e.g. length before close); Python then
+            # falls back here: call it again so its own message reaches the caller.
+            return field.fget(self)
+        document = self.__dict__["_writer"].document if "_writer" in self.__dict__ else {}
+        if name in document:
+            return document[name]
+        raise AttributeError(f"GridIn object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self.__dict__ or hasattr(type(self), name):
+            object.__setattr__(self, name, value)
+        else:
+            # Any other attribute is a field of the files document.
+            self._writer.set_field(name, value)
+
+    def write(self, data: Any) -> None:
+        """Write bytes, a str (when the file has an encoding) or a file-like object's data."""
+        self._writer.write(data)
+
+    def writelines(self, sequence: Iterable[Any]) -> None:
+        """Write a sequence of strings to the file (no separators added)."""
+        for line in sequence:
+            self._writer.write(line)
+
+    def close(self) -> None:
+        """Flush the file and close it; calling close() more than once is allowed."""
+        self._writer.close()
+
+    def abort(self) -> None:
+        """Remove all chunks/files that may have been uploaded and close."""
+        self._writer.abort()
+
+    def __enter__(self) -> GridIn:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        # An exception inside the block aborts, so a half-written file never appears.
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+        return False
+
+
+def _out_field(name: str, doc: str, default: Any = None) -> property:
+    def getter(self: GridOut) -> Any:
+        return self._reader.document.get(name, default)
+
+    def setter(self: GridOut, value: Any) -> None:
+        raise AttributeError(f"GridOut attribute {name!r} is read-only")
+
+    return property(getter, setter, doc=doc)
+
+
+class GridOut:
+    """Read a file from GridFS; the files document is fetched when first needed."""
+
+    def __init__(self, root_collection: Any, file_id: Any = None,
+                 file_document: Any = None) -> None:
+        check_collection(root_collection, "root_collection")
+        self._open(Bucket(root_collection), file_id, file_document)
+
+    @classmethod
+    def _create(cls, bucket: Bucket, file_id: Any = None, file_document: Any = None) -> GridOut:
+        grid_out = cls.__new__(cls)
+        grid_out._open(bucket, file_id, file_document)
+        return grid_out
+
+    def _open(self, bucket: Bucket, file_id: Any, file_document: Any) -> None:
+        if file_document is not None and not hasattr(file_document, "get"):
+            raise TypeError(f"file_document must be a mapping, not "
+                            f"{type(file_document).__name__}")
+        self.__dict__["_reader"] = bucket.download(file_id, file_document)
+
+    _id = _out_field("_id", "The '_id' value for this file (read-only).")
+    filename = _out_field("filename", "Name of this file (read-only).")
+    name = _out_field("filename", "Alias for filename (read-only).")
+    content_type = _out_field("contentType", "Mime-type for this file (read-only).")
+    length = _out_field("length", "Length (in bytes) of this file (read-only).", 0)
+    chunk_size = _out_field("chunkSize", "Chunk size for this file (read-only).")
+    upload_date = _out_field("uploadDate", "Date that this file was first uploaded "
+                             "(read-only).")
+    aliases = _out_field("aliases", "List of aliases for this file (read-only).")
+    metadata = _out_field("metadata", "Metadata attached to this file (read-only).")
+    md5 = _out_field("md5", "MD5 of the contents of this file (read-only).")
+
+    def __getattr__(self, name: str) -> Any:
+        reader = self.__dict__.get("_reader")
+        if reader is not None and name in reader.document:
+            return reader.document[name]
+        raise AttributeError(f"GridOut object has no attribute {name!r}")
+
+    def _ensure_file(self) -> None:
+        """Fetch the files document now (NoFile if there is none)."""
+        self._reader.document  # noqa: B018 - the fetch is the point
+
+    def read(self, size: int = -1) -> bytes:
+        """Read at most ``size`` bytes (all that is left when negative or omitted)."""
+        if size is not None and (not isinstance(size, int) or isinstance(size, bool)):
+            raise TypeError(f"size must be an integer, not {type(size).__name__}")
+        return self._reader.read(size)
+
+    def readchunk(self) -> bytes:
+        """The rest of the current chunk, or the next whole chunk."""
+        return self._reader.readchunk()
+
+    def readline(self, size: int = -1) -> bytes:
+        """Read one line, or up to ``size`` bytes."""
+        if size is not None and (not isinstance(size, int) or isinstance(size, bool)):
+            raise TypeError(f"size must be an integer, not {type(size).__name__}")
+        return self._reader.readline(size)
+
+    def tell(self) -> int:
+        """Return the current position of this file."""
+        return self._reader.tell()
+
+    def seek(self, pos: int, whence: int = io.SEEK_SET) -> int:
+        """Set the current position (``whence``: os.SEEK_SET, SEEK_CUR or SEEK_END)."""
+        if not isinstance(pos, int) or isinstance(pos, bool):
+            raise TypeError(f"pos must be an integer, not {type(pos).__name__}")
+        return self._reader.seek(pos, whence)
+
+    def __iter__(self) -> Iterator[bytes]:
+        """An iterator over all of this file's data, chunk-sized bytes at a time."""
+        return iter(self._reader)
+
+    def close(self) -> None:
+        """Make GridOut more generically file-like (releases the chunk cursor)."""
+        self._reader.close()
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def __enter__(self) -> GridOut:
+        return self
+
+    def __exit__(self, *exc: Any) -> bool:
+        self.close()
+        return False
+
+
+class GridOutCursor(Cursor):
+    """A cursor over files documents that returns each one as a :class:`GridOut`."""
+
+    def __init__(self, collection: Any, filter: Optional[Any] = None, skip: int = 0,
+                 limit: int = 0, no_cursor_timeout: bool = False, sort: Any = None,
+                 batch_size: int = 0) -> None:
+        check_collection(collection, "collection")
+        self._root = collection
+        self._bucket: Optional[Bucket] = None
+        super().__init__(collection.files, filter, skip=skip, limit=limit,
+                         no_cursor_timeout=no_cursor_timeout, sort=sort,
+                         batch_size=batch_size)
+
+    def __next__(self) -> GridOut:
+        """Get next GridOut object from cursor."""
+        document = super().__next__()
+        if self._bucket is None:
+            self._bucket = Bucket(self._root)
+        return GridOut._create(self._bucket, file_document=document)
+
+    next = __next__

@@ -1,0 +1,205 @@
+"""Reading one file: chunks streamed in order from the storage, checked as they arrive.
+
+The files document is fetched when first needed.  Each chunk must carry the next
+number and exactly the expected size (``chunkSize``, the last one the remainder of
+``length``); otherwise ``CorruptGridFile`` says which chunk of which file is wrong.
+Only the current chunk is held, so reading a large file piece by piece keeps memory flat.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any, Iterator, List, Mapping, Optional, Tuple
+
+from mongofw.gridfs.errors import CorruptGridFile, NoFile
+
+_NOT_FETCHED = object()
+
+
+class ChunkReader:
+    """The state of one download; ``gridfs.grid_file.GridOut`` is its documented face."""
+
+    def __init__(self, bucket: Any, file_id: Any = None, file_document: Any = None) -> None:
+        self.bucket = bucket
+        self.file_id = file_id if file_document is None else file_document.get("_id")
+        self._document: Any = _NOT_FETCHED if file_document is None else file_document
+        self._position = 0
+        self._current = b""      # the rest of the chunk being read
+        self._chunks: Optional[Iterator[Tuple[int, bytes]]] = None
+        self._next_n = 0
+
+    # ------------------------------------------------------------ the files document
+
+    @property
+    def document(self) -> Mapping[str, Any]:
+        if self._document is _NOT_FETCHED:
+            document = self.bucket.file_document(self.file_id)
+            if document is None:
+                raise NoFile(f"no file in gridfs collection {self.bucket.files.full_name!r} "
+                             f"with _id {self.file_id!r}")
+            self._document = document
+        return self._document
+
+    @property
+    def length(self) -> int:
+        return int(self.document.get("length", 0))
+
+    @property
+    def chunk_size(self) -> int:
+        size = self.document.get("chunkSize")
+        if not isinstance(size, (int, float)) or isinstance(size, bool) or size <= 0:
+            raise CorruptGridFile(f"file {self.file_id!r} has an invalid chunkSize {size!r}")
+        return int(size)
+
+    @property
+    def num_chunks(self) -> int:
+        return -(-self.length // self.chunk_size)
+
+    def _expected_size(self, n: int) -> int:
+        if n < self.num_chunks - 1:
+            return self.chunk_size
+        return self.length - n * self.chunk_size
+
+    # ------------------------------------------------------------ chunks
+
+    def _checked(self, chunks: Iterator[Tuple[int, bytes]], first_n: int
+                 ) -> Iterator[bytes]:
+        """The chunks from ``first_n`` on, each checked for number and size."""
+        expected = first_n
+        stop = self.num_chunks
+        for n, data in chunks:
+            if n != expected:
+                raise CorruptGridFile(f"missing chunk: chunk n={expected} of file "
+                                      f"{self.file_id!r} not found (next stored is n={n})")
+            if len(data) != self._expected_size(n):
+                raise CorruptGridFile(
+                    f"chunk n={n} of file {self.file_id!r} is the wrong size: "
+                    f"{len(data)} bytes, expected {self._expected_size(n)}")
+            yield data
+            expected += 1
+            if expected >= stop:
+                return
+        if expected < stop:
+            raise CorruptGridFile(f"missing chunk: chunk n={expected} of file "
+                                  f"{self.file_id!r} not found ({stop} chunks expected)")
+
+    def _open_chunks(self, first_n: int) -> Iterator[bytes]:
+        raw = self.bucket.storage.read_chunks(self.document, first_n, self.num_chunks)
+        return _Closing(self._checked(iter(raw), first_n), raw)
+
+    def _next_chunk(self) -> bytes:
+        """The next whole chunk from the read position's chunk on, or b"" at the end."""
+        if self._next_n >= self.num_chunks:
+            return b""
+        if self._chunks is None:
+            self._chunks = self._open_chunks(self._next_n)
+        data = next(self._chunks, b"")
+        self._next_n += 1
+        return data
+
+    def _fill(self) -> bool:
+        """Load the next chunk into the current buffer; False at the end of the file."""
+        if self._position >= self.length:
+            return False
+        data = self._next_chunk()
+        skip = self._position - (self._next_n - 1) * self.chunk_size
+        self._current = data[skip:] if skip else data
+        return bool(self._current)
+
+    # ------------------------------------------------------------ reading
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            size = max(0, self.length - self._position)
+        parts: List[bytes] = []
+        remaining = size
+        while remaining > 0 and (self._current or self._fill()):
+            part = self._current[:remaining]
+            self._current = self._current[len(part):]
+            parts.append(part)
+            remaining -= len(part)
+            self._position += len(part)
+        return b"".join(parts)
+
+    def readchunk(self) -> bytes:
+        if not self._current and not self._fill():
+            return b""
+        data, self._current = self._current, b""
+        self._position += len(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        parts: List[bytes] = []
+        remaining = size if size is not None and size >= 0 else None
+        while (remaining is None or remaining > 0) and (self._current or self._fill()):
+            end = self._current.find(b"\n") + 1 or len(self._current)
+            if remaining is not None:
+                end = min(end, remaining)
+                remaining -= end
+            part, self._current = self._current[:end], self._current[end:]
+            parts.append(part)
+            self._position += len(part)
+            if part.endswith(b"\n"):
+                break
+        return b"".join(parts)
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, pos: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            new = pos
+        elif whence == io.SEEK_CUR:
+            new = self._position + pos
+        elif whence == io.SEEK_END:
+            new = self.length + pos
+        else:
+            raise OSError(f"invalid value for whence: {whence!r}; use os.SEEK_SET (0), "
+                          f"os.SEEK_CUR (1) or os.SEEK_END (2)")
+        if new < 0:
+            raise OSError(f"invalid value for pos: seeking to {new} is before the start")
+        if new == self._position:
+            return new
+        self._drop_chunks()
+        self._position = new
+        self._next_n = new // self.chunk_size if new < self.length else self.num_chunks
+        return new
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Every chunk of the file from the start (independent of the read position)."""
+        if self.num_chunks == 0:
+            return iter(())
+        return self._open_chunks(0)
+
+    def close(self) -> None:
+        """Release the open chunk cursor; reading again resumes at the same position."""
+        if self._chunks is not None:
+            self._drop_chunks()
+            self._next_n = min(self._position // self.chunk_size, self.num_chunks)
+
+    def _drop_chunks(self) -> None:
+        if self._chunks is not None:
+            self._chunks.close()
+            self._chunks = None
+        self._current = b""
+
+
+class _Closing:
+    """An iterator that also closes the storage's iterator (and so its cursor)."""
+
+    def __init__(self, checked: Iterator[bytes], raw: Any) -> None:
+        self._checked = checked
+        self._raw = raw
+
+    def __iter__(self) -> _Closing:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._checked)
+
+    def close(self) -> None:
+        close_checked = getattr(self._checked, "close", None)
+        if close_checked is not None:
+            close_checked()
+        close_raw = getattr(self._raw, "close", None)
+        if close_raw is not None:
+            close_raw()

@@ -1,0 +1,117 @@
+"""ChunkReader: file-like reading, seeking and chunk checks, against in-memory fakes."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from gridfs_fakes import MemoryBucket
+
+from mongofw.gridfs.download import ChunkReader
+from mongofw.gridfs.errors import CorruptGridFile, NoFile
+from mongofw.gridfs.upload import ChunkWriter
+
+CONTENT = b"line one\nline two\nend"
+
+
+def _stored(content: bytes = CONTENT, chunk_size: int = 4) -> tuple:
+    bucket = MemoryBucket(chunk_size=chunk_size)
+    writer = ChunkWriter(bucket, {})
+    writer.write(content)
+    writer.close()
+    return bucket, writer.document["_id"]
+
+
+def _reader(content: bytes = CONTENT, chunk_size: int = 4) -> ChunkReader:
+    bucket, file_id = _stored(content, chunk_size)
+    return ChunkReader(bucket, file_id)
+
+
+def test_read_all_and_in_pieces():
+    assert _reader().read() == CONTENT
+    reader = _reader()
+    assert [reader.read(5), reader.read(5), reader.read(100), reader.read(1)] == [
+        b"line ", b"one\nl", b"ine two\nend", b""]
+
+
+def test_read_zero_bytes_returns_empty_without_moving():
+    reader = _reader()
+    assert reader.read(0) == b"" and reader.tell() == 0
+
+
+def test_readline_with_and_without_size():
+    reader = _reader()
+    assert reader.readline() == b"line one\n"
+    assert reader.readline(3) == b"lin"
+    assert reader.readline() == b"e two\n"
+    assert reader.readline() == b"end"
+    assert reader.readline() == b""
+
+
+def test_readchunk_returns_the_rest_of_the_current_chunk():
+    reader = _reader()
+    reader.read(1)
+    assert reader.readchunk() == b"ine"
+    assert reader.readchunk() == b" one"
+    assert reader.tell() == 8
+
+
+def test_seek_and_tell_in_every_mode():
+    reader = _reader()
+    assert reader.seek(5) == 5 and reader.read(3) == b"one"
+    reader.seek(-3, io.SEEK_END)
+    assert reader.read() == b"end"
+    reader.seek(0)
+    reader.seek(9, io.SEEK_CUR)
+    assert reader.tell() == 9 and reader.read(4) == b"line"
+    reader.seek(100)
+    assert reader.read() == b""
+
+
+def test_seek_rejects_negative_positions_and_unknown_whence():
+    reader = _reader()
+    with pytest.raises(OSError, match="before the start"):
+        reader.seek(-1)
+    with pytest.raises(OSError, match="whence"):
+        reader.seek(0, 7)
+
+
+def test_iteration_yields_every_chunk_from_the_start():
+    reader = _reader()
+    reader.read(6)
+    assert list(reader) == [b"line", b" one", b"\nlin", b"e tw", b"o\nen", b"d"]
+
+
+def test_empty_file_reads_nothing():
+    reader = _reader(b"")
+    assert reader.read() == b"" and list(reader) == [] and reader.readline() == b""
+
+
+def test_missing_file_raises_no_file_when_first_needed():
+    reader = ChunkReader(MemoryBucket(), "nope")
+    with pytest.raises(NoFile, match="'nope'"):
+        reader.read()
+
+
+@pytest.mark.parametrize("n", [0, 2, 5])
+def test_missing_chunk_raises_corrupt_grid_file(n):
+    bucket, file_id = _stored()
+    del bucket.storage.chunks[(file_id, n)]
+    with pytest.raises(CorruptGridFile, match=f"missing chunk: chunk n={n}"):
+        ChunkReader(bucket, file_id).read()
+
+
+@pytest.mark.parametrize("n, data", [(1, b"abc"), (5, b"dd"), (0, b"abcde")])
+def test_wrong_sized_chunk_raises_corrupt_grid_file(n, data):
+    bucket, file_id = _stored()
+    bucket.storage.chunks[(file_id, n)] = data
+    with pytest.raises(CorruptGridFile, match=f"chunk n={n} .* wrong size: {len(data)} bytes"):
+        ChunkReader(bucket, file_id).read()
+
+
+def test_close_releases_the_storage_iterator_and_reading_resumes():
+    bucket, file_id = _stored()
+    reader = ChunkReader(bucket, file_id)
+    assert reader.read(6) == b"line o"
+    reader.close()
+    assert bucket.storage.closed_readers == 1
+    assert reader.read() == CONTENT[6:]

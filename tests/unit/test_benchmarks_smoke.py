@@ -1,0 +1,51 @@
+"""The benchmark suite's definitions still load and run against our codec (no server, no PyMongo 4).
+
+``benchmarks/`` is a folder of scripts, not a package: its modules are imported from their
+folder, as its worker imports them, and removed again afterwards.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import bson
+from bson.code import Code
+from bson.int64 import Int64
+from bson.regex import Regex
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+@pytest.fixture
+def workloads(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import workloads as module
+    yield module
+    for name in ("workloads", "bench_data"):
+        sys.modules.pop(name, None)
+
+
+def test_full_bson_decode_workload_runs_on_our_codec(workloads):
+    """The full_decode workload prepares, warms and runs through the 3.4 API adapter."""
+    workload = workloads.BY_NAME["full_decode"]
+    ctx = workloads.Context(workloads.Api34(), ops=3)
+    workload.prepare(ctx)
+    workload.before(ctx)
+    workload.run(ctx)
+    assert workload.server is False and workload.unit == "MB/s"
+    assert ctx.api.bson is bson
+    assert ctx.bytes_per_op == len(ctx.blob) == 4026
+    assert bson.BSON(ctx.blob).decode() == ctx.doc
+
+
+def test_extended_json_wrappers_become_bson_values(workloads):
+    """Spec documents are read with our own types, and an unknown wrapper is refused."""
+    from bench_data import parse_extended_json
+    doc = parse_extended_json('{"a": {"$numberLong": "7"}, "b": {"$code": "f()", "$scope": {}},'
+                              ' "c": {"$regularExpression": {"pattern": "^x", "options": "i"}}}')
+    assert doc == {"a": Int64(7), "b": Code("f()", {}), "c": Regex("^x", "i")}
+    assert type(doc["a"]) is Int64
+    with pytest.raises(ValueError, match=r"unsupported Extended JSON wrapper '\$symbol'"):
+        parse_extended_json('{"s": {"$symbol": "x"}}')
