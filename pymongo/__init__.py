@@ -29,9 +29,18 @@ version = "3.4.0"
 __version__ = version
 
 from mongofw.core.collection import ReturnDocument  # noqa: E402
+from mongofw.core.collection_indexes import IndexModel  # noqa: E402
 from mongofw.core.cursor import CursorType  # noqa: E402
 from mongofw.core.mongo_client import MongoClient  # noqa: E402
 from mongofw.core.mongo_replica_set_client import MongoReplicaSetClient  # noqa: E402
+from mongofw.core.operations import (  # noqa: E402
+    DeleteMany,
+    DeleteOne,
+    InsertOne,
+    ReplaceOne,
+    UpdateMany,
+    UpdateOne,
+)
 from mongofw.core.read_preferences import ReadPreference  # noqa: E402
 from mongofw.core.write_concern import WriteConcern  # noqa: E402
 
@@ -47,5 +56,6 @@ __all__ = [
     "ASCENDING", "DESCENDING", "GEO2D", "GEOHAYSTACK", "GEOSPHERE", "HASHED", "TEXT",
     "OFF", "SLOW_ONLY", "ALL", "MIN_SUPPORTED_WIRE_VERSION", "MAX_SUPPORTED_WIRE_VERSION",
     "version", "version_tuple", "has_c", "MongoClient", "MongoReplicaSetClient",
-    "ReadPreference", "ReturnDocument", "CursorType", "WriteConcern",
+    "ReadPreference", "ReturnDocument", "CursorType", "WriteConcern", "IndexModel",
+    "InsertOne", "DeleteOne", "DeleteMany", "ReplaceOne", "UpdateOne", "UpdateMany",
 ]

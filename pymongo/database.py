@@ -1,2 +1,2 @@
 """Database level operations."""
-from mongofw.core.database import Database  # noqa: F401
+from mongofw.core.database import Database, SystemJS  # noqa: F401

@@ -5,15 +5,31 @@ reads to :mod:`mongofw.core.cursor`.
 """
 from __future__ import annotations
 
-from typing import Any, List, Mapping, MutableMapping, Optional
+import warnings
+from typing import Any, List, Mapping, Optional
 
 from bson.codec_options import CodecOptions
 from bson.objectid import ObjectId
 from bson.son import SON
-from mongofw.core import write_ops
+from mongofw.core import collection_indexes, collection_reads, collection_writes, write_ops
 from mongofw.core.base_object import BaseObject
+from mongofw.core.bulk import Bulk, BulkOperationBuilder
 from mongofw.core.errors import InvalidName
-from mongofw.core.results import DeleteResult, InsertManyResult, InsertOneResult, UpdateResult
+from mongofw.core.operations import (
+    validate_collation,
+    validate_document,
+    validate_filter,
+    validate_replacement,
+    validate_update,
+    validate_upsert,
+)
+from mongofw.core.results import (
+    BulkWriteResult,
+    DeleteResult,
+    InsertManyResult,
+    InsertOneResult,
+    UpdateResult,
+)
 
 
 class ReturnDocument:
@@ -39,29 +55,14 @@ def validate_collection_name(name: Any) -> str:
     return name
 
 
-def validate_document(document: Any, name: str = "document") -> None:
-    if not isinstance(document, MutableMapping) and not hasattr(document, "raw"):
-        raise TypeError(f"{name} must be an instance of dict, bson.son.SON, "
-                        f"bson.raw_bson.RawBSONDocument, or a type that inherits from "
-                        f"collections.abc.MutableMapping, not {type(document).__name__}")
+def _check_bool(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, not {value!r}")
 
 
-def validate_update(update: Any) -> None:
-    if not isinstance(update, Mapping):
-        raise TypeError(f"update must be a mapping, not {type(update).__name__}")
-    if not update:
-        raise ValueError("update only works with $ operators: the document is empty")
-    first = next(iter(update))
-    if not first.startswith("$"):
-        raise ValueError(f"update only works with $ operators, got key {first!r}")
-
-
-def validate_replacement(replacement: Any) -> None:
-    validate_document(replacement, "replacement")
-    if replacement:
-        first = next(iter(replacement))
-        if first.startswith("$"):
-            raise ValueError(f"replacement can not include $ operators, got key {first!r}")
+def _deprecated(method: str, replacement: str) -> None:
+    warnings.warn(f"{method} is deprecated. Use {replacement} instead.", DeprecationWarning,
+                  stacklevel=3)
 
 
 class Collection(BaseObject):
@@ -146,14 +147,37 @@ class Collection(BaseObject):
                           read_preference or self.read_preference,
                           write_concern or self.write_concern, read_concern or self.read_concern)
 
-    # ------------------------------------------------------------ writes
+    # ---- writes (bulk, find-and-modify, legacy)
+    # Methods check their arguments and delegate: single statements to write_ops.write_one,
+    # many to the Bulk engine (mongofw.core.bulk), the rest to mongofw.core.collection_writes.
 
-    def _write(self, kind: str, items: List[Any], ordered: bool = True,
-               bypass_document_validation: bool = False, check_keys: bool = False) -> Any:
-        return write_ops.execute_write(
-            self.__database.client, self.__database.name, self.__name, kind, items,
-            ordered=ordered, write_concern=self.write_concern, codec_options=self.codec_options,
+    def _write_one(self, kind: str, statement: Any, check_keys: bool = False,
+                   bypass_document_validation: bool = False) -> Any:
+        _check_bool("bypass_document_validation", bypass_document_validation)
+        return write_ops.write_one(
+            self.__database.client, self.__database.name, self.__name, kind, statement,
+            write_concern=self.write_concern, codec_options=self.codec_options,
             check_keys=check_keys, bypass_document_validation=bypass_document_validation)
+
+    def bulk_write(self, requests: List[Any], ordered: bool = True,
+                   bypass_document_validation: bool = False) -> BulkWriteResult:
+        """Send a list of InsertOne/UpdateOne/UpdateMany/ReplaceOne/DeleteOne/DeleteMany.
+
+        Raises ``BulkWriteError`` (the bulk API result in ``details``) when any failed.
+        """
+        if not isinstance(requests, list):
+            raise TypeError(f"requests must be a list, not {type(requests).__name__}")
+        bulk = Bulk(self, ordered, bypass_document_validation)
+        for request in requests:
+            add = getattr(request, "_add_to_bulk", None)
+            if add is None:
+                raise TypeError(f"{request!r} is not a valid request; use InsertOne, UpdateOne, "
+                                f"UpdateMany, ReplaceOne, DeleteOne or DeleteMany")
+            add(bulk)
+        result = bulk.execute(self.write_concern)
+        if result is None:
+            return BulkWriteResult({}, False)
+        return BulkWriteResult(result, True)
 
     def insert_one(self, document: Any, bypass_document_validation: bool = False
                    ) -> InsertOneResult:
@@ -161,47 +185,38 @@ class Collection(BaseObject):
         validate_document(document)
         if "_id" not in document and not hasattr(document, "raw"):
             document["_id"] = ObjectId()
-        result = self._write(write_ops.INSERT, [document],
-                             bypass_document_validation=bypass_document_validation,
-                             check_keys=True)
-        write_ops.raise_for_single_write(result)
-        return InsertOneResult(document.get("_id"), self.write_concern.acknowledged)
+        self._write_one(write_ops.INSERT, document, True, bypass_document_validation)
+        return InsertOneResult(document["_id"], self.write_concern.acknowledged)
 
     def insert_many(self, documents: Any, ordered: bool = True,
                     bypass_document_validation: bool = False) -> InsertManyResult:
-        """Insert an iterable of documents (``_id`` added where missing)."""
+        """Insert an iterable of documents (``_id`` added where missing).
+
+        Raises ``BulkWriteError`` when any insert failed.
+        """
         if isinstance(documents, Mapping) or not hasattr(documents, "__iter__"):
-            raise TypeError("documents must be a non-empty list")
-        docs = []
+            raise TypeError(f"documents must be a non-empty list of documents, not "
+                            f"{type(documents).__name__}")
+        bulk = Bulk(self, ordered, bypass_document_validation)
         for document in documents:
-            validate_document(document)
-            if "_id" not in document and not hasattr(document, "raw"):
-                document["_id"] = ObjectId()
-            docs.append(document)
-        if not docs:
+            bulk.add_insert(document)
+        if not bulk.ops:
             raise TypeError("documents must be a non-empty list")
-        result = self._write(write_ops.INSERT, docs, ordered, bypass_document_validation,
-                             check_keys=True)
-        write_ops.raise_for_bulk(result)
-        return InsertManyResult([d.get("_id") for d in docs], self.write_concern.acknowledged)
+        bulk.execute(self.write_concern)
+        return InsertManyResult([doc["_id"] for _, doc in bulk.ops],
+                                self.write_concern.acknowledged)
 
     def _update(self, filter: Any, update: Any, upsert: bool, multi: bool,
                 bypass_document_validation: bool, collation: Any = None) -> UpdateResult:
-        if not isinstance(filter, Mapping):
-            raise TypeError(f"filter must be a mapping, not {type(filter).__name__}")
-        if not isinstance(upsert, bool):
-            raise TypeError(f"upsert must be True or False, not {upsert!r}")
-        statement = SON([("q", filter), ("u", update), ("multi", multi), ("upsert", upsert)])
+        statement = SON([("q", validate_filter(filter)), ("u", update), ("multi", multi),
+                         ("upsert", validate_upsert(upsert))])
+        collation = validate_collation(collation)
         if collation is not None:
             statement["collation"] = collation
-        result = self._write(write_ops.UPDATE, [statement],
-                             bypass_document_validation=bypass_document_validation)
-        write_ops.raise_for_single_write(result)
-        raw = {"n": result["nMatched"] + result["nUpserted"], "nModified": result["nModified"],
-               "ok": 1.0, "updatedExisting": result["nMatched"] > 0}
-        if result["upserted"]:
-            raw["upserted"] = result["upserted"][0]["_id"]
-        return UpdateResult(raw, self.write_concern.acknowledged)
+        reply = self._write_one(write_ops.UPDATE, statement,
+                                bypass_document_validation=bypass_document_validation)
+        return UpdateResult(collection_writes.update_result_document(reply),
+                            self.write_concern.acknowledged)
 
     def replace_one(self, filter: Any, replacement: Any, upsert: bool = False,
                     bypass_document_validation: bool = False,
@@ -228,14 +243,12 @@ class Collection(BaseObject):
                             collation)
 
     def _delete(self, filter: Any, limit: int, collation: Any = None) -> DeleteResult:
-        if not isinstance(filter, Mapping):
-            raise TypeError(f"filter must be a mapping, not {type(filter).__name__}")
-        statement = SON([("q", filter), ("limit", limit)])
+        statement = SON([("q", validate_filter(filter)), ("limit", limit)])
+        collation = validate_collation(collation)
         if collation is not None:
             statement["collation"] = collation
-        result = self._write(write_ops.DELETE, [statement])
-        write_ops.raise_for_single_write(result)
-        return DeleteResult({"n": result["nRemoved"], "ok": 1.0},
+        reply = self._write_one(write_ops.DELETE, statement)
+        return DeleteResult(None if reply is None else dict(reply),
                             self.write_concern.acknowledged)
 
     def delete_one(self, filter: Any, collation: Any = None) -> DeleteResult:
@@ -246,7 +259,83 @@ class Collection(BaseObject):
         """Delete every document matching ``filter``."""
         return self._delete(filter, 0, collation)
 
-    # ------------------------------------------------------------ reads
+    def find_one_and_delete(self, filter: Any, projection: Any = None, sort: Any = None,
+                            **kwargs: Any) -> Any:
+        """Find a single document, delete it and return it (None when nothing matched)."""
+        kwargs["remove"] = True
+        return collection_writes.find_and_modify_one(self, filter, projection, sort, **kwargs)
+
+    def find_one_and_replace(self, filter: Any, replacement: Any, projection: Any = None,
+                             sort: Any = None, upsert: bool = False,
+                             return_document: bool = ReturnDocument.BEFORE,
+                             **kwargs: Any) -> Any:
+        """Replace a single document; return it as it was before (or after) the change."""
+        validate_replacement(replacement)
+        kwargs["update"] = replacement
+        return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
+                                                     return_document, **kwargs)
+
+    def find_one_and_update(self, filter: Any, update: Any, projection: Any = None,
+                            sort: Any = None, upsert: bool = False,
+                            return_document: bool = ReturnDocument.BEFORE,
+                            **kwargs: Any) -> Any:
+        """Update a single document; return it as it was before (or after) the update."""
+        validate_update(update)
+        kwargs["update"] = update
+        return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
+                                                     return_document, **kwargs)
+
+    def rename(self, new_name: str, **kwargs: Any) -> Any:
+        """Rename this collection (``dropTarget=True`` and other options as keywords)."""
+        return collection_writes.rename(self, new_name, **kwargs)
+
+    def initialize_unordered_bulk_op(self, bypass_document_validation: bool = False
+                                     ) -> BulkOperationBuilder:
+        """A builder whose operations run in any order, all of them attempted."""
+        return BulkOperationBuilder(self, False, bypass_document_validation)
+
+    def initialize_ordered_bulk_op(self, bypass_document_validation: bool = False
+                                   ) -> BulkOperationBuilder:
+        """A builder whose operations run serially, stopping at the first error."""
+        return BulkOperationBuilder(self, True, bypass_document_validation)
+
+    def insert(self, doc_or_docs: Any, manipulate: bool = True, check_keys: bool = True,
+               continue_on_error: bool = False, **kwargs: Any) -> Any:
+        """DEPRECATED - use insert_one() or insert_many(); ``kwargs`` are write concern."""
+        _deprecated("insert", "insert_one or insert_many")
+        return collection_writes.insert(self, doc_or_docs, manipulate, check_keys,
+                                        continue_on_error, **kwargs)
+
+    def save(self, to_save: Any, manipulate: bool = True, check_keys: bool = True,
+             **kwargs: Any) -> Any:
+        """DEPRECATED - use insert_one() or replace_one(); returns the ``_id``."""
+        _deprecated("save", "insert_one or replace_one")
+        return collection_writes.save(self, to_save, manipulate, check_keys, **kwargs)
+
+    def update(self, spec: Any, document: Any, upsert: bool = False, manipulate: bool = False,
+               multi: bool = False, check_keys: bool = True, **kwargs: Any) -> Any:
+        """DEPRECATED - use replace_one(), update_one() or update_many()."""
+        _deprecated("update", "replace_one, update_one or update_many")
+        return collection_writes.update(self, spec, document, upsert, manipulate, multi,
+                                        check_keys, **kwargs)
+
+    def remove(self, spec_or_id: Any = None, multi: bool = True, **kwargs: Any) -> Any:
+        """DEPRECATED - use delete_one() or delete_many()."""
+        _deprecated("remove", "delete_one or delete_many")
+        return collection_writes.remove(self, spec_or_id, multi, **kwargs)
+
+    def find_and_modify(self, query: Any = {}, update: Any = None,  # noqa: B006 - documented
+                        upsert: bool = False, sort: Any = None, full_response: bool = False,
+                        manipulate: bool = False, **kwargs: Any) -> Any:
+        """DEPRECATED - use find_one_and_delete(), _replace() or _update()."""
+        _deprecated("find_and_modify",
+                    "find_one_and_delete, find_one_and_replace or find_one_and_update")
+        return collection_writes.find_and_modify(self, query, update, upsert, sort,
+                                                 full_response, manipulate, **kwargs)
+
+    # ---- reads (indexes, aggregation, cursors)
+    # Logic lives in mongofw.core.cursor, .command_cursor, .collection_reads and
+    # .collection_indexes; these methods only delegate.
 
     def find(self, *args: Any, **kwargs: Any) -> Any:
         """A Cursor over the documents matching the filter (see ``Cursor`` for arguments)."""
@@ -255,12 +344,85 @@ class Collection(BaseObject):
         return Cursor(self, *args, **kwargs)
 
     def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
-        """The first matching document, or None; a non-mapping filter means ``{"_id": filter}``."""
+        """The first matching document, or None; a non-mapping filter means ``{"_id": filter}``.
+
+        ``max_time_ms`` may be given as a keyword; any ``limit`` is ignored.
+        """
         if filter is not None and not isinstance(filter, Mapping):
             filter = {"_id": filter}
-        for document in self.find(filter, *args, **kwargs).limit(-1):
+        max_time_ms = kwargs.pop("max_time_ms", None)
+        cursor = self.find(filter, *args, **kwargs).max_time_ms(max_time_ms)
+        for document in cursor.limit(-1):
             return document
         return None
+
+    def count(self, filter: Any = None, **kwargs: Any) -> int:
+        """The number of documents matching ``filter`` (hint, limit, skip, maxTimeMS, collation)."""
+        return collection_reads.count(self, filter, **kwargs)
+
+    def distinct(self, key: str, filter: Any = None, **kwargs: Any) -> List[Any]:
+        """The distinct values of ``key`` among the documents matching ``filter``."""
+        return collection_reads.distinct(self, key, filter, **kwargs)
+
+    def aggregate(self, pipeline: List[Any], **kwargs: Any) -> Any:
+        """Run an aggregation pipeline; returns a CommandCursor over the results."""
+        return collection_reads.aggregate(self, pipeline, **kwargs)
+
+    def map_reduce(self, map: Any, reduce: Any, out: Any, full_response: bool = False,
+                   **kwargs: Any) -> Any:
+        """Map/reduce into ``out``; the output Collection, or the full reply."""
+        return collection_reads.map_reduce(self, map, reduce, out, full_response, **kwargs)
+
+    def inline_map_reduce(self, map: Any, reduce: Any, full_response: bool = False,
+                          **kwargs: Any) -> Any:
+        """Map/reduce in memory; the result documents, or the full reply."""
+        return collection_reads.inline_map_reduce(self, map, reduce, full_response, **kwargs)
+
+    def group(self, key: Any, condition: Any, initial: Any, reduce: Any, finalize: Any = None,
+              **kwargs: Any) -> List[Any]:
+        """SQL-like ``group by`` with JavaScript functions; the grouped documents."""
+        return collection_reads.group(self, key, condition, initial, reduce, finalize,
+                                      **kwargs)
+
+    def parallel_scan(self, num_cursors: int, **kwargs: Any) -> List[Any]:
+        """Up to ``num_cursors`` CommandCursors covering the whole collection once."""
+        return collection_reads.parallel_scan(self, num_cursors, **kwargs)
+
+    def options(self) -> Mapping[str, Any]:
+        """The options the collection was created with ({} if it does not exist)."""
+        return collection_reads.options(self)
+
+    def create_index(self, keys: Any, **kwargs: Any) -> str:
+        """Create an index on a key or (key, direction) list; returns its name."""
+        return collection_indexes.create_index(self, keys, **kwargs)
+
+    def create_indexes(self, indexes: List[Any]) -> List[str]:
+        """Create the indexes described by IndexModel instances; returns their names."""
+        return collection_indexes.create_indexes(self, indexes)
+
+    def ensure_index(self, key_or_list: Any, cache_for: int = 300, **kwargs: Any) -> str:
+        """DEPRECATED - create the index if needed; returns its name."""
+        return collection_indexes.ensure_index(self, key_or_list, cache_for, **kwargs)
+
+    def drop_index(self, index_or_name: Any) -> None:
+        """Drop an index by name or by its (key, direction) list."""
+        collection_indexes.drop_index(self, index_or_name)
+
+    def drop_indexes(self) -> None:
+        """Drop every index but the one on ``_id``."""
+        collection_indexes.drop_index(self, "*")
+
+    def reindex(self) -> Mapping[str, Any]:
+        """Rebuild all indexes of this collection."""
+        return collection_indexes.reindex(self)
+
+    def list_indexes(self) -> Any:
+        """A CommandCursor over this collection's index documents."""
+        return collection_indexes.list_indexes(self)
+
+    def index_information(self) -> Mapping[str, Any]:
+        """``{index name: {"key": [(key, direction), ...], ...}}`` for every index."""
+        return collection_indexes.index_information(self)
 
     def drop(self) -> None:
         """Drop this collection (an alias of ``Database.drop_collection``)."""

@@ -124,12 +124,13 @@ class SocketInfo:
                 check: bool = True, allowable_errors: Optional[Iterable] = None,
                 check_keys: bool = False, read_concern: Any = None, write_concern: Any = None,
                 parse_write_concern_error: bool = False, collation: Any = None,
-                sequences: Sequence[Sequence1] = (), unacknowledged: bool = False
-                ) -> Mapping[str, Any]:
+                sequences: Sequence[Sequence1] = (), unacknowledged: bool = False,
+                operation_id: Optional[int] = None) -> Mapping[str, Any]:
         """Run ``spec`` on ``dbname`` and return the reply, raising for failures when ``check``.
 
         Over OP_MSG the command travels with ``$db`` and kind-1 ``sequences``; older servers
-        get an OP_QUERY on ``dbname.$cmd``.
+        get an OP_QUERY on ``dbname.$cmd``.  ``operation_id`` goes into the command events
+        (the request id when None): the batches of one bulk write share one.
         """
         spec = self._decorate(spec, read_concern, write_concern, collation)
         name = next(iter(spec))
@@ -166,28 +167,37 @@ class SocketInfo:
                 event_cmd = SON(spec)
                 for ident, _docs, originals in sequences:
                     event_cmd[ident] = list(originals)
-            publisher.publish_command_start(event_cmd, dbname, rid, self.address)
-            start = time.perf_counter()
+            publisher.publish_command_start(event_cmd, dbname, rid, self.address, operation_id)
+        # The spec's duration covers the wire round trip only: not building the message,
+        # not the listeners, not checking the reply.  Without listeners: no clock read.
+        start = time.perf_counter() if listening else 0.0
+        duration = None
         try:
             if unacknowledged and self.op_msg:
                 self.send_message(data, 0)
                 reply: Mapping[str, Any] = {"ok": 1}
             else:
                 reply = self._round_trip(rid, data, 0, codec_options)
+            if listening:
+                duration = _elapsed(start)
             if check:
                 check_command_response(reply, allowable_errors, parse_write_concern_error)
-        except (OperationFailure, AutoReconnect, ProtocolError) as exc:
+        except Exception as exc:
+            # Every started command ends in one event, whatever the error (a reply that
+            # does not decode, a document too large …), not only the server's failures.
             if listening:
                 failure = getattr(exc, "details", None) if isinstance(exc, OperationFailure) \
                     else None
                 publisher.publish_command_failure(
-                    _elapsed(start), failure or {"errmsg": str(exc), "ok": 0}, name, rid,
-                    self.address)
+                    _elapsed(start) if duration is None else duration,
+                    failure or {"errmsg": str(exc), "errtype": type(exc).__name__, "ok": 0},
+                    name, rid, self.address, operation_id)
             if isinstance(exc, NotMasterError) and self.pool is not None:
                 self.pool.on_not_master(exc, self)
             raise
         if listening:
-            publisher.publish_command_success(_elapsed(start), reply, name, rid, self.address)
+            publisher.publish_command_success(duration, reply, name, rid, self.address,
+                                              operation_id)
         return reply
 
     def _decorate(self, spec: Mapping[str, Any], read_concern: Any, write_concern: Any,

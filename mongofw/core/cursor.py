@@ -1,87 +1,107 @@
 """Query cursors (documented as ``pymongo.cursor.Cursor``).
 
-A cursor is lazy: the ``find`` command goes out on the first ``next()``, ``getMore``
-follows on the same server while the server cursor lives, and the server cursor is
-killed on ``close()``, on exhaustion or when the object is garbage collected.
+A cursor is lazy: the ``find`` command (an OP_QUERY before MongoDB 3.2) goes out on the
+first ``next()``; ``getMore`` follows on the same server while the server cursor lives,
+one batch at a time, so a client holds at most one batch in memory.  The server cursor is
+killed on ``close()``, once a limit is reached, or - from ``__del__``, through the
+client's background killer - when the object is garbage collected.
+
+``CursorType.EXHAUST`` keeps its documented rules (no limit, no mongos) and fetches its
+batches with ``getMore``: letting the server stream them (OP_MSG ``exhaustAllowed``) is a
+latency optimisation a server may decline - FerretDB does - and the results are the same.
 """
 from __future__ import annotations
 
+import copy
 from collections import deque
-from typing import Any, Deque, List, Mapping, Optional
+from typing import Any, Deque, Dict, List, Mapping, Optional
 
+from bson.code import Code
 from bson.son import SON
-from mongofw.core.errors import InvalidOperation
+from mongofw.core import command_cursor, cursor_legacy
+from mongofw.core.collation import validate_collation_or_none
+from mongofw.core.collection_indexes import hint_document, index_document, index_list
+from mongofw.core.cursor_options import CursorType, check_bool, find_command, query_flag
+from mongofw.core.errors import (
+    AutoReconnect,
+    ConfigurationError,
+    InvalidOperation,
+    OperationFailure,
+)
+
+__all__ = ["Cursor", "CursorType"]
 
 
-class CursorType:
-    """Cursor types: non-tailable, tailable, tailable with await-data, exhaust."""
-
-    NON_TAILABLE = 0
-    TAILABLE = 2
-    TAILABLE_AWAIT = TAILABLE | 32
-    EXHAUST = 64
-
-
-def _index_document(index_list: Any) -> SON:
-    if isinstance(index_list, str):
-        return SON([(index_list, 1)])
-    if not isinstance(index_list, (list, tuple)):
-        raise TypeError(f"must use a list of (key, direction) pairs, not "
-                        f"{type(index_list).__name__}")
-    if not index_list:
-        raise ValueError("key_or_list must not be the empty list")
-    doc = SON()
-    for item in index_list:
-        if not (isinstance(item, (list, tuple)) and len(item) == 2):
-            raise TypeError(f"sort items must be (key, direction) pairs, not {item!r}")
-        key, direction = item
-        if not isinstance(key, str):
-            raise TypeError(f"first item in each key pair must be a string, not {key!r}")
-        doc[key] = direction
-    return doc
+def _check_int(name: str, value: Any, allow_none: bool = False) -> None:
+    if allow_none and value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool):
+        kind = "an integer or None" if allow_none else "an integer"
+        raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
 
 
 class Cursor:
-    """A cursor over the results of a query on a collection."""
+    """A cursor over the results of a query on a collection (see ``Collection.find``)."""
 
     def __init__(self, collection: Any, filter: Optional[Mapping[str, Any]] = None,
                  projection: Any = None, skip: int = 0, limit: int = 0,
                  no_cursor_timeout: bool = False, cursor_type: int = CursorType.NON_TAILABLE,
                  sort: Any = None, allow_partial_results: bool = False,
                  oplog_replay: bool = False, modifiers: Optional[Mapping[str, Any]] = None,
-                 batch_size: int = 0, manipulate: bool = True,
-                 collation: Any = None) -> None:
+                 batch_size: int = 0, manipulate: bool = True, collation: Any = None) -> None:
         self.__collection = collection
         if filter is not None and not isinstance(filter, Mapping):
-            raise TypeError(f"filter must be a mapping, not {type(filter).__name__}")
-        if not isinstance(skip, int) or isinstance(skip, bool):
-            raise TypeError(f"skip must be an instance of int, not {type(skip).__name__}")
-        if not isinstance(limit, int) or isinstance(limit, bool):
-            raise TypeError(f"limit must be an instance of int, not {type(limit).__name__}")
+            raise TypeError(f"filter must be an instance of dict, bson.son.SON, or another "
+                            f"type that inherits from collections.abc.Mapping, not "
+                            f"{type(filter).__name__}")
+        _check_int("skip", skip)
+        _check_int("limit", limit)
+        _check_int("batch_size", batch_size)
         if skip < 0:
             raise ValueError(f"skip must be >= 0, not {skip}")
-        if not isinstance(batch_size, int) or batch_size < 0:
-            raise ValueError(f"batch_size must be a non-negative int, not {batch_size!r}")
+        if batch_size < 0:
+            raise ValueError(f"batch_size must be >= 0, not {batch_size}")
+        if cursor_type not in CursorType.VALUES:
+            raise ValueError(f"not a valid value for cursor_type: {cursor_type!r}; use one of "
+                             f"NON_TAILABLE, TAILABLE, TAILABLE_AWAIT, EXHAUST")
+        if cursor_type == CursorType.EXHAUST and limit:
+            raise InvalidOperation("Can't use limit and exhaust together.")
+        if modifiers is not None and not isinstance(modifiers, Mapping):
+            raise TypeError(f"modifiers must be a mapping, not {type(modifiers).__name__}")
         if projection is not None and not isinstance(projection, Mapping):
-            projection = {name: 1 for name in projection}
-        self.__spec = filter or {}
-        self.__projection = projection
-        self.__skip = skip
-        self.__limit = limit
-        self.__batch_size = batch_size
-        self.__sort = _index_document(sort) if sort is not None else None
-        self.__cursor_type = cursor_type
-        self.__no_cursor_timeout = no_cursor_timeout
-        self.__allow_partial_results = allow_partial_results
-        self.__collation = collation
-        self.__modifiers = dict(modifiers or {})
-        self.__manipulate = manipulate
+            if not isinstance(projection, (list, tuple)):
+                raise TypeError(f"projection must be a mapping or a list of field names, "
+                                f"not {type(projection).__name__}")
+            projection = {name: 1 for name in projection} or {"_id": 1}
+        flags = cursor_type
+        flags |= query_flag("no_cursor_timeout", check_bool("no_cursor_timeout",
+                                                            no_cursor_timeout))
+        flags |= query_flag("allow_partial_results",
+                            check_bool("allow_partial_results", allow_partial_results))
+        flags |= query_flag("oplog_replay", check_bool("oplog_replay", oplog_replay))
+        # Everything clone() copies lives in this one dict.
+        self.__opts: Dict[str, Any] = {
+            "spec": filter if filter is not None else {}, "projection": projection,
+            "skip": skip, "limit": limit, "batch_size": batch_size,
+            "ordering": index_document(index_list(sort)) if sort is not None else None,
+            "hint": None, "max_time_ms": None, "max_await_time_ms": None, "max_scan": None,
+            "max": None, "min": None, "comment": None, "flags": flags,
+            "modifiers": dict(modifiers or {}), "manipulate": check_bool("manipulate",
+                                                                         manipulate),
+            "collation": validate_collation_or_none(collation), "empty": False,
+        }
+        self.__reset()
+
+    def __reset(self) -> None:
         self.__data: Deque[Any] = deque()
         self.__id: Optional[int] = None
         self.__address: Any = None
+        self.__namespace = self.__collection.full_name
         self.__retrieved = 0
         self.__killed = False
         self.__started = False
+
+    # ------------------------------------------------------------ properties
 
     @property
     def collection(self) -> Any:
@@ -100,125 +120,279 @@ class Cursor:
 
     @property
     def address(self) -> Any:
-        """The (host, port) of the server this cursor reads from, once known."""
-        return self.__address
+        """The (host, port) of the server used, or None before the query ran."""
+        return None if self.__address is None else tuple(self.__address)
 
     @property
     def alive(self) -> bool:
-        """Whether more documents may be available."""
+        """Whether this cursor may return more data (``next()`` can still stop)."""
         return bool(self.__data) or not self.__killed
 
-    def __check_okay_to_chain(self) -> None:
+    # ------------------------------------------------------------ modifiers
+
+    def __set(self, name: str, value: Any) -> Cursor:
         if self.__started:
             raise InvalidOperation("cannot set options after executing query")
+        self.__opts[name] = value
+        return self
 
     def limit(self, limit: int) -> Cursor:
-        """Limit the number of results (0 means no limit; negative: one batch only)."""
-        if not isinstance(limit, int) or isinstance(limit, bool):
-            raise TypeError(f"limit must be an integer, not {type(limit).__name__}")
-        self.__check_okay_to_chain()
-        self.__limit = limit
-        return self
+        """Return at most ``limit`` documents (0: no limit; negative: one batch only)."""
+        _check_int("limit", limit)
+        if self.__opts["flags"] & CursorType.EXHAUST:
+            raise InvalidOperation("Can't use limit and exhaust together.")
+        self.__set("empty", False)
+        return self.__set("limit", limit)
 
     def skip(self, skip: int) -> Cursor:
         """Skip the first ``skip`` results."""
-        if not isinstance(skip, int) or isinstance(skip, bool):
-            raise TypeError(f"skip must be an integer, not {type(skip).__name__}")
+        _check_int("skip", skip)
         if skip < 0:
             raise ValueError(f"skip must be >= 0, not {skip}")
-        self.__check_okay_to_chain()
-        self.__skip = skip
-        return self
+        return self.__set("skip", skip)
 
     def batch_size(self, batch_size: int) -> Cursor:
         """Documents per batch (0 lets the server choose)."""
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool):
-            raise TypeError(f"batch_size must be an integer, not {type(batch_size).__name__}")
+        _check_int("batch_size", batch_size)
         if batch_size < 0:
             raise ValueError(f"batch_size must be >= 0, not {batch_size}")
-        self.__check_okay_to_chain()
-        self.__batch_size = batch_size
-        return self
+        return self.__set("batch_size", batch_size)
 
     def sort(self, key_or_list: Any, direction: Any = None) -> Cursor:
         """Sort by a key and direction, or by a list of (key, direction) pairs."""
-        self.__check_okay_to_chain()
-        if direction is not None:
-            key_or_list = [(key_or_list, direction)]
-        self.__sort = _index_document(key_or_list)
+        return self.__set("ordering", index_document(index_list(key_or_list, direction),
+                                                     "sort"))
+
+    def hint(self, index: Any) -> Cursor:
+        """Use ``index`` (a name or a (key, direction) list); None clears the hint."""
+        return self.__set("hint", hint_document(index))
+
+    def max_time_ms(self, max_time_ms: Optional[int]) -> Cursor:
+        """Abort the query after ``max_time_ms`` milliseconds (ExecutionTimeout)."""
+        _check_int("max_time_ms", max_time_ms, allow_none=True)
+        return self.__set("max_time_ms", max_time_ms)
+
+    def max_await_time_ms(self, max_await_time_ms: Optional[int]) -> Cursor:
+        """Time limit of each getMore on a TAILABLE_AWAIT cursor (ignored otherwise)."""
+        _check_int("max_await_time_ms", max_await_time_ms, allow_none=True)
+        return self.__set("max_await_time_ms", max_await_time_ms)
+
+    def max_scan(self, max_scan: int) -> Cursor:
+        """Scan at most ``max_scan`` documents."""
+        _check_int("max_scan", max_scan, allow_none=True)
+        return self.__set("max_scan", max_scan)
+
+    def max(self, spec: Any) -> Cursor:
+        """Exclusive upper bound for the keys of the hinted index: (field, limit) pairs."""
+        if not isinstance(spec, (list, tuple)):
+            raise TypeError(f"spec must be an instance of list or tuple, "
+                            f"not {type(spec).__name__}")
+        return self.__set("max", SON(spec))
+
+    def min(self, spec: Any) -> Cursor:
+        """Inclusive lower bound for the keys of the hinted index: (field, limit) pairs."""
+        if not isinstance(spec, (list, tuple)):
+            raise TypeError(f"spec must be an instance of list or tuple, "
+                            f"not {type(spec).__name__}")
+        return self.__set("min", SON(spec))
+
+    def comment(self, comment: Any) -> Cursor:
+        """Attach a comment (a string or document) to the query."""
+        return self.__set("comment", comment)
+
+    def where(self, code: Any) -> Cursor:
+        """Add a ``$where`` JavaScript clause to the filter."""
+        if not isinstance(code, str):
+            raise TypeError(f"code must be an instance of str or bson.code.Code, "
+                            f"not {type(code).__name__}")
+        spec = SON(self.__opts["spec"])
+        spec["$where"] = code if isinstance(code, Code) else Code(code)
+        return self.__set("spec", spec)
+
+    def collation(self, collation: Any) -> Cursor:
+        """Use ``collation`` (a Collation or a dict) for string comparison."""
+        return self.__set("collation", validate_collation_or_none(collation))
+
+    def add_option(self, mask: int) -> Cursor:
+        """Set query flag bits (``add_option(2)`` makes the cursor tailable)."""
+        _check_int("mask", mask)
+        if mask & CursorType.EXHAUST and self.__opts["limit"]:
+            raise InvalidOperation("Can't use limit and exhaust together.")
+        return self.__set("flags", self.__opts["flags"] | mask)
+
+    def remove_option(self, mask: int) -> Cursor:
+        """Unset query flag bits."""
+        _check_int("mask", mask)
+        return self.__set("flags", self.__opts["flags"] & ~mask)
+
+    def __getitem__(self, index: Any) -> Any:
+        """``cursor[n]``: the n-th document; ``cursor[a:b]``: this cursor with skip/limit."""
+        if self.__started:
+            raise InvalidOperation("cannot set options after executing query")
+        if isinstance(index, slice):
+            if index.step is not None:
+                raise IndexError("Cursor instances do not support slice steps")
+            start = 0 if index.start is None else index.start
+            if not isinstance(start, int) or start < 0:
+                raise IndexError(f"Cursor instances do not support negative indices "
+                                 f"(start={start!r})")
+            limit = 0
+            if index.stop is not None:
+                limit = index.stop - start
+                if limit < 0:
+                    raise IndexError(f"stop index must be greater than start index for "
+                                     f"slice {index!r}")
+            self.__opts.update(skip=start, limit=limit, empty=limit == 0 and
+                               index.stop is not None)
+            return self
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise TypeError(f"index {index!r} cannot be applied to Cursor instances")
+        if index < 0:
+            raise IndexError(f"Cursor instances do not support negative indices ({index})")
+        clone = self.clone()
+        clone.skip(index + self.__opts["skip"])
+        clone.limit(-1)
+        for document in clone:
+            return document
+        raise IndexError(f"no such item for Cursor instance: {index}")
+
+    # ------------------------------------------------------------ copies and helpers
+
+    def clone(self) -> Cursor:
+        """An unevaluated copy of this cursor with the same options."""
+        return self._clone(deepcopy=True)
+
+    def _clone(self, deepcopy: bool) -> Cursor:
+        twin = Cursor.__new__(Cursor)
+        twin._Cursor__collection = self.__collection
+        opts = dict(self.__opts)
+        if deepcopy:
+            opts = copy.deepcopy(opts)
+        twin._Cursor__opts = opts
+        twin._Cursor__reset()
+        return twin
+
+    def __copy__(self) -> Cursor:
+        return self._clone(deepcopy=False)
+
+    def __deepcopy__(self, memo: Any) -> Cursor:
+        return self._clone(deepcopy=True)
+
+    def rewind(self) -> Cursor:
+        """Back to the unevaluated state (options kept); the server cursor is killed."""
+        self.close()
+        self.__reset()
         return self
+
+    def count(self, with_limit_and_skip: bool = False) -> int:
+        """The number of matching documents (``with_limit_and_skip``: as this cursor returns)."""
+        from mongofw.core.collection_reads import count_for_cursor
+
+        check_bool("with_limit_and_skip", with_limit_and_skip)
+        return count_for_cursor(self.__collection, self.__opts, with_limit_and_skip)
+
+    def distinct(self, key: str) -> List[Any]:
+        """Distinct values of ``key`` among this query's documents."""
+        from mongofw.core.collection_reads import distinct_for_cursor
+
+        return distinct_for_cursor(self.__collection, self.__opts, key)
+
+    def explain(self) -> Mapping[str, Any]:
+        """The server's explain plan for this query."""
+        from mongofw.core.collection_reads import explain_find
+
+        return explain_find(self.__collection, find_command(self.__collection.name,
+                                                            self.__opts))
 
     # ------------------------------------------------------------ execution
 
     def _find_command(self) -> SON:
-        cmd = SON([("find", self.__collection.name), ("filter", self.__spec)])
-        if self.__sort:
-            cmd["sort"] = self.__sort
-        if self.__projection is not None:
-            cmd["projection"] = self.__projection
-        if self.__skip:
-            cmd["skip"] = self.__skip
-        if self.__limit:
-            cmd["limit"] = abs(self.__limit)
-            if self.__limit < 0:
-                cmd["singleBatch"] = True
-        if self.__batch_size:
-            cmd["batchSize"] = self.__batch_size if not self.__limit else \
-                min(self.__batch_size, abs(self.__limit))
-        if self.__cursor_type & CursorType.TAILABLE:
-            cmd["tailable"] = True
-        if self.__cursor_type & (CursorType.TAILABLE_AWAIT ^ CursorType.TAILABLE):
-            cmd["awaitData"] = True
-        if self.__no_cursor_timeout:
-            cmd["noCursorTimeout"] = True
-        if self.__allow_partial_results:
-            cmd["allowPartialResults"] = True
-        if self.__collation is not None:
-            cmd["collation"] = self.__collation
-        for key, value in self.__modifiers.items():
-            cmd[key.lstrip("$")] = value
-        return cmd
+        return find_command(self.__collection.name, self.__opts)
+
+    def __open(self) -> List[Any]:
+        coll = self.__collection
+        client = coll.database.client
+        cmd = find_command(coll.name, self.__opts)
+        collation = cmd.pop("collation", None)
+        with client._socket_for_reads(coll.read_preference) as (sock_info, slave_ok):
+            self.__address = sock_info.address
+            if self.__opts["flags"] & CursorType.EXHAUST and sock_info.is_mongos:
+                raise InvalidOperation("Exhaust cursors are not supported by mongos")
+            if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
+                if collation is not None:
+                    raise ConfigurationError(f"collation requires wire version 5 (MongoDB "
+                                             f"3.4); the server speaks "
+                                             f"{sock_info.max_wire_version}")
+                self.__id, batch = cursor_legacy.run_query(
+                    sock_info, coll.full_name, cmd, slave_ok, coll.read_preference,
+                    coll.codec_options)
+                return batch
+            from mongofw.core.collection_reads import _check_read_concern
+
+            reply = sock_info.command(coll.database.name, cmd, slave_ok, coll.read_preference,
+                                      coll.codec_options,
+                                      read_concern=_check_read_concern(coll.read_concern,
+                                                                       sock_info),
+                                      collation=collation)
+        cursor = reply["cursor"]
+        self.__namespace = str(cursor.get("ns") or coll.full_name)
+        self.__id = int(cursor.get("id", 0))
+        return list(cursor.get("firstBatch", []))
+
+    def __more(self) -> List[Any]:
+        opts = self.__opts
+        limit = abs(opts["limit"])
+        batch_size = opts["batch_size"]
+        if limit:
+            # Never ask for more than the limit still allows.
+            remaining = limit - self.__retrieved
+            batch_size = min(batch_size, remaining) if batch_size else remaining
+        max_time_ms = None
+        if opts["flags"] & CursorType.TAILABLE_AWAIT == CursorType.TAILABLE_AWAIT:
+            max_time_ms = opts["max_await_time_ms"]
+        self.__id, batch = command_cursor.get_more(
+            self.__collection.database.client, self.__address, self.__namespace, self.__id,
+            batch_size, self.__collection.codec_options, max_time_ms)
+        return batch
 
     def _refresh(self) -> int:
         """Fetch the next batch; returns how many documents are buffered."""
         if self.__data or self.__killed:
             return len(self.__data)
-        coll = self.__collection
-        client = coll.database.client
-        if not self.__started:
-            self.__started = True
-            reply, address = client._run_cursor_command(
-                coll.database.name, self._find_command(), coll.read_preference,
-                coll.codec_options, coll.read_concern)
-            self.__address = address
-            cursor = reply["cursor"]
-            batch = cursor.get("firstBatch", [])
-        else:
-            cmd = SON([("getMore", self.__id), ("collection", coll.name)])
-            if self.__batch_size:
-                cmd["batchSize"] = self.__batch_size
-            reply = client._run_get_more(self.__address, coll.database.name, cmd,
-                                         coll.codec_options)
-            cursor = reply["cursor"]
-            batch = cursor.get("nextBatch", [])
-        self.__id = cursor.get("id", 0)
-        if self.__limit:
-            batch = batch[:max(0, abs(self.__limit) - self.__retrieved)]
+        if self.__opts["empty"]:
+            self.__started = self.__killed = True
+            return 0
+        try:
+            if not self.__started:
+                self.__started = True
+                batch = self.__open()
+            else:
+                batch = self.__more()
+        except OperationFailure:
+            self.__killed = True  # the server reported the query or cursor dead
+            raise
+        except AutoReconnect:
+            self.__die(later=True)
+            raise
+        limit = abs(self.__opts["limit"])
+        if limit:
+            batch = batch[:max(0, limit - self.__retrieved)]
         self.__data.extend(batch)
         self.__retrieved += len(batch)
-        if not self.__id or (self.__limit and self.__retrieved >= abs(self.__limit)) or \
-                self.__limit < 0:
+        if not self.__id or (limit and self.__retrieved >= limit) or self.__opts["limit"] < 0:
             self.__die()
         return len(self.__data)
 
-    def __die(self) -> None:
+    def __die(self, later: bool = False) -> None:
         if self.__killed:
             return
         self.__killed = True
-        if self.__id:
-            self.__collection.database.client._close_cursor_now(
-                self.__id, self.__address, self.__collection.full_name)
-        self.__id = self.__id or 0
+        if self.__id and self.__address is not None:
+            client = self.__collection.database.client
+            if later:
+                command_cursor.kill_later(client, self.__id, self.__address, self.__namespace)
+            else:
+                command_cursor.kill_now(client, self.__id, self.__address, self.__namespace)
 
     def close(self) -> None:
         """Kill the server cursor (if any) and discard buffered documents."""
@@ -227,18 +401,25 @@ class Cursor:
 
     def __del__(self) -> None:
         # Garbage collection must not do network I/O: hand the id to the client's killer.
-        if not getattr(self, "_Cursor__killed", True) and self.__id:
+        if not getattr(self, "_Cursor__killed", True) and self.__id and self.__address:
             self.__killed = True
-            self.__collection.database.client.close_cursor(self.__id, self.__address)
+            command_cursor.kill_later(self.__collection.database.client, self.__id,
+                                      self.__address, self.__namespace)
 
     def __iter__(self) -> Cursor:
         return self
 
     def __next__(self) -> Any:
-        if not self.__data and not self._refresh():
+        tailable = self.__opts["flags"] & CursorType.TAILABLE
+        # A tailable cursor returns after one empty getMore; others ask until data or the end.
+        while not self.__data and not self.__killed:
+            self._refresh()
+            if tailable:
+                break
+        if not self.__data:
             raise StopIteration
         document = self.__data.popleft()
-        if self.__manipulate:
+        if self.__opts["manipulate"]:
             database = self.__collection.database
             if database._outgoing_manipulators or database._outgoing_copying_manipulators:
                 document = database._fix_outgoing(document, self.__collection)
@@ -251,6 +432,3 @@ class Cursor:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-    def to_list(self) -> List[Any]:
-        return list(self)

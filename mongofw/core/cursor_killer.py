@@ -6,6 +6,7 @@ GIL) and this thread sends ``killCursors`` soon after.
 """
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any, Callable, List, Optional, Tuple
 
@@ -34,6 +35,8 @@ class CursorKiller:
         # acquire(blocking=False): never block inside a finalizer.
         if self._thread is not None and self._thread.is_alive():
             return
+        if sys.is_finalizing():
+            return  # no thread can start at interpreter exit; the server reaps the cursor
         if not self._start_lock.acquire(blocking=False):
             return
         try:

@@ -15,7 +15,12 @@ from mongofw.core import client_setup
 from mongofw.core.base_object import BaseObject
 from mongofw.core.cursor_killer import CursorKiller
 from mongofw.core.database import Database
-from mongofw.core.errors import ConfigurationError, InvalidOperation, OperationFailure
+from mongofw.core.errors import (
+    AutoReconnect,
+    ConfigurationError,
+    InvalidOperation,
+    OperationFailure,
+)
 from mongofw.core.network import format_address
 from mongofw.core.topology import Topology
 
@@ -156,24 +161,40 @@ class MongoClient(BaseObject):
 
     def _close_cursor_now(self, cursor_id: int, address: Optional[Address],
                           namespace: Optional[str] = None) -> None:
-        """Kill a server cursor right away (cursor ``close()``, exhaustion)."""
-        if self.__cursor_manager is not None and namespace is None:
+        """Kill a server cursor right away (cursor ``close()``, exhaustion) via the manager."""
+        from mongofw.core.command_cursor import CursorAddress
+
+        if address is not None and namespace is not None:
+            address = CursorAddress(tuple(address), namespace)
+        if self.__cursor_manager is not None:
             self.__cursor_manager.close(cursor_id, address)
-            return
-        self._kill_cursors([cursor_id], address, namespace)
+        else:
+            self._kill_cursors([cursor_id], address)
 
     def _kill_cursors(self, cursor_ids: List[int], address: Optional[Address],
                       namespace: Optional[str] = None) -> None:
-        db_name, coll_name = (namespace or "admin.$cmd").split(".", 1)
+        """Send the kill: ``killCursors`` on the cursor's namespace, OP_KILL_CURSORS before
+        wire version 4.  A server that is gone took its cursors with it, so errors and an
+        unreachable server end quietly (after at most a second of server selection)."""
+        from mongofw.core.cursor_legacy import kill_cursors as legacy_kill
+        from mongofw.core.server_selectors import any_server_selector, writable_server_selector
+
+        namespace = namespace or getattr(address, "namespace", None) or "admin.$cmd"
+        db_name, coll_name = namespace.split(".", 1)
+        timeout = min(1.0, self._topology.settings.server_selection_timeout)
         try:
             if address is None:
-                ctx = self._socket_for_writes()
+                server = self._topology.select_server(writable_server_selector, timeout)
             else:
-                ctx = self._socket_for_address(address)
-            with ctx as sock_info:
-                sock_info.command(db_name, SON([("killCursors", coll_name),
-                                                ("cursors", cursor_ids)]), check=False)
-        except (OperationFailure, ConfigurationError):
+                server = self._topology.select_server(any_server_selector, timeout,
+                                                      tuple(address))
+            with server.get_socket(self.__credentials) as sock_info:
+                if sock_info.max_wire_version < 4:
+                    legacy_kill(sock_info, cursor_ids)
+                else:
+                    sock_info.command(db_name, SON([("killCursors", coll_name),
+                                                    ("cursors", cursor_ids)]), check=False)
+        except (OperationFailure, ConfigurationError, AutoReconnect):
             pass
 
     # ------------------------------------------------------------ documented API

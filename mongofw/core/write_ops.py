@@ -1,8 +1,10 @@
 """Write commands: batching within the server's limits and merging their replies.
 
-Each document is encoded once; batches travel as OP_MSG kind-1 document sequences (or
-inline arrays for servers before wire version 6).  Replies merge into the bulk API result
-shape (``nInserted``, ``nMatched``, ``writeErrors`` with indexes of the whole request).
+Each statement is encoded once, before anything is sent, so a ``DocumentTooLarge`` leaves
+the collection untouched.  Batches travel as OP_MSG kind-1 document sequences (or inline
+arrays for servers before wire version 6).  Replies merge into the bulk API result shape
+(``nInserted``, ``nMatched``, ``writeErrors`` with indexes of the whole request and the
+failing ``op``), the shape ``BulkWriteError.details`` documents.
 """
 from __future__ import annotations
 
@@ -12,21 +14,29 @@ import bson
 from bson.codec_options import CodecOptions
 from bson.son import SON
 from mongofw.core.command_errors import raise_write_concern_error, raise_write_error
-from mongofw.core.errors import BulkWriteError, InvalidOperation
+from mongofw.core.errors import BulkWriteError, ConfigurationError, InvalidOperation
 from mongofw.core.message import COMMAND_OVERHEAD, check_document_size
 
 INSERT, UPDATE, DELETE = "insert", "update", "delete"
 _SEQUENCE_KEY = {INSERT: "documents", UPDATE: "updates", DELETE: "deletes"}
+# First wire version whose update/delete statements may carry a collation (MongoDB 3.4).
+COLLATION_WIRE_VERSION = 5
 
 
 def new_bulk_result() -> Dict[str, Any]:
+    """An empty bulk API result, the shape ``BulkWriteError.details`` documents."""
     return {"writeErrors": [], "writeConcernErrors": [], "nInserted": 0, "nUpserted": 0,
             "nMatched": 0, "nModified": 0, "nRemoved": 0, "upserted": []}
 
 
 def merge_reply(result: Dict[str, Any], kind: str, offset: int, reply: Mapping[str, Any],
-                index_map: Optional[Sequence[int]] = None) -> None:
-    """Fold one batch reply into ``result``; ``index_map`` maps batch to request indexes."""
+                index_map: Optional[Sequence[int]] = None,
+                ops: Optional[Sequence[Any]] = None) -> None:
+    """Fold one batch reply into ``result``.
+
+    ``offset`` is the batch's first position in the run, ``index_map`` maps run positions
+    to request indexes, and ``ops`` (the run's statements) supplies each error's ``op``.
+    """
     def request_index(i: int) -> int:
         return index_map[offset + i] if index_map is not None else offset + i
 
@@ -39,31 +49,103 @@ def merge_reply(result: Dict[str, Any], kind: str, offset: int, reply: Mapping[s
         upserted = reply.get("upserted") or []
         result["nUpserted"] += len(upserted)
         result["nMatched"] += n - len(upserted)
-        result["nModified"] += reply.get("nModified", 0)
+        if result.get("nModified") is not None and "nModified" in reply:
+            result["nModified"] += reply["nModified"]
+        else:
+            # A server that does not count modifications makes the total unknowable.
+            result["nModified"] = None
         for doc in upserted:
             result["upserted"].append({"index": request_index(doc["index"]), "_id": doc["_id"]})
     for error in reply.get("writeErrors") or []:
         error = dict(error)
-        error["index"] = request_index(error["index"])
+        position = error["index"]
+        error["index"] = request_index(position)
+        if ops is not None:
+            error["op"] = ops[offset + position]
         result["writeErrors"].append(error)
     if reply.get("writeConcernError"):
         result["writeConcernErrors"].append(reply["writeConcernError"])
 
 
-def _batches(encoded: List[bytes], max_count: int, max_bytes: int
-             ) -> List[Tuple[int, int]]:
-    """``(start, end)`` slices: at most ``max_count`` documents of ``max_bytes`` in all."""
+def split_batches(sizes: Sequence[int], max_count: int, max_bytes: int
+                  ) -> List[Tuple[int, int]]:
+    """``(start, end)`` slices of at most ``max_count`` statements of ``max_bytes`` in all."""
     out = []
     start = 0
-    size = 0
-    for i, doc in enumerate(encoded):
-        if i > start and (i - start >= max_count or size + len(doc) > max_bytes):
+    total = 0
+    for i, size in enumerate(sizes):
+        if i > start and (i - start >= max_count or total + size > max_bytes):
             out.append((start, i))
-            start, size = i, 0
-        size += len(doc)
-    if start < len(encoded):
-        out.append((start, len(encoded)))
+            start, total = i, 0
+        total += size
+    if start < len(sizes):
+        out.append((start, len(sizes)))
     return out
+
+
+def encode_statements(kind: str, items: Sequence[Mapping[str, Any]], codec_options: CodecOptions,
+                      check_keys: bool, max_bson_size: int) -> List[bytes]:
+    """Encode every statement once; ``DocumentTooLarge`` names the first that cannot fit."""
+    encode = bson.BSON.encode
+    encoded = [encode(doc, check_keys and kind == INSERT, codec_options) for doc in items]
+    # Update and delete statements may exceed the document limit by the command overhead.
+    limit = max_bson_size if kind == INSERT else max_bson_size + COMMAND_OVERHEAD
+    for doc in encoded:
+        check_document_size(len(doc), limit)
+    return encoded
+
+
+def check_collation(sock_info: Any, write_concern: Any) -> None:
+    """Statements with a collation need MongoDB 3.4 and an acknowledged write."""
+    if not write_concern.acknowledged:
+        raise ConfigurationError("Collation is unsupported for unacknowledged writes.")
+    if sock_info.max_wire_version < COLLATION_WIRE_VERSION:
+        raise ConfigurationError(
+            f"Must be connected to MongoDB 3.4+ (wire version {COLLATION_WIRE_VERSION}) to use "
+            f"a collation; the server speaks wire version {sock_info.max_wire_version}.")
+
+
+def _write_command(kind: str, coll_name: str, ordered: bool, write_concern: Mapping[str, Any],
+                   bypass_document_validation: bool) -> SON:
+    cmd = SON([(kind, coll_name), ("ordered", ordered)])
+    if write_concern:
+        cmd["writeConcern"] = write_concern
+    if bypass_document_validation and kind != DELETE:
+        cmd["bypassDocumentValidation"] = True
+    return cmd
+
+
+def send_run(sock_info: Any, db_name: str, coll_name: str, kind: str,
+             items: Sequence[Mapping[str, Any]], encoded: Sequence[bytes], *, ordered: bool,
+             write_concern: Any, codec_options: CodecOptions, result: Dict[str, Any],
+             bypass_document_validation: bool = False,
+             index_map: Optional[Sequence[int]] = None, final: bool = True) -> None:
+    """Send one run of same-kind statements in as few batches as the server allows.
+
+    Acknowledged replies merge into ``result``; an ordered run stops at its first write
+    error.  Unacknowledged (``w=0``) batches go out with ``moreToCome`` and no reply is read,
+    except that an ordered write sends every batch but the very last (``final``) with
+    ``w=1``: the only way to honour "abort on the first error" across batches.
+    """
+    acknowledged = write_concern.acknowledged
+    wc_doc = write_concern.document
+    max_bytes = sock_info.max_message_size - COMMAND_OVERHEAD
+    batches = split_batches([len(doc) for doc in encoded], sock_info.max_write_batch_size,
+                            max_bytes)
+    for number, (start, end) in enumerate(batches):
+        last = final and number == len(batches) - 1
+        wait = acknowledged or (ordered and not last)
+        cmd = _write_command(kind, coll_name, ordered, wc_doc if acknowledged or not wait
+                             else {"w": 1}, bypass_document_validation)
+        reply = sock_info.command(
+            db_name, cmd, codec_options=codec_options, check=True,
+            sequences=[(_SEQUENCE_KEY[kind], encoded[start:end], items[start:end])],
+            unacknowledged=not wait)
+        if not wait:
+            continue
+        merge_reply(result, kind, start, reply, index_map, items)
+        if ordered and result["writeErrors"]:
+            break
 
 
 def execute_write(client: Any, db_name: str, coll_name: str, kind: str,
@@ -73,14 +155,14 @@ def execute_write(client: Any, db_name: str, coll_name: str, kind: str,
                   index_map: Optional[Sequence[int]] = None,
                   result: Optional[Dict[str, Any]] = None,
                   sock_info: Any = None) -> Dict[str, Any]:
-    """Send ``items`` (documents / update / delete statements) in as few batches as fit.
+    """Encode and send one run of ``items`` (documents / update / delete statements).
 
     Returns the merged bulk result; raises nothing for write errors (the caller decides).
     """
     if result is None:
         result = new_bulk_result()
     if not items:
-        raise InvalidOperation("no operations to execute")
+        raise InvalidOperation("No operations to execute")
     if sock_info is None:
         with client._socket_for_writes() as sock:
             return execute_write(client, db_name, coll_name, kind, items, ordered=ordered,
@@ -88,37 +170,52 @@ def execute_write(client: Any, db_name: str, coll_name: str, kind: str,
                                  check_keys=check_keys,
                                  bypass_document_validation=bypass_document_validation,
                                  index_map=index_map, result=result, sock_info=sock)
-    acknowledged = write_concern.acknowledged
-    encode = bson.BSON.encode
-    encoded = [encode(doc, check_keys and kind == INSERT, codec_options) for doc in items]
-    limit = sock_info.max_bson_size
-    # Update and delete statements may exceed the document limit by the command overhead.
-    statement_limit = limit if kind == INSERT else limit + COMMAND_OVERHEAD
-    for doc in encoded:
-        check_document_size(len(doc), statement_limit)
-    max_bytes = sock_info.max_message_size - COMMAND_OVERHEAD
-    for start, end in _batches(encoded, sock_info.max_write_batch_size, max_bytes):
-        cmd = SON([(kind, coll_name), ("ordered", ordered)])
-        if not write_concern.is_server_default:
-            cmd["writeConcern"] = write_concern.document
-        if bypass_document_validation and kind != DELETE:
-            cmd["bypassDocumentValidation"] = True
-        reply = sock_info.command(
-            db_name, cmd, codec_options=codec_options, check=True,
-            sequences=[(_SEQUENCE_KEY[kind], encoded[start:end], items[start:end])],
-            unacknowledged=not acknowledged)
-        if not acknowledged:
-            continue
-        merge_reply(result, kind, start, reply, index_map)
-        if ordered and result["writeErrors"]:
-            break
+    encoded = encode_statements(kind, items, codec_options, check_keys, sock_info.max_bson_size)
+    send_run(sock_info, db_name, coll_name, kind, items, encoded, ordered=ordered,
+             write_concern=write_concern, codec_options=codec_options, result=result,
+             bypass_document_validation=bypass_document_validation, index_map=index_map)
     return result
 
 
+def write_one(client: Any, db_name: str, coll_name: str, kind: str,
+              statement: Mapping[str, Any], *, write_concern: Any, codec_options: CodecOptions,
+              check_keys: bool = False, bypass_document_validation: bool = False
+              ) -> Optional[Mapping[str, Any]]:
+    """Send a single statement; return the server's reply, or None when unacknowledged.
+
+    Raises ``WriteError`` (``DuplicateKeyError`` for the 11000 family) for a write error
+    and ``WriteConcernError`` when the write concern was not satisfied.
+    """
+    with client._socket_for_writes() as sock_info:
+        if statement.get("collation") is not None:
+            check_collation(sock_info, write_concern)
+        encoded = encode_statements(kind, [statement], codec_options, check_keys,
+                                    sock_info.max_bson_size)
+        acknowledged = write_concern.acknowledged
+        cmd = _write_command(kind, coll_name, True, write_concern.document,
+                             bypass_document_validation)
+        reply = sock_info.command(db_name, cmd, codec_options=codec_options, check=True,
+                                  sequences=[(_SEQUENCE_KEY[kind], encoded, [statement])],
+                                  unacknowledged=not acknowledged)
+    if not acknowledged:
+        return None
+    raise_for_reply(reply)
+    return reply
+
+
+def raise_for_reply(reply: Mapping[str, Any]) -> None:
+    """The documented error for a single-statement reply (write errors before concern)."""
+    errors = reply.get("writeErrors")
+    if errors:
+        raise_write_error(errors[-1])
+    if reply.get("writeConcernError"):
+        raise_write_concern_error(reply["writeConcernError"], reply)
+
+
 def raise_for_single_write(result: Mapping[str, Any]) -> None:
-    """For ``insert_one`` and friends: the documented WriteError / WriteConcernError."""
+    """For a merged bulk result standing for one call: the last WriteError or concern error."""
     if result["writeErrors"]:
-        raise_write_error(result["writeErrors"][0])
+        raise_write_error(result["writeErrors"][-1])
     if result["writeConcernErrors"]:
         raise_write_concern_error(result["writeConcernErrors"][-1], result)
 

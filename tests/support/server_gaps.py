@@ -25,8 +25,32 @@ GAPS = {
     "upserted index": "an update command's upserted[].index counts the upserts, not the "
                       "statements (an upsert at statement 3 after two updates reports index 0)",
     "aggregate $out": "the aggregation stage $out is not implemented",
+    "maxScan": "find rejects maxScan as an unknown field (it mirrors MongoDB 7.0, where "
+               "maxScan was removed in 4.2)",
+    "$where": "the $where query operator is not implemented (no JavaScript engine)",
+    "min/max": "find accepts max/min index bounds but ignores them (every document returns)",
+    "noCursorTimeout": "find with noCursorTimeout=true is not implemented",
+    "allowPartialResults": "find with allowPartialResults=true is not implemented",
+    "mapReduce": "there is no mapReduce command",
+    "group": "there is no group command (MongoDB removed it in 4.2)",
+    "parallelCollectionScan": "there is no parallelCollectionScan command",
+    "reIndex": "there is no reIndex command",
+    "profile": "there is no profile command, so profiling levels cannot be read or set",
+    "eval": "there is no $eval command (no server-side JavaScript), so SystemJS functions "
+            "cannot run",
+    "getlasterror": "there are no getlasterror/getpreverror/reseterror commands",
+    "special indexes": "text, 2d, 2dsphere, geoHaystack and hashed indexes are not "
+                       "implemented (\"can't find index with key\")",
+    "index options": "index options expireAfterSeconds, partialFilterExpression and "
+                     "collation are not implemented",
+    "javascript values": "a BSON JavaScript (Code) value in a command or document makes it "
+                         "close the connection",
+    "aggregate without cursor": "aggregate requires the cursor option (useCursor=False is "
+                                "refused, as by MongoDB 3.6+)",
     "write concern errors": "it accepts any w (w=5 on a single server, unknown tag sets) "
                             "without a writeConcernError",
+    "update write error n": "an update command's reply with writeErrors has no 'n' field "
+                            "(a server answers n: 0 beside the write errors)",
 }
 
 

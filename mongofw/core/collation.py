@@ -1,0 +1,137 @@
+"""Collations (documented as ``pymongo.collation``): language-aware string comparison.
+
+A :class:`Collation` is a checked description of the ``collation`` document the server
+takes on queries, aggregations, index builds and writes (MongoDB 3.4, wire version 5).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping, Optional
+
+
+class CollationStrength:
+    """Values for ``strength``: how many ICU comparison levels apply."""
+
+    #: Differentiate base (unadorned) characters.
+    PRIMARY = 1
+    #: Differentiate character accents.
+    SECONDARY = 2
+    #: Differentiate character case.
+    TERTIARY = 3
+    #: Differentiate words with and without punctuation.
+    QUATERNARY = 4
+    #: Differentiate unicode code point (characters are exactly identical).
+    IDENTICAL = 5
+
+
+class CollationAlternate:
+    """Values for ``alternate``: whether spaces and punctuation are base characters."""
+
+    #: Spaces and punctuation are treated as base characters.
+    NON_IGNORABLE = "non-ignorable"
+    #: Spaces and punctuation are not considered base characters.
+    SHIFTED = "shifted"
+
+
+class CollationMaxVariable:
+    """Values for ``maxVariable``: what ``alternate=SHIFTED`` ignores."""
+
+    #: Both punctuation and spaces are ignored.
+    PUNCT = "punct"
+    #: Spaces alone are ignored.
+    SPACE = "space"
+
+
+class CollationCaseFirst:
+    """Values for ``caseFirst``: which case sorts first."""
+
+    #: Sort uppercase characters first.
+    UPPER = "upper"
+    #: Sort lowercase characters first.
+    LOWER = "lower"
+    #: Default for locale or collation strength.
+    OFF = "off"
+
+
+def _check_bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, not {value!r}")
+    return value
+
+
+def _check_str(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be an instance of str, not {type(value).__name__}")
+    return value
+
+
+def _check_strength(name: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
+    if not 1 <= value <= 5:
+        raise ValueError(f"{name} must be one of 1 (PRIMARY) to 5 (IDENTICAL), not {value}")
+    return value
+
+
+# Documented options in the order the document lists them, with their checks.
+_OPTIONS = (
+    ("caseLevel", _check_bool), ("caseFirst", _check_str), ("strength", _check_strength),
+    ("numericOrdering", _check_bool), ("alternate", _check_str),
+    ("maxVariable", _check_str), ("normalization", _check_bool), ("backwards", _check_bool),
+)
+
+
+class Collation:
+    """A collation: ``locale`` (an ICU locale ID such as ``en_US``) plus optional settings.
+
+    ``TypeError`` for an option of the wrong type; extra ``kwargs`` are sent as given.
+    """
+
+    __slots__ = ("__document",)
+
+    def __init__(self, locale: str, caseLevel: Optional[bool] = None,
+                 caseFirst: Optional[str] = None, strength: Optional[int] = None,
+                 numericOrdering: Optional[bool] = None, alternate: Optional[str] = None,
+                 maxVariable: Optional[str] = None, normalization: Optional[bool] = None,
+                 backwards: Optional[bool] = None, **kwargs: Any) -> None:
+        given = {"caseLevel": caseLevel, "caseFirst": caseFirst, "strength": strength,
+                 "numericOrdering": numericOrdering, "alternate": alternate,
+                 "maxVariable": maxVariable, "normalization": normalization,
+                 "backwards": backwards}
+        document: Dict[str, Any] = {"locale": _check_str("locale", locale)}
+        for name, check in _OPTIONS:
+            if given[name] is not None:
+                document[name] = check(name, given[name])
+        document.update(kwargs)
+        self.__document = document
+
+    @property
+    def document(self) -> Dict[str, Any]:
+        """The collation document sent to the server (a copy)."""
+        return dict(self.__document)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{key}={value!r}" for key, value in self.__document.items())
+        return f"Collation({inner})"
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, Collation):
+            return self.__document == other.document
+        return NotImplemented
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k, repr(v)) for k, v in self.__document.items())))
+
+
+def validate_collation_or_none(value: Any) -> Optional[Dict[str, Any]]:
+    """The collation document for ``value`` (a Collation or a mapping), or None."""
+    if value is None:
+        return None
+    if isinstance(value, Collation):
+        return value.document
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"collation must be a dict or an instance of pymongo.collation.Collation, "
+                    f"not {type(value).__name__}")

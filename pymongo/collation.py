@@ -1,0 +1,9 @@
+"""Tools for working with collations."""
+from mongofw.core.collation import (  # noqa: F401
+    Collation,
+    CollationAlternate,
+    CollationCaseFirst,
+    CollationMaxVariable,
+    CollationStrength,
+    validate_collation_or_none,
+)

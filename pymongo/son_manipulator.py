@@ -1,0 +1,8 @@
+"""Manipulators that can edit SON objects as they enter and exit a database (deprecated)."""
+from mongofw.core.son_manipulator import (  # noqa: F401
+    AutoReference,
+    NamespaceInjector,
+    ObjectIdInjector,
+    ObjectIdShuffler,
+    SONManipulator,
+)
