@@ -1,5 +1,9 @@
-"""PyMongo 3.4's documented API, assembled from mongofw's core and default plugins."""
-from mongofw.core.wire_versions import MAX_SUPPORTED_WIRE_VERSION, MIN_SUPPORTED_WIRE_VERSION
+"""PyMongo 3.4's documented API, assembled from mongofw's core and default plugins.
+
+The client classes load on first use (PEP 562 module ``__getattr__``): ``import pymongo``
+costs only these constants, and ``pymongo.MongoClient`` brings in the core.
+"""
+from typing import Any
 
 ASCENDING = 1
 """Ascending sort order."""
@@ -28,21 +32,51 @@ version = "3.4.0"
 """The PyMongo API version this package implements."""
 __version__ = version
 
-from mongofw.core.collection import ReturnDocument  # noqa: E402
-from mongofw.core.collection_indexes import IndexModel  # noqa: E402
-from mongofw.core.cursor import CursorType  # noqa: E402
-from mongofw.core.mongo_client import MongoClient  # noqa: E402
-from mongofw.core.mongo_replica_set_client import MongoReplicaSetClient  # noqa: E402
-from mongofw.core.operations import (  # noqa: E402
-    DeleteMany,
-    DeleteOne,
-    InsertOne,
-    ReplaceOne,
-    UpdateMany,
-    UpdateOne,
-)
-from mongofw.core.read_preferences import ReadPreference  # noqa: E402
-from mongofw.core.write_concern import WriteConcern  # noqa: E402
+# Documented names -> the module that defines them, imported when first asked for.
+_LAZY = {
+    "MIN_SUPPORTED_WIRE_VERSION": "mongofw.core.wire_versions",
+    "MAX_SUPPORTED_WIRE_VERSION": "mongofw.core.wire_versions",
+    "MongoClient": "mongofw.core.mongo_client",
+    "MongoReplicaSetClient": "mongofw.core.mongo_replica_set_client",
+    "ReadPreference": "mongofw.core.read_preferences",
+    "ReturnDocument": "mongofw.core.collection",
+    "CursorType": "mongofw.core.cursor",
+    "WriteConcern": "mongofw.core.write_concern",
+    "IndexModel": "mongofw.core.collection_indexes",
+    "InsertOne": "mongofw.core.operations",
+    "DeleteOne": "mongofw.core.operations",
+    "DeleteMany": "mongofw.core.operations",
+    "ReplaceOne": "mongofw.core.operations",
+    "UpdateOne": "mongofw.core.operations",
+    "UpdateMany": "mongofw.core.operations",
+}
+
+
+# Documented submodules, importable as attributes after a plain ``import pymongo``.
+_SUBMODULES = frozenset([
+    "auth", "bulk", "collation", "collection", "command_cursor", "cursor", "cursor_manager",
+    "database", "errors", "message", "mongo_client", "mongo_replica_set_client",
+    "monitoring", "operations", "pool", "read_concern", "read_preferences", "results",
+    "son_manipulator", "uri_parser", "write_concern",
+])
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f"pymongo.{name}")
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'pymongo' has no attribute {name!r}")
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
 
 
 def has_c() -> bool:
@@ -55,7 +89,5 @@ def has_c() -> bool:
 __all__ = [
     "ASCENDING", "DESCENDING", "GEO2D", "GEOHAYSTACK", "GEOSPHERE", "HASHED", "TEXT",
     "OFF", "SLOW_ONLY", "ALL", "MIN_SUPPORTED_WIRE_VERSION", "MAX_SUPPORTED_WIRE_VERSION",
-    "version", "version_tuple", "has_c", "MongoClient", "MongoReplicaSetClient",
-    "ReadPreference", "ReturnDocument", "CursorType", "WriteConcern", "IndexModel",
-    "InsertOne", "DeleteOne", "DeleteMany", "ReplaceOne", "UpdateOne", "UpdateMany",
+    "version", "version_tuple", "has_c", *_LAZY,
 ]
