@@ -28,9 +28,11 @@ def _series(result: Dict[str, Any]) -> Tuple[List[Tuple[str, float]], List[Tuple
         # most of the wall time, it is the part the driver controls.
         if row["group"] != "bson" and row["cpu_ratio"] is not None:
             cost.append((label + " CPU/op", row["cpu_ratio"]))
-    ratio = (result.get("import_pymongo") or {}).get("ratio")
-    if ratio is not None:
-        cost.append(("import pymongo time", ratio))
+    imports = result.get("import_pymongo") or {}
+    for key, label in (("ratio", "import pymongo time"),
+                       ("with_client_ratio", "import pymongo + MongoClient time")):
+        if imports.get(key) is not None:
+            cost.append((label, imports[key]))
     return speed, cost
 
 

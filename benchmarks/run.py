@@ -211,9 +211,15 @@ def _time_imports(args: argparse.Namespace, ours: Dict[str, Any]) -> Dict[str, A
         [("ours", args.ours_python, {"MONGOFW_DISABLE_PLUGINS": disabled}),
          ("pymongo", args.pymongo_python, {})], args.import_rounds)
     imports["ratio"] = imports["ours"]["median_ms"] / imports["pymongo"]["median_ms"]
+    imports["with_client_ratio"] = (imports["ours"]["with_client_median_ms"]
+                                    / imports["pymongo"]["with_client_median_ms"])
     print(f"\nimport pymongo (fresh interpreters, median of {args.import_rounds}): "
           f"ours {imports['ours']['median_ms']:.1f} ms, PyMongo 4 "
           f"{imports['pymongo']['median_ms']:.1f} ms, ours/PyMongo {imports['ratio']:.2f}x")
+    print(f"import pymongo + MongoClient: ours "
+          f"{imports['ours']['with_client_median_ms']:.1f} ms, PyMongo 4 "
+          f"{imports['pymongo']['with_client_median_ms']:.1f} ms, "
+          f"ours/PyMongo {imports['with_client_ratio']:.2f}x")
     return imports
 
 

@@ -38,6 +38,9 @@ def check_targets(result: Dict[str, Any]) -> List[Dict[str, Any]]:
     imports = result.get("import_pymongo") or {}
     ratio = imports.get("ratio")
     add("import pymongo time", ratio, "<= 1.0x PyMongo 4", ratio is not None and ratio <= 1.0)
+    ratio = imports.get("with_client_ratio")
+    add("import pymongo + MongoClient time", ratio, "<= 1.0x PyMongo 4",
+        ratio is not None and ratio <= 1.0)
     return goals
 
 
