@@ -1,15 +1,23 @@
 """mongofw: a MongoDB driver built as a small core plus pluggy plugins.
 
 Plugins implement the hooks in :mod:`mongofw.hookspecs` with :data:`hookimpl` and are
-declared in the ``mongofw`` entry-point group of their distribution.
+declared in the ``mongofw`` entry-point group of their distribution.  ``hookimpl`` is
+created on first use, so importing the driver does not import pluggy.
 """
-import pluggy
+from typing import Any
 
 __version__ = "0.1.0"
 
 PROJECT_NAME = "mongofw"
 
-#: Decorator marking a plugin's hook implementations.
-hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
-
 __all__ = ["hookimpl", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "hookimpl":
+        import pluggy
+
+        marker = pluggy.HookimplMarker(PROJECT_NAME)
+        globals()["hookimpl"] = marker  # one marker for the whole process
+        return marker
+    raise AttributeError(f"module 'mongofw' has no attribute {name!r}")
