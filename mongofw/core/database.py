@@ -6,7 +6,9 @@ from typing import Any, List, Mapping, Optional
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
 from bson.son import SON
 from mongofw.core.base_object import BaseObject
+from mongofw.core.database_users import UserAdministration
 from mongofw.core.errors import CollectionInvalid, InvalidName
+from mongofw.core.system_js import SystemJS
 
 
 def validate_database_name(name: Any) -> str:
@@ -20,7 +22,7 @@ def validate_database_name(name: Any) -> str:
     return name
 
 
-class Database(BaseObject):
+class Database(UserAdministration, BaseObject):
     """A MongoDB database: collections by attribute or item access, and commands."""
 
     def __init__(self, client: Any, name: str, codec_options: Optional[CodecOptions] = None,
@@ -338,168 +340,3 @@ class Database(BaseObject):
     def reset_error_history(self) -> None:
         """DEPRECATED: forget the errors ``previous_error()`` would report."""
         self._deprecated_error_command("reset_error_history", "reseterror")
-
-    # ------------------------------------------------------------ users and authentication
-    # (section owned by the auth work: mongofw/auth; relies on the client's
-    # _cache_credentials(source, credentials, connect) and _purge_credentials(source))
-
-    def authenticate(self, name: Optional[str] = None, password: Optional[str] = None,
-                     source: Optional[str] = None, mechanism: str = "DEFAULT",
-                     **kwargs: Any) -> bool:
-        """Authenticate to use this database; every new connection of the client follows.
-
-        Raises ``TypeError`` for a non-string name, password or source,
-        ``ConfigurationError`` for options the mechanism forbids, and ``OperationFailure``
-        when the server refuses.  Returns True.
-        """
-        from mongofw.core.credentials import build_credentials
-        from mongofw.core.errors import ConfigurationError
-
-        for label, value in (("name", name), ("password", password), ("source", source)):
-            if value is not None and not isinstance(value, str):
-                raise TypeError(f"{label} must be an instance of str, not "
-                                f"{type(value).__name__}")
-        if not isinstance(mechanism, str):
-            raise TypeError(f"mechanism must be an instance of str, not "
-                            f"{type(mechanism).__name__}")
-        unknown = sorted(set(kwargs) - {"authMechanismProperties"})
-        if unknown:
-            raise ConfigurationError(f"authenticate() got unexpected options "
-                                     f"{', '.join(unknown)}; allowed: authMechanismProperties")
-        # The user's database is this one unless ``source`` says otherwise; $external
-        # mechanisms (GSSAPI, X509) ignore it, as in PyMongo 3.4.
-        options = {"username": name, "password": password, "authSource": source,
-                   "authMechanism": mechanism.upper(),
-                   "authMechanismProperties": self._auth_properties(
-                       kwargs.get("authMechanismProperties"))}
-        plugins = getattr(self.__client, "_plugins", None)
-        mechanisms = plugins.auth_mechanisms() if plugins is not None else {}
-        credentials = build_credentials(options, self.__name, mechanisms)
-        # Keyed by this database, which is what logout() later names.
-        self.__client._cache_credentials(self.__name, credentials, connect=True)
-        return True
-
-    def logout(self) -> None:
-        """Deauthorize use of this database for this client instance."""
-        self.__client._purge_credentials(self.__name)
-
-    def _default_role(self, read_only: bool) -> str:
-        if self.__name == "admin":
-            return "readAnyDatabase" if read_only else "root"
-        return "read" if read_only else "dbOwner"
-
-    def add_user(self, name: str, password: Optional[str] = None,
-                 read_only: Optional[bool] = None, **kwargs: Any) -> None:
-        """Create user ``name`` (or update it if it exists) with ``password``.
-
-        Without ``roles`` in ``kwargs`` the user gets ``dbOwner`` (``root`` on admin), or
-        ``read`` (``readAnyDatabase``) when ``read_only``.  The password is sent for the
-        server to digest, so SCRAM-SHA-256 credentials can be made (the command is
-        redacted from monitoring events).
-        """
-        from mongofw.core.errors import ConfigurationError, OperationFailure
-
-        if not isinstance(name, str):
-            raise TypeError(f"name must be an instance of str, not {type(name).__name__}")
-        if password is not None:
-            if not isinstance(password, str):
-                raise TypeError(f"password must be an instance of str, not "
-                                f"{type(password).__name__}")
-            if not password:
-                raise ValueError("password can't be empty")
-        if read_only is not None and not isinstance(read_only, bool):
-            raise TypeError(f"read_only must be True, False or None, not {read_only!r}")
-        if "roles" in kwargs and read_only is not None:
-            raise ConfigurationError("add_user() takes read_only or roles, not both")
-        if "userSource" in kwargs and password is not None:
-            raise ConfigurationError("add_user() takes password or userSource, not both")
-        try:
-            users = self.command("usersInfo", name).get("users") or []
-        except OperationFailure as exc:
-            # Not authorized to list users: try creating, as the server decides anyway.
-            if exc.code != 13:
-                raise
-            users = []
-        exists = bool(users)
-        command = SON([("updateUser" if exists else "createUser", name)])
-        if password is not None:
-            command["pwd"] = password
-        if "roles" in kwargs:
-            command["roles"] = kwargs.pop("roles")
-        elif read_only is not None or not exists:
-            command["roles"] = [self._default_role(bool(read_only))]
-        command.update(kwargs)
-        self._command_on_primary(command, write_concern=self.write_concern)
-
-    def remove_user(self, name: str) -> None:
-        """Remove user ``name`` from this database."""
-        if not isinstance(name, str):
-            raise TypeError(f"name must be an instance of str, not {type(name).__name__}")
-        self._command_on_primary(SON([("dropUser", name)]), write_concern=self.write_concern)
-
-    @staticmethod
-    def _auth_properties(value: Any) -> Optional[dict]:
-        """``authMechanismProperties`` given to ``authenticate()``: a mapping or ``"K:V,K:V"``."""
-        from mongofw.core.errors import ConfigurationError
-
-        if value is None or isinstance(value, Mapping):
-            return dict(value) if value else None
-        if not isinstance(value, str):
-            raise TypeError(f"authMechanismProperties must be a str or a mapping, not "
-                            f"{type(value).__name__}")
-        props = {}
-        for item in filter(None, value.split(",")):
-            key, sep, val = item.partition(":")
-            if not sep or not key:
-                raise ConfigurationError(f"authMechanismProperties must be KEY:VALUE pairs "
-                                         f"separated by commas, not {item!r}")
-            props[key] = val
-        return props
-
-
-class SystemJS:
-    """Server-side JavaScript stored in ``system.js``, by attribute or item access.
-
-    ``db.system_js.add1 = "function (x) { return x + 1; }"`` stores a function,
-    ``db.system_js.add1(5)`` runs it through ``Database.eval``, ``del`` removes it.
-    """
-
-    def __init__(self, database: Database) -> None:
-        from mongofw.core.write_concern import WriteConcern
-
-        if not database.write_concern.acknowledged:
-            # Stored functions must be there before they are called.
-            database = database.client.get_database(database.name,
-                                                    write_concern=WriteConcern())
-        object.__setattr__(self, "_db", database)
-
-    def __setattr__(self, name: str, code: Any) -> None:
-        from bson.code import Code
-
-        self._db.system.js.replace_one({"_id": name}, {"_id": name, "value": Code(code)},
-                                       True)
-
-    def __setitem__(self, name: str, code: Any) -> None:
-        self.__setattr__(name, code)
-
-    def __delattr__(self, name: str) -> None:
-        self._db.system.js.delete_one({"_id": name})
-
-    def __delitem__(self, name: str) -> None:
-        self.__delattr__(name)
-
-    def __getattr__(self, name: str) -> Any:
-        from bson.code import Code
-
-        if name.startswith("__"):
-            raise AttributeError(name)
-        call = Code("function() { return this[name].apply(this, arguments); }",
-                    scope={"name": name})
-        return lambda *args: self._db.eval(call, *args)
-
-    def __getitem__(self, name: str) -> Any:
-        return self.__getattr__(name)
-
-    def list(self) -> List[str]:
-        """The names of the functions stored in this database."""
-        return [doc["_id"] for doc in self._db.system.js.find(projection=["_id"])]

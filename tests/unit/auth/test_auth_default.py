@@ -6,7 +6,6 @@ import sys
 import types
 
 import pytest
-from auth_peers import ScramServer, make_pool
 
 from mongofw.auth import default_plugin
 from mongofw.auth.default import negotiate_mechanism
@@ -14,6 +13,7 @@ from mongofw.core.credentials import MongoCredential, build_credentials
 from mongofw.core.errors import ConfigurationError
 from mongofw.plugin_manager import Plugins, create_plugin_manager
 from tests.support.wire_peer import WirePeer, hello_reply
+from tests.unit.auth.auth_peers import ScramServer, make_pool
 
 
 def _sock(wire_version, mechs=None):

@@ -10,12 +10,12 @@ import sys
 import types
 
 import pytest
-from auth_peers import make_pool
 
 from mongofw.auth import gssapi as mech
 from mongofw.core.credentials import MongoCredential
 from mongofw.core.errors import ConfigurationError, OperationFailure
 from tests.support.wire_peer import WirePeer, hello_reply
+from tests.unit.auth.auth_peers import make_pool
 
 
 class FakeGSSError(Exception):

@@ -10,12 +10,12 @@ import subprocess
 
 import attrs
 import pytest
-from auth_peers import AUTH_FAILED, make_pool
 
 from mongofw.auth import mongodb_cr, plain, x509
 from mongofw.core.credentials import MongoCredential
 from mongofw.core.errors import ConfigurationError, OperationFailure
 from tests.support.wire_peer import WirePeer, hello_reply
+from tests.unit.auth.auth_peers import AUTH_FAILED, make_pool
 
 
 def _handler(answers, hello=None):

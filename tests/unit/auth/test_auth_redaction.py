@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 
 import pytest
-from auth_peers import AUTH_FAILED, ScramServer, make_pool
 from structlog.testing import capture_logs
 
 from mongofw.core.credentials import MongoCredential
@@ -13,6 +12,7 @@ from mongofw.core.event_publisher import EventPublisher
 from mongofw.core.events import CommandListener
 from mongofw.monitoring.structlog_listener import StructlogListener
 from tests.support.wire_peer import WirePeer
+from tests.unit.auth.auth_peers import AUTH_FAILED, ScramServer, make_pool
 
 PASSWORD = "correct horse battery staple"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import base64
 
 import pytest
-from auth_peers import ScramServer, make_pool
 
 from mongofw.auth import scram
 from mongofw.core.credentials import MongoCredential
 from mongofw.core.errors import ConfigurationError, NetworkTimeout, OperationFailure
 from tests.support.wire_peer import NO_REPLY, WirePeer, hello_reply
+from tests.unit.auth.auth_peers import ScramServer, make_pool
 
 
 def _proof_and_signature(variant, prepared, client_nonce, server_first, iterations_ok=True):

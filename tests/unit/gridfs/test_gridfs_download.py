@@ -4,11 +4,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from gridfs_fakes import MemoryBucket
 
 from mongofw.gridfs.download import ChunkReader
 from mongofw.gridfs.errors import CorruptGridFile, NoFile
 from mongofw.gridfs.upload import ChunkWriter
+from tests.unit.gridfs.gridfs_fakes import MemoryBucket
 
 CONTENT = b"line one\nline two\nend"
 

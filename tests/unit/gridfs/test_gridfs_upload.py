@@ -5,11 +5,11 @@ import hashlib
 import io
 
 import pytest
-from gridfs_fakes import MemoryBucket, MemoryStorage
 
 from mongofw.gridfs.errors import FileExists
 from mongofw.gridfs.storage import chunks_per_batch
 from mongofw.gridfs.upload import ChunkWriter
+from tests.unit.gridfs.gridfs_fakes import MemoryBucket, MemoryStorage
 
 BIG = 1024 * 1024   # four chunks make a batch: tests stay small and fast
 
