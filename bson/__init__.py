@@ -9,6 +9,7 @@ the millisecond.
 """
 from __future__ import annotations
 
+import os
 import struct
 from typing import IO, Any, Iterator, List
 
@@ -179,8 +180,8 @@ def gen_list_name() -> Iterator[bytes]:
 
 
 def has_c() -> bool:
-    """Is the C extension installed?  (There is none: this codec is pure Python.)"""
-    return False
+    """Is the C extension (``bson._cbson``) built and in use?"""
+    return _c_codec is not None
 
 
 class BSON(bytes):
@@ -195,7 +196,7 @@ class BSON(bytes):
         non-str keys or cannot be encoded, and (with ``check_keys``) if a key starts
         with '$' or contains '.'.
         """
-        return cls(_encode.encode_document(document, check_keys, _state(codec_options)))
+        return cls(_encode_document(document, check_keys, _state(codec_options)))
 
     def decode(self, codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> Any:
         """Decode this BSON data to a document of ``codec_options.document_class``."""
@@ -206,4 +207,26 @@ class BSON(bytes):
 def _dict_to_bson(document: Any, check_keys: bool,
                   codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> bytes:
     """Encode a document to bytes (the internal entry point the driver core uses)."""
-    return bytes(_encode.encode_document(document, check_keys, _state(codec_options)))
+    return bytes(_encode_document(document, check_keys, _state(codec_options)))
+
+
+_encode_document = _encode.encode_document
+
+# The implementation, chosen once at import: the compiled codec (bson/_cext, the same
+# behaviour) when it is built and MONGOFW_NO_C is unset, else the pure Python above.
+# Its own name: importing the submodule anywhere sets ``bson._cbson`` whatever was chosen.
+if os.environ.get("MONGOFW_NO_C"):
+    _c_codec = None
+else:
+    try:
+        from bson import _cbson as _c_codec
+    except ImportError:
+        _c_codec = None
+if _c_codec is not None:
+    # The pure versions stay reachable: tests/unit/bson/test_cext*.py compare the two.
+    _pure_decode_one, _pure_decode_exactly_one = _decode_one, _decode_exactly_one
+    _encode_document = _c_codec._encode_document
+    _decode_one = _c_codec._decode_one
+    _decode_exactly_one = _c_codec._decode_exactly_one
+    decode_all = _c_codec.decode_all  # noqa: F811 - the same function, compiled
+    _dict_to_bson = _c_codec._dict_to_bson  # noqa: F811
