@@ -186,7 +186,7 @@ class Collection(BaseObject):
         if "_id" not in document and not hasattr(document, "raw"):
             document["_id"] = ObjectId()
         self._write_one(write_ops.INSERT, document, True, bypass_document_validation)
-        return InsertOneResult(document["_id"], self.write_concern.acknowledged)
+        return InsertOneResult(document.get("_id"), self.write_concern.acknowledged)
 
     def insert_many(self, documents: Any, ordered: bool = True,
                     bypass_document_validation: bool = False) -> InsertManyResult:
@@ -203,7 +203,7 @@ class Collection(BaseObject):
         if not bulk.ops:
             raise TypeError("documents must be a non-empty list")
         bulk.execute(self.write_concern)
-        return InsertManyResult([doc["_id"] for _, doc in bulk.ops],
+        return InsertManyResult([doc.get("_id") for _, doc in bulk.ops],
                                 self.write_concern.acknowledged)
 
     def _update(self, filter: Any, update: Any, upsert: bool, multi: bool,

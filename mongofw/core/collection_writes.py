@@ -163,7 +163,7 @@ def insert(collection: Any, doc_or_docs: Any, manipulate: bool = True, check_key
         elif not _is_raw(doc) and "_id" not in doc:
             doc["_id"] = ObjectId()
         prepared.append(doc)
-    ids = [doc["_id"] for doc in prepared]
+    ids = [doc.get("_id") for doc in prepared]
     bulk = Bulk(collection, ordered=not continue_on_error, check_keys=check_keys)
     for doc in prepared:
         bulk.add_insert(doc)

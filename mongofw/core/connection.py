@@ -48,6 +48,8 @@ class SocketInfo:
         self.address = address
         self.id = next(_connection_ids)
         self.authset: set = set()
+        # Ids of requests sent with moreToCome: a reply to one of them is dropped.
+        self.stray_ids: set = set()
         self.closed = False
         self.last_checkin = time.monotonic()
         self.generation = getattr(pool, "generation", 0)
@@ -94,7 +96,8 @@ class SocketInfo:
         """Receive the reply to ``request_id`` as ``(opcode, body)``; errors close the socket."""
         try:
             return receive_message(self.sock, request_id,
-                                   max(self.max_message_size, DEFAULT_MAX_MESSAGE_SIZE))
+                                   max(self.max_message_size, DEFAULT_MAX_MESSAGE_SIZE),
+                                   self.stray_ids)
         except BaseException as exc:  # noqa: BLE001
             self._network_error(exc)
             raise  # pragma: no cover - _network_error always raises
@@ -175,6 +178,9 @@ class SocketInfo:
         try:
             if unacknowledged and self.op_msg:
                 self.send_message(data, 0)
+                # Bounded: a server that does answer moreToCome sends at most one reply.
+                if len(self.stray_ids) < 10_000:
+                    self.stray_ids.add(rid)
                 reply: Mapping[str, Any] = {"ok": 1}
             else:
                 reply = self._round_trip(rid, data, 0, codec_options)

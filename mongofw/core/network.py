@@ -91,22 +91,29 @@ def recv_exactly(sock: socket.socket, length: int) -> memoryview:
 
 
 def receive_message(sock: socket.socket, request_id: int,
-                    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE) -> Tuple[int, memoryview]:
+                    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+                    stray_ids: Optional[set] = None) -> Tuple[int, memoryview]:
     """Read one reply to ``request_id``: ``(opcode, body_without_header)``.
 
-    A reply that does not answer our request or announces an impossible length is a
-    ``ProtocolError``; the caller discards the socket.
+    Replies to ids in ``stray_ids`` (requests sent with moreToCome, which a server must
+    not answer but some do) are read and dropped.  A reply that answers none of these or
+    announces an impossible length is a ``ProtocolError``; the caller discards the socket.
     """
-    length, _rid, response_to, opcode = HEADER.unpack(recv_exactly(sock, 16))
-    if response_to != request_id:
-        raise ProtocolError(f"got response id {response_to!r} but expected {request_id!r}")
-    if length <= 16:
-        raise ProtocolError(f"message length ({length!r}) not longer than standard "
-                            f"message header size (16)")
-    if length > max_message_size:
-        raise ProtocolError(f"message length ({length!r}) is larger than server max message "
-                            f"size ({max_message_size!r})")
-    return opcode, recv_exactly(sock, length - 16)
+    while True:
+        length, _rid, response_to, opcode = HEADER.unpack(recv_exactly(sock, 16))
+        if length <= 16:
+            raise ProtocolError(f"message length ({length!r}) not longer than standard "
+                                f"message header size (16)")
+        if length > max_message_size:
+            raise ProtocolError(f"message length ({length!r}) is larger than server max "
+                                f"message size ({max_message_size!r})")
+        if stray_ids and response_to in stray_ids and response_to != request_id:
+            stray_ids.discard(response_to)
+            recv_exactly(sock, length - 16)
+            continue
+        if response_to != request_id:
+            raise ProtocolError(f"got response id {response_to!r} but expected {request_id!r}")
+        return opcode, recv_exactly(sock, length - 16)
 
 
 def client_metadata(appname: Optional[str]) -> Dict[str, Any]:

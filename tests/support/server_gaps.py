@@ -17,8 +17,6 @@ GAPS = {
                  "'collation' ... is not implemented yet\")",
     "findAndModify projection": "findAndModify does not implement 'fields' (the projection "
                                 "of find_one_and_delete/_replace/_update)",
-    "unacknowledged OP_MSG": "it answers OP_MSG requests flagged moreToCome (w=0), which a "
-                             "server must not; the stray reply desynchronises the connection",
     "document validation": "create does not implement 'validator', so there is no document "
                            "validation to bypass",
     "renameCollection dropTarget": "renameCollection does not implement dropTarget=true",
@@ -47,6 +45,9 @@ GAPS = {
                          "close the connection",
     "aggregate without cursor": "aggregate requires the cursor option (useCursor=False is "
                                 "refused, as by MongoDB 3.6+)",
+    "update batches of 100+ statements": "an update command of 100 or more statements "
+                                          "never answers and wedges the server (SQLite "
+                                          "handler); 99 statements answer",
     "write concern errors": "it accepts any w (w=5 on a single server, unknown tag sets) "
                             "without a writeConcernError",
     "update write error n": "an update command's reply with writeErrors has no 'n' field "

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from write_fakes import FakeCollection, FakeSocket
 
 from bson.objectid import ObjectId
 from mongofw.core.bulk import Bulk, BulkOperationBuilder
@@ -21,6 +20,7 @@ from mongofw.core.operations import (
     UpdateOne,
 )
 from mongofw.core.write_concern import WriteConcern
+from tests.unit.core.write_fakes import FakeCollection, FakeSocket
 
 
 def _mixed(bulk):

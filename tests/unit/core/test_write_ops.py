@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from write_fakes import FakeClient, FakeSocket
 
 from bson.codec_options import DEFAULT_CODEC_OPTIONS as OPTS
 from bson.son import SON
@@ -16,6 +15,7 @@ from mongofw.core.errors import (
     WriteError,
 )
 from mongofw.core.write_concern import WriteConcern
+from tests.unit.core.write_fakes import FakeClient, FakeSocket
 
 ACK = WriteConcern()
 W0 = WriteConcern(w=0)
