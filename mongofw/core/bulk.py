@@ -15,6 +15,7 @@ from bson.objectid import ObjectId
 from bson.son import SON
 from mongofw.core import write_ops
 from mongofw.core.errors import InvalidOperation
+from mongofw.core.message import next_request_id
 from mongofw.core.operations import (
     _is_raw,
     validate_collation,
@@ -149,12 +150,14 @@ class Bulk:
                 # Encode everything first: a document too large must stop the bulk unsent.
                 run.encoded = write_ops.encode_statements(
                     run.kind, run.items, opts, self.check_keys, sock_info.max_bson_size)
+            operation_id = next_request_id()  # one id for the events of every batch
             for number, run in enumerate(runs):
                 write_ops.send_run(
                     sock_info, database.name, collection.name, run.kind, run.items, run.encoded,
                     ordered=self.ordered, write_concern=write_concern, codec_options=opts,
                     result=result, bypass_document_validation=self.bypass_document_validation,
-                    index_map=run.indexes, final=number == len(runs) - 1)
+                    index_map=run.indexes, final=number == len(runs) - 1,
+                    operation_id=operation_id)
                 if self.ordered and result["writeErrors"]:
                     break
         if not write_concern.acknowledged:

@@ -15,7 +15,7 @@ from bson.codec_options import CodecOptions
 from bson.son import SON
 from mongofw.core.command_errors import raise_write_concern_error, raise_write_error
 from mongofw.core.errors import BulkWriteError, ConfigurationError, InvalidOperation
-from mongofw.core.message import COMMAND_OVERHEAD, check_document_size
+from mongofw.core.message import COMMAND_OVERHEAD, check_document_size, next_request_id
 
 INSERT, UPDATE, DELETE = "insert", "update", "delete"
 _SEQUENCE_KEY = {INSERT: "documents", UPDATE: "updates", DELETE: "deletes"}
@@ -119,8 +119,11 @@ def send_run(sock_info: Any, db_name: str, coll_name: str, kind: str,
              items: Sequence[Mapping[str, Any]], encoded: Sequence[bytes], *, ordered: bool,
              write_concern: Any, codec_options: CodecOptions, result: Dict[str, Any],
              bypass_document_validation: bool = False,
-             index_map: Optional[Sequence[int]] = None, final: bool = True) -> None:
+             index_map: Optional[Sequence[int]] = None, final: bool = True,
+             operation_id: Optional[int] = None) -> None:
     """Send one run of same-kind statements in as few batches as the server allows.
+
+    ``operation_id`` ties the command events of every batch of one bulk operation together.
 
     Acknowledged replies merge into ``result``; an ordered run stops at its first write
     error.  Unacknowledged (``w=0``) batches go out with ``moreToCome`` and no reply is read,
@@ -140,7 +143,7 @@ def send_run(sock_info: Any, db_name: str, coll_name: str, kind: str,
         reply = sock_info.command(
             db_name, cmd, codec_options=codec_options, check=True,
             sequences=[(_SEQUENCE_KEY[kind], encoded[start:end], items[start:end])],
-            unacknowledged=not wait)
+            unacknowledged=not wait, operation_id=operation_id)
         if not wait:
             continue
         merge_reply(result, kind, start, reply, index_map, items)
@@ -173,7 +176,8 @@ def execute_write(client: Any, db_name: str, coll_name: str, kind: str,
     encoded = encode_statements(kind, items, codec_options, check_keys, sock_info.max_bson_size)
     send_run(sock_info, db_name, coll_name, kind, items, encoded, ordered=ordered,
              write_concern=write_concern, codec_options=codec_options, result=result,
-             bypass_document_validation=bypass_document_validation, index_map=index_map)
+             bypass_document_validation=bypass_document_validation, index_map=index_map,
+             operation_id=next_request_id())
     return result
 
 

@@ -278,3 +278,25 @@ def test_an_operation_id_given_to_the_command_links_its_events():
     assert ping_started.operation_id == ping_succeeded.operation_id == ping_started.request_id
     assert [e.operation_id for e in batches] == [7, 7, 7, 7]
     assert batches[0].request_id != batches[2].request_id
+
+
+def test_every_batch_of_one_bulk_write_shares_an_operation_id():
+    """Command events of one bulk operation carry the same operation_id, unlike the next."""
+    from pymongo import InsertOne, MongoClient
+    from tests.support.listeners import RecordingListener
+    from tests.support.wire_peer import WirePeer, hello_reply
+
+    def handler(name, command):
+        if name in ("isMaster", "ismaster", "hello"):
+            return hello_reply(maxWriteBatchSize=2)
+        return {"ok": 1.0, "n": len(command.get("documents", []))}
+
+    listener = RecordingListener()
+    with WirePeer(handler) as peer, MongoClient(peer.uri, event_listeners=[listener]) as client:
+        client.db.c.bulk_write([InsertOne({"i": i}) for i in range(5)])
+        client.db.c.insert_one({"i": 99})
+    started = [e for e in listener.events if type(e).__name__ == "CommandStartedEvent"
+               and e.command_name == "insert"]
+    assert len(started) == 4
+    assert len({e.operation_id for e in started[:3]}) == 1
+    assert started[3].operation_id != started[0].operation_id
