@@ -6,7 +6,8 @@ code in :mod:`mongofw.core.collection_indexes`.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, MutableMapping, Optional
+from collections import abc
+from typing import Any, Mapping, Optional
 
 __all__ = ["InsertOne", "DeleteOne", "DeleteMany", "ReplaceOne", "UpdateOne", "UpdateMany"]
 
@@ -15,19 +16,22 @@ __all__ = ["InsertOne", "DeleteOne", "DeleteMany", "ReplaceOne", "UpdateOne", "U
 
 
 def _is_raw(document: Any) -> bool:
-    return hasattr(document, "raw") and not isinstance(document, MutableMapping)
+    return hasattr(document, "raw") and not isinstance(document, abc.MutableMapping)
 
 
 def validate_document(document: Any, name: str = "document") -> None:
     """A document to insert: a mutable mapping (so an ``_id`` can be added) or raw BSON."""
-    if not isinstance(document, MutableMapping) and not _is_raw(document):
+    # collections.abc, not typing: isinstance against a typing alias costs ~1 us per call,
+    # and this runs once per inserted document. A plain dict skips even that.
+    if type(document) is not dict and not isinstance(document, abc.MutableMapping) and \
+            not _is_raw(document):
         raise TypeError(f"{name} must be an instance of dict, bson.son.SON, "
                         f"bson.raw_bson.RawBSONDocument, or a type that inherits from "
                         f"collections.abc.MutableMapping, not {type(document).__name__}")
 
 
 def validate_mapping(name: str, value: Any) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping) and not _is_raw(value):
+    if type(value) is not dict and not isinstance(value, abc.Mapping) and not _is_raw(value):
         raise TypeError(f"{name} must be an instance of dict, bson.son.SON, or another "
                         f"type that inherits from collections.abc.Mapping, not "
                         f"{type(value).__name__}")

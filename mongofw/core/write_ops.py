@@ -86,8 +86,9 @@ def split_batches(sizes: Sequence[int], max_count: int, max_bytes: int
 def encode_statements(kind: str, items: Sequence[Mapping[str, Any]], codec_options: CodecOptions,
                       check_keys: bool, max_bson_size: int) -> List[bytes]:
     """Encode every statement once; ``DocumentTooLarge`` names the first that cannot fit."""
-    encode = bson.BSON.encode
-    encoded = [encode(doc, check_keys and kind == INSERT, codec_options) for doc in items]
+    encode = bson._dict_to_bson  # bytes, straight from the (compiled) codec
+    check = check_keys and kind == INSERT
+    encoded = [encode(doc, check, codec_options) for doc in items]
     # Update and delete statements may exceed the document limit by the command overhead.
     limit = max_bson_size if kind == INSERT else max_bson_size + COMMAND_OVERHEAD
     for doc in encoded:
