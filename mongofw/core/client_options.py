@@ -8,9 +8,8 @@ Times keep the unit of their option name (milliseconds); the ``*_timeout`` /
 """
 from __future__ import annotations
 
-import ssl
 import warnings
-from typing import Any, Collection, Dict, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Collection, Dict, Mapping, Optional, Sequence, Tuple
 
 import attrs
 
@@ -20,6 +19,9 @@ from mongofw.core.errors import ConfigurationError
 from mongofw.core.read_concern import ReadConcern
 from mongofw.core.uri_parser import OptionDict, check_option_conflicts
 from mongofw.core.write_concern import WriteConcern
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; ssl loads when TLS is configured
+    import ssl
 
 Address = Tuple[str, Optional[int]]
 
@@ -250,6 +252,8 @@ def _refuse_unsupported(opts: OptionDict) -> None:
 
 def _resolve_tls(opts: OptionDict) -> Dict[str, Any]:
     """The ``tls*`` spellings onto the 3.4 ``ssl_*`` settings, checking they agree."""
+    import ssl
+
     def pick(old: str, new: str) -> Any:
         return opts.get(old, opts.get(new))
 

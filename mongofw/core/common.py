@@ -12,7 +12,6 @@ import codecs
 import datetime
 import math
 import re
-import ssl
 from collections import abc
 from typing import Any, Callable, Dict, List, Optional
 
@@ -27,8 +26,9 @@ READ_PREFERENCE_MODES = ("primary", "primaryPreferred", "secondary", "secondaryP
                          "nearest")
 COMPRESSORS = ("snappy", "zlib", "zstd")
 SERVER_MONITORING_MODES = ("auto", "stream", "poll")
-_CERT_REQS = {"CERT_NONE": ssl.CERT_NONE, "CERT_OPTIONAL": ssl.CERT_OPTIONAL,
-              "CERT_REQUIRED": ssl.CERT_REQUIRED}
+# ssl.CERT_NONE/OPTIONAL/REQUIRED by value: importing ssl costs ~6 ms, paid only when a
+# client really validates a TLS option.
+_CERT_REQS = {"CERT_NONE": 0, "CERT_OPTIONAL": 1, "CERT_REQUIRED": 2}
 # The spec's minHeartbeatFrequencyMS.
 MIN_HEARTBEAT_FREQUENCY_MS = 500
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
@@ -243,8 +243,10 @@ def validate_compressors(name: str, value: Any) -> List[str]:
 
 
 def validate_cert_reqs(name: str, value: Any) -> int:
+    import ssl
+
     if isinstance(value, str) and value in _CERT_REQS:
-        return _CERT_REQS[value]
+        return ssl.VerifyMode(_CERT_REQS[value])
     if isinstance(value, int) and not isinstance(value, bool) and \
             value in _CERT_REQS.values():
         return ssl.VerifyMode(value)
