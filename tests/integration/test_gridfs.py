@@ -160,7 +160,10 @@ def test_list_find_find_one_exists(fs):
     fs.put(b"3", filename="a", n=3)
     fs.put(b"4")
     assert fs.list() == ["a", "b"]
-    assert [g.n for g in fs.find({"filename": "a"}).sort("uploadDate", -1)] == [3, 2]
+    # uploadDate has millisecond precision: two puts may tie, so _id (ascending per
+    # process) breaks the tie.
+    newest_first = fs.find({"filename": "a"}).sort([("uploadDate", -1), ("_id", -1)])
+    assert [g.n for g in newest_first] == [3, 2]
     assert [g.read() for g in fs.find({"n": {"$gt": 0}}, sort=[("n", 1)], skip=1,
                                                 limit=2)] == [b"2", b"3"]
     assert fs.find_one(first).filename == "b"
