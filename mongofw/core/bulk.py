@@ -169,62 +169,53 @@ class Bulk:
 # ---------------------------------------------------------------- the documented builders
 
 
-class BulkUpsertOperation:
+class _SelectorOperations:
+    """Update/replace statements for one selector; ``_upsert`` says whether they upsert."""
+
+    __slots__ = ("_selector", "_bulk", "_collation")
+    _upsert = False
+
+    def __init__(self, selector: Mapping[str, Any], bulk: Bulk, collation: Any) -> None:
+        self._selector = selector
+        self._bulk = bulk
+        self._collation = collation
+
+    def update_one(self, update: Mapping[str, Any]) -> None:
+        """Update one document matching the selector (inserting one when upserting)."""
+        self._bulk.add_update(self._selector, update, False, self._upsert, self._collation)
+
+    def update(self, update: Mapping[str, Any]) -> None:
+        """Update every document matching the selector (inserting one when upserting)."""
+        self._bulk.add_update(self._selector, update, True, self._upsert, self._collation)
+
+    def replace_one(self, replacement: Mapping[str, Any]) -> None:
+        """Replace one document matching the selector (inserting it when upserting)."""
+        self._bulk.add_replace(self._selector, replacement, self._upsert, self._collation)
+
+
+class BulkUpsertOperation(_SelectorOperations):
     """An interface for adding upsert operations (from ``find(...).upsert()``)."""
 
-    __slots__ = ("__selector", "__bulk", "__collation")
-
-    def __init__(self, selector: Mapping[str, Any], bulk: Bulk, collation: Any) -> None:
-        self.__selector = selector
-        self.__bulk = bulk
-        self.__collation = collation
-
-    def update_one(self, update: Mapping[str, Any]) -> None:
-        """Update one document matching the selector, inserting one if none matches."""
-        self.__bulk.add_update(self.__selector, update, False, True, self.__collation)
-
-    def update(self, update: Mapping[str, Any]) -> None:
-        """Update every document matching the selector, inserting one if none matches."""
-        self.__bulk.add_update(self.__selector, update, True, True, self.__collation)
-
-    def replace_one(self, replacement: Mapping[str, Any]) -> None:
-        """Replace one document matching the selector, inserting it if none matches."""
-        self.__bulk.add_replace(self.__selector, replacement, True, self.__collation)
+    __slots__ = ()
+    _upsert = True
 
 
-class BulkWriteOperation:
+class BulkWriteOperation(_SelectorOperations):
     """An interface for adding update or remove operations (from ``find(selector)``)."""
 
-    __slots__ = ("__selector", "__bulk", "__collation")
-
-    def __init__(self, selector: Mapping[str, Any], bulk: Bulk, collation: Any) -> None:
-        self.__selector = selector
-        self.__bulk = bulk
-        self.__collation = collation
-
-    def update_one(self, update: Mapping[str, Any]) -> None:
-        """Update one document matching the selector criteria."""
-        self.__bulk.add_update(self.__selector, update, False, False, self.__collation)
-
-    def update(self, update: Mapping[str, Any]) -> None:
-        """Update all documents matching the selector criteria."""
-        self.__bulk.add_update(self.__selector, update, True, False, self.__collation)
-
-    def replace_one(self, replacement: Mapping[str, Any]) -> None:
-        """Replace one entire document matching the selector criteria."""
-        self.__bulk.add_replace(self.__selector, replacement, False, self.__collation)
+    __slots__ = ()
 
     def remove_one(self) -> None:
         """Remove a single document matching the selector criteria."""
-        self.__bulk.add_delete(self.__selector, 1, self.__collation)
+        self._bulk.add_delete(self._selector, 1, self._collation)
 
     def remove(self) -> None:
         """Remove all documents matching the selector criteria."""
-        self.__bulk.add_delete(self.__selector, 0, self.__collation)
+        self._bulk.add_delete(self._selector, 0, self._collation)
 
     def upsert(self) -> BulkUpsertOperation:
         """Make the chained update or replacement an upsert."""
-        return BulkUpsertOperation(self.__selector, self.__bulk, self.__collation)
+        return BulkUpsertOperation(self._selector, self._bulk, self._collation)
 
 
 class BulkOperationBuilder:

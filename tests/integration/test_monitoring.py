@@ -7,49 +7,17 @@ of our own (killed with SIGKILL, then revived) and the closing sequence of
 """
 from __future__ import annotations
 
-import threading
 import time
-from typing import Any, Callable, List, Tuple
+from typing import Any, List, Tuple
 
 import pytest
 
 from mongofw.core import events as ev
 from pymongo import MongoClient
+from tests.support.listeners import EventLog
 from tests.support.server import start_server, stop_server
 
 HEARTBEAT_MS = 500
-
-
-class EventLog(ev.ServerListener, ev.ServerHeartbeatListener, ev.TopologyListener):
-    """Records every server, heartbeat and topology event, in order, thread-safely."""
-
-    def __init__(self) -> None:
-        self.events: List[Any] = []
-        self._lock = threading.Lock()
-
-    def _record(self, event: Any) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    started = succeeded = failed = _record
-    opened = closed = description_changed = _record
-
-    def snapshot(self) -> List[Any]:
-        with self._lock:
-            return list(self.events)
-
-    def of(self, *types: type) -> List[Any]:
-        return [e for e in self.snapshot() if isinstance(e, types)]
-
-    def wait_for(self, predicate: Callable[[List[Any]], bool], timeout: float = 15.0) -> None:
-        """Poll until ``predicate(events)`` holds; fail with the events seen otherwise."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate(self.snapshot()):
-                return
-            time.sleep(0.02)
-        raise AssertionError(f"condition not met in {timeout}s; events: "
-                             f"{[type(e).__name__ for e in self.snapshot()]}")
 
 
 def _address(uri: str) -> Tuple[str, int]:

@@ -1,8 +1,11 @@
 """A command listener that records events, for tests that check what the driver sends."""
 from __future__ import annotations
 
-from typing import Any, List
+import threading
+import time
+from typing import Any, Callable, List
 
+from mongofw.core import events as ev
 from mongofw.core.events import CommandListener
 
 
@@ -30,3 +33,35 @@ class RecordingListener(CommandListener):
 
     def clear(self) -> None:
         self.events.clear()
+
+
+class EventLog(ev.ServerListener, ev.ServerHeartbeatListener, ev.TopologyListener):
+    """Records every server, heartbeat and topology event, in order, thread-safely."""
+
+    def __init__(self) -> None:
+        self.events: List[Any] = []
+        self._lock = threading.Lock()
+
+    def _record(self, event: Any) -> None:
+        with self._lock:
+            self.events.append(event)
+
+    started = succeeded = failed = _record
+    opened = closed = description_changed = _record
+
+    def snapshot(self) -> List[Any]:
+        with self._lock:
+            return list(self.events)
+
+    def of(self, *types: type) -> List[Any]:
+        return [e for e in self.snapshot() if isinstance(e, types)]
+
+    def wait_for(self, predicate: Callable[[List[Any]], bool], timeout: float = 15.0) -> None:
+        """Poll until ``predicate(events)`` holds; fail with the events seen otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate(self.snapshot()):
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"condition not met in {timeout}s; events: "
+                             f"{[type(e).__name__ for e in self.snapshot()]}")

@@ -7,7 +7,6 @@ round trip only.
 """
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any, Callable, List, Tuple
 
@@ -17,42 +16,11 @@ from mongofw.core import events as ev
 from mongofw.core.errors import AutoReconnect
 from pymongo import MongoClient
 from pymongo.write_concern import WriteConcern
-from tests.support.listeners import RecordingListener
+from tests.support.listeners import EventLog, RecordingListener
 from tests.support.wire_peer import CLOSE, WirePeer, hello_reply
 
 HANDSHAKES = ("isMaster", "ismaster", "hello")
 HEARTBEAT_MS = 500
-
-
-class EventLog(ev.ServerListener, ev.ServerHeartbeatListener, ev.TopologyListener):
-    """Records every server, heartbeat and topology event, in order, thread-safely."""
-
-    def __init__(self) -> None:
-        self.events: List[Any] = []
-        self._lock = threading.Lock()
-
-    def _record(self, event: Any) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    started = succeeded = failed = _record
-    opened = closed = description_changed = _record
-
-    def snapshot(self) -> List[Any]:
-        with self._lock:
-            return list(self.events)
-
-    def of(self, *types: type) -> List[Any]:
-        return [e for e in self.snapshot() if isinstance(e, types)]
-
-    def wait_for(self, predicate: Callable[[List[Any]], bool], timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate(self.snapshot()):
-                return
-            time.sleep(0.02)
-        raise AssertionError(f"condition not met in {timeout}s; events: "
-                             f"{[type(e).__name__ for e in self.snapshot()]}")
 
 
 def _changes(log: EventLog, start: int = 0) -> List[Tuple[Any, str, str]]:
