@@ -102,15 +102,20 @@ def time_import(pythons: Sequence[tuple], rounds: int) -> Dict[str, Dict[str, An
     """Median ``import pymongo`` time per (label, python, env) in fresh interpreters.
 
     The interpreters alternate, and each first runs once untimed so compiling ``.pyc``
-    files and a cold disk cache count against no one.
+    files and a cold disk cache count against no one. ``PYTHONDONTWRITEBYTECODE`` is
+    dropped for these runs: with it set, an editable install recompiles every module on
+    every import while pip has already compiled the reference's ``.pyc`` files, so the
+    comparison would measure the install method rather than the driver.
     """
     samples: Dict[str, List[float]] = {label: [] for label, _, _ in pythons}
     with_client: Dict[str, List[float]] = {label: [] for label, _, _ in pythons}
     with tempfile.TemporaryDirectory(prefix="mongofw-bench-import-") as cwd:
         for attempt in range(rounds + 1):
             for label, python, env in pythons:
+                run_env = child_env(env)
+                run_env.pop("PYTHONDONTWRITEBYTECODE", None)
                 done = subprocess.run([python, "-c", IMPORT_SNIPPET], cwd=cwd,
-                                      env=child_env(env), capture_output=True, text=True,
+                                      env=run_env, capture_output=True, text=True,
                                       timeout=120)
                 if done.returncode != 0:
                     raise WorkerError(f"{label}: import pymongo failed:\n{done.stderr[-2000:]}")
