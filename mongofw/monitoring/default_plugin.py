@@ -65,8 +65,8 @@ def logging_mode(options: Mapping[str, Any],
 @hookimpl
 def mongofw_event_listeners(options: Mapping[str, Any]) -> List[Any]:
     """The listener-error logger, plus a :class:`StructlogListener` when logging is on."""
-    listeners: List[Any] = [ListenerErrorLogger()]
     enabled, json = logging_mode(options)
+    listeners: List[Any] = [ListenerErrorLogger(json=enabled and json)]
     if enabled:
         documents = _option(options, "log_command_documents")
         if documents is not None and not isinstance(documents, bool):

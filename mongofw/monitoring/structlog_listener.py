@@ -148,6 +148,7 @@ def json_logger(stream: Optional[TextIO] = None) -> Any:
         structlog.PrintLogger(sys.stderr if stream is None else stream),
         processors=[structlog.processors.add_log_level,
                     structlog.processors.TimeStamper(fmt="iso", utc=True),
+                    structlog.processors.format_exc_info,
                     structlog.processors.JSONRenderer()],
         wrapper_class=structlog.BoundLogger)
 

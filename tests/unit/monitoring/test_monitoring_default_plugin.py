@@ -42,8 +42,15 @@ def test_client_option_turns_logging_on():
 
 
 def test_option_json_and_documents():
-    listener = _listeners({"structured_logging": "json", "log_command_documents": True})[1]
+    error_logger, listener = _listeners({"structured_logging": "json",
+                                         "log_command_documents": True})
     assert (listener.json, listener.log_command_documents) == (True, True)
+    assert error_logger.json is True  # listener errors are JSON lines too
+
+
+def test_error_logger_is_plain_unless_json():
+    assert _listeners({})[0].json is False
+    assert _listeners({"structured_logging": True})[0].json is False
 
 
 @pytest.mark.parametrize("key", ["structuredLogging", "structuredlogging", "STRUCTURED_LOGGING"])

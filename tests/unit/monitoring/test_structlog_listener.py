@@ -202,3 +202,17 @@ def test_listener_error_logged_through_structlog_when_configured():
     assert record == {"event": "event_listener_failed", "log_level": "error",
                       "listener": f"{__name__}.Raising", "event_type": "CommandStartedEvent",
                       "error": "RuntimeError: listener bug"}
+
+
+def test_listener_error_is_a_json_line_in_json_mode(unconfigured_structlog, caplog):
+    stream = io.StringIO()
+    publisher = EventPublisher([Raising(), ListenerErrorLogger(json=True, stream=stream)])
+    with caplog.at_level(logging.ERROR, logger="mongofw.monitoring"):
+        publisher.publish_command_start({"ping": 1}, "admin", 1, ADDRESS)
+    assert caplog.records == []
+    [record] = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert "RuntimeError: listener bug" in record.pop("exception")
+    assert record.pop("timestamp").endswith("Z")
+    assert record == {"event": "event_listener_failed", "level": "error",
+                      "listener": f"{__name__}.Raising", "event_type": "CommandStartedEvent",
+                      "error": "RuntimeError: listener bug"}
