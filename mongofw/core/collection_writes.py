@@ -77,7 +77,7 @@ def _run_find_and_modify(collection: Any, cmd: SON, collation: Any) -> Mapping[s
         reply = sock_info.command(database.name, cmd, codec_options=collection.codec_options,
                                   allowable_errors=[NO_MATCH_ERRMSG], collation=collation)
     if reply.get("writeConcernError"):
-        raise_write_concern_error(reply["writeConcernError"], reply)
+        raise_write_concern_error(reply["writeConcernError"])
     return reply
 
 
@@ -173,7 +173,7 @@ def insert(collection: Any, doc_or_docs: Any, manipulate: bool = True, check_key
         details = exc.details
         if details["writeErrors"]:
             raise_write_error(details["writeErrors"][-1])
-        raise_write_concern_error(details["writeConcernErrors"][-1], details)
+        raise_write_concern_error(details["writeConcernErrors"][-1])
     return ids[0] if single else ids
 
 

@@ -30,7 +30,7 @@ def check_command_response(reply: Mapping[str, Any], allowable_errors: Optional[
                            parse_write_concern_error: bool = False) -> None:
     """Raise the exception a failed command reply calls for; return when it succeeded."""
     if parse_write_concern_error and "writeConcernError" in reply:
-        raise_write_concern_error(reply["writeConcernError"], reply)
+        raise_write_concern_error(reply["writeConcernError"])
     if reply.get("ok", 0) and "$err" not in reply:
         return
     message = _message(reply)
@@ -48,12 +48,13 @@ def check_command_response(reply: Mapping[str, Any], allowable_errors: Optional[
     raise OperationFailure(message, code, reply)
 
 
-def raise_write_concern_error(error: Mapping[str, Any], reply: Mapping[str, Any]) -> None:
+def raise_write_concern_error(error: Mapping[str, Any]) -> None:
+    """Raise for a ``writeConcernError`` document, which becomes the exception's ``details``."""
     code = error.get("code")
     message = str(error.get("errmsg", "write concern error"))
     if code in WRITE_CONCERN_TIMEOUT_CODES or (error.get("errInfo") or {}).get("wtimeout"):
-        raise WTimeoutError(message, code, reply)
-    raise WriteConcernError(message, code, reply)
+        raise WTimeoutError(message, code, error)
+    raise WriteConcernError(message, code, error)
 
 
 def raise_write_error(error: Mapping[str, Any]) -> None:

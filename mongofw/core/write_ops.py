@@ -214,7 +214,7 @@ def raise_for_reply(reply: Mapping[str, Any]) -> None:
     if errors:
         raise_write_error(errors[-1])
     if reply.get("writeConcernError"):
-        raise_write_concern_error(reply["writeConcernError"], reply)
+        raise_write_concern_error(reply["writeConcernError"])
 
 
 def raise_for_single_write(result: Mapping[str, Any]) -> None:
@@ -222,7 +222,7 @@ def raise_for_single_write(result: Mapping[str, Any]) -> None:
     if result["writeErrors"]:
         raise_write_error(result["writeErrors"][-1])
     if result["writeConcernErrors"]:
-        raise_write_concern_error(result["writeConcernErrors"][-1], result)
+        raise_write_concern_error(result["writeConcernErrors"][-1])
 
 
 def raise_for_bulk(result: Dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from mongofw.core.errors import (
     InvalidOperation,
     WriteConcernError,
     WriteError,
+    WTimeoutError,
 )
 from mongofw.core.write_concern import WriteConcern
 from tests.unit.core.write_fakes import FakeClient, FakeSocket
@@ -229,3 +230,17 @@ def test_unacknowledged_results_raise_invalid_operation_for_counts():
         with pytest.raises(InvalidOperation, match="deleted_count.*unacknowledged"):
             _ = result.deleted_count
         assert result.raw_result is None
+
+
+@pytest.mark.parametrize("wce, expected", [
+    ({"code": 100, "errmsg": "not enough"}, WriteConcernError),
+    ({"code": 64, "errmsg": "waiting timed out", "errInfo": {"wtimeout": True}},
+     WTimeoutError),
+])
+def test_write_concern_error_details_are_the_write_concern_error_document(wce, expected):
+    # As in PyMongo 3.4: ``details`` is the writeConcernError sub-document, not the reply.
+    sock = FakeSocket(lambda cmd, statements: {"ok": 1.0, "n": 1, "writeConcernError": wce})
+    with pytest.raises(expected) as info:
+        write_ops.write_one(FakeClient(sock), "db", "coll", write_ops.INSERT, {"_id": 1},
+                            write_concern=ACK, codec_options=OPTS)
+    assert info.value.details == wce and info.value.code == wce["code"]
