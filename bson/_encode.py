@@ -193,6 +193,8 @@ def _write_document(buf: bytearray, doc: Any, check_keys: bool, state: Any,
 
 
 def _write_array(buf: bytearray, values: Any, check_keys: bool, state: Any) -> None:
+    # The common-type branches repeat _write_document's on purpose: a shared helper costs
+    # a call per element, about a fifth of the pure-Python encoder's speed.
     start = len(buf)
     buf += b"\x00\x00\x00\x00"
     index_keys = _INDEX_KEYS
