@@ -15,10 +15,13 @@ from mongofw.core.errors import (
     ConfigurationError,
     NetworkTimeout,
     NotMasterError,
-    OperationFailure,
     ProtocolError,
 )
-from mongofw.core.network import DEFAULT_MAX_MESSAGE_SIZE, format_address, receive_message
+from mongofw.core.event_publisher import failure_document
+from mongofw.core.message import check_document_size
+from mongofw.core.network import DEFAULT_MAX_MESSAGE_SIZE, format_address, receive_reply
+from mongofw.core.read_concern import DEFAULT_READ_CONCERN
+from mongofw.core.read_preferences import ReadPreference
 
 # First wire version that speaks OP_MSG (MongoDB 3.6).
 OP_MSG_WIRE_VERSION = 6
@@ -83,21 +86,26 @@ class SocketInfo:
             raise exc
         raise AutoReconnect(f"{where}: {exc}") from None
 
-    def send_message(self, message_bytes: bytes, max_doc_size: int) -> None:
+    def send_message(self, message: bytes, max_doc_size: int) -> None:
         """Send a raw message; a network error closes the socket (``AutoReconnect``)."""
         if max_doc_size > self.max_bson_size:
-            message.check_document_size(max_doc_size, self.max_bson_size)
+            check_document_size(max_doc_size, self.max_bson_size)
         try:
-            self.sock.sendall(message_bytes)
+            self.sock.sendall(message)
         except BaseException as exc:  # noqa: BLE001 - any interruption leaves the socket unusable
             self._network_error(exc)
 
     def receive_message(self, operation: Any, request_id: int) -> Tuple[int, memoryview]:
         """Receive the reply to ``request_id`` as ``(opcode, body)``; errors close the socket."""
+        opcode, body, _reply_id = self.receive_reply(request_id)
+        return opcode, body
+
+    def receive_reply(self, request_id: int) -> Tuple[int, memoryview, int]:
+        """``(opcode, body, the reply's own request id)`` of the reply to ``request_id``."""
         try:
-            return receive_message(self.sock, request_id,
-                                   max(self.max_message_size, DEFAULT_MAX_MESSAGE_SIZE),
-                                   self.stray_ids)
+            return receive_reply(self.sock, request_id,
+                                 max(self.max_message_size, DEFAULT_MAX_MESSAGE_SIZE),
+                                 self.stray_ids)
         except BaseException as exc:  # noqa: BLE001
             self._network_error(exc)
             raise  # pragma: no cover - _network_error always raises
@@ -105,7 +113,7 @@ class SocketInfo:
     def _round_trip(self, request_id: int, data: bytes, max_doc_size: int,
                     opts: CodecOptions) -> Mapping[str, Any]:
         self.send_message(data, max_doc_size)
-        opcode, body = self.receive_message(None, request_id)
+        opcode, body, _reply_id = self.receive_reply(request_id)
         try:
             if opcode == message.OP_MSG:
                 return message.parse_op_msg(body, opts)[1][0]
@@ -123,9 +131,11 @@ class SocketInfo:
     # ------------------------------------------------------------ commands
 
     def command(self, dbname: str, spec: Mapping[str, Any], slave_ok: bool = False,
-                read_preference: Any = None, codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS,
+                read_preference: Any = ReadPreference.PRIMARY,
+                codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS,
                 check: bool = True, allowable_errors: Optional[Iterable] = None,
-                check_keys: bool = False, read_concern: Any = None, write_concern: Any = None,
+                check_keys: bool = False, read_concern: Any = DEFAULT_READ_CONCERN,
+                write_concern: Any = None,
                 parse_write_concern_error: bool = False, collation: Any = None,
                 sequences: Sequence[Sequence1] = (), unacknowledged: bool = False,
                 operation_id: Optional[int] = None) -> Mapping[str, Any]:
@@ -192,12 +202,9 @@ class SocketInfo:
             # Every started command ends in one event, whatever the error (a reply that
             # does not decode, a document too large …), not only the server's failures.
             if listening:
-                failure = getattr(exc, "details", None) if isinstance(exc, OperationFailure) \
-                    else None
                 publisher.publish_command_failure(
                     _elapsed(start) if duration is None else duration,
-                    failure or {"errmsg": str(exc), "errtype": type(exc).__name__, "ok": 0},
-                    name, rid, self.address, operation_id)
+                    failure_document(exc), name, rid, self.address, operation_id)
             if isinstance(exc, NotMasterError) and self.pool is not None:
                 self.pool.on_not_master(exc, self)
             raise

@@ -6,9 +6,10 @@ one batch at a time, so a client holds at most one batch in memory.  The server 
 killed on ``close()``, once a limit is reached, or - from ``__del__``, through the
 client's background killer - when the object is garbage collected.
 
-``CursorType.EXHAUST`` keeps its documented rules (no limit, no mongos) and fetches its
-batches with ``getMore``: letting the server stream them (OP_MSG ``exhaustAllowed``) is a
-latency optimisation a server may decline - FerretDB does - and the results are the same.
+``CursorType.EXHAUST`` keeps its documented rules (no limit, no mongos); from MongoDB 3.6
+(OP_MSG) the server may stream its batches on a connection pinned to the cursor
+(``mongofw.core.exhaust``).  A server that declines - FerretDB does - gets a ``getMore``
+per batch, and the results are the same.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import Any, Deque, Dict, List, Mapping, Optional
 
 from bson.code import Code
 from bson.son import SON
-from mongofw.core import command_cursor, cursor_legacy
+from mongofw.core import command_cursor, cursor_legacy, exhaust
 from mongofw.core.collation import validate_collation_or_none
 from mongofw.core.collection_indexes import hint_document, index_document, index_list
 from mongofw.core.cursor_options import CursorType, check_bool, find_command, query_flag
@@ -100,6 +101,7 @@ class Cursor:
         self.__retrieved = 0
         self.__killed = False
         self.__started = False
+        self.__exhaust: Optional[exhaust.ExhaustStream] = None
 
     # ------------------------------------------------------------ properties
 
@@ -316,8 +318,11 @@ class Cursor:
         collation = cmd.pop("collation", None)
         with client._socket_for_reads(coll.read_preference) as (sock_info, slave_ok):
             self.__address = sock_info.address
-            if self.__opts["flags"] & CursorType.EXHAUST and sock_info.is_mongos:
-                raise InvalidOperation("Exhaust cursors are not supported by mongos")
+            if self.__opts["flags"] & CursorType.EXHAUST:
+                if sock_info.is_mongos:
+                    raise InvalidOperation("Exhaust cursors are not supported by mongos")
+                if sock_info.max_wire_version >= exhaust.EXHAUST_WIRE_VERSION:
+                    self.__exhaust = exhaust.ExhaustStream(client, sock_info.address)
             if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
                 if collation is not None:
                     raise ConfigurationError(f"collation requires wire version 5 (MongoDB "
@@ -347,6 +352,10 @@ class Cursor:
             # Never ask for more than the limit still allows.
             remaining = limit - self.__retrieved
             batch_size = min(batch_size, remaining) if batch_size else remaining
+        if self.__exhaust is not None:
+            self.__id, batch = self.__exhaust.get_more(
+                self.__namespace, self.__id, batch_size, self.__collection.codec_options)
+            return batch
         max_time_ms = None
         if opts["flags"] & CursorType.TAILABLE_AWAIT == CursorType.TAILABLE_AWAIT:
             max_time_ms = opts["max_await_time_ms"]
@@ -387,6 +396,8 @@ class Cursor:
         if self.__killed:
             return
         self.__killed = True
+        if self.__exhaust is not None:
+            self.__exhaust.close()
         if self.__id and self.__address is not None:
             client = self.__collection.database.client
             if later:
@@ -400,11 +411,16 @@ class Cursor:
         self.__die()
 
     def __del__(self) -> None:
-        # Garbage collection must not do network I/O: hand the id to the client's killer.
-        if not getattr(self, "_Cursor__killed", True) and self.__id and self.__address:
-            self.__killed = True
-            command_cursor.kill_later(self.__collection.database.client, self.__id,
-                                      self.__address, self.__namespace)
+        # Garbage collection must not do network I/O nor take locks: the client's killer
+        # thread kills the server cursor and gives a pinned exhaust connection back.
+        if getattr(self, "_Cursor__killed", True):
+            return
+        self.__killed = True
+        client = self.__collection.database.client
+        if self.__exhaust is not None:
+            client._defer(self.__exhaust.close_deferred)
+        if self.__id and self.__address:
+            command_cursor.kill_later(client, self.__id, self.__address, self.__namespace)
 
     def __iter__(self) -> Cursor:
         return self

@@ -2,7 +2,8 @@
 
 Garbage collection must not take locks that an interrupted thread may hold nor do
 network I/O, so ``MongoClient.close_cursor`` only appends to a list (atomic under the
-GIL) and this thread sends ``killCursors`` soon after.
+GIL) and this thread sends ``killCursors`` soon after.  Other clean-up that needs locks
+(an abandoned exhaust cursor's pinned connection) is handed over the same way.
 """
 from __future__ import annotations
 
@@ -20,14 +21,26 @@ class CursorKiller:
 
     def __init__(self, client_ref: Callable[[], Any]) -> None:
         self._client_ref = client_ref
-        self._pending: List[Tuple[Optional[Address], List[int]]] = []
+        # Each entry: called with the client (or None once it is gone).
+        self._pending: List[Callable[[Any], None]] = []
         self._wake = threading.Event()
         self._stop = False
         self._thread: Optional[threading.Thread] = None
         self._start_lock = threading.Lock()
 
     def schedule(self, address: Optional[Address], cursor_ids: List[int]) -> None:
-        self._pending.append((address, list(cursor_ids)))
+        """Kill ``cursor_ids`` on the server at ``address`` soon, from the thread."""
+        ids = list(cursor_ids)
+
+        def kill(client: Any) -> None:
+            if client is not None:
+                client._kill_cursors(ids, address)
+
+        self.schedule_call(kill)
+
+    def schedule_call(self, call: Callable[[Any], None]) -> None:
+        """Run ``call(client)`` soon on the thread (``call(None)`` once the client is gone)."""
+        self._pending.append(call)
         self._ensure_started()
         self._wake.set()
 
@@ -57,14 +70,12 @@ class CursorKiller:
                 return
 
     def drain(self) -> None:
-        """Send every pending kill now (also called by close() before stopping)."""
+        """Run every pending call now (also called by close() before stopping)."""
         client = self._client_ref()
         while self._pending:
-            address, ids = self._pending.pop(0)
-            if client is None:
-                continue
+            call = self._pending.pop(0)
             try:
-                client._kill_cursors(ids, address)
+                call(client)
             except Exception:  # noqa: BLE001 - a dead server's cursors are gone anyway
                 pass
 

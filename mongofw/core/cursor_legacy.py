@@ -4,15 +4,22 @@ Servers before MongoDB 3.2 have no ``find``/``getMore``/``killCursors`` commands
 query goes out as an OP_QUERY on the collection with the old ``$query``/``$orderby``/...
 wrapper, batches come back as OP_REPLY with the cursor id in the header, and the
 "cursor not found" and "query failure" answers are header flags rather than error codes.
+
+Command listeners still see ``find``/``getMore``/``killCursors``: as the command-monitoring
+specification asks, each legacy message is published as the command it stands for, with a
+reply shaped like that command's (``cursor.firstBatch``/``nextBatch``, ``cursorsUnknown``).
 """
 from __future__ import annotations
 
+import time
 from typing import Any, List, Mapping, Optional, Tuple
 
+from bson.int64 import Int64
 from bson.son import SON
 from mongofw.core import message
 from mongofw.core.command_errors import check_command_response
 from mongofw.core.errors import CursorNotFound, ProtocolError
+from mongofw.core.event_publisher import failure_document
 
 # The first wire version with find/getMore/killCursors commands (MongoDB 3.2).
 FIND_COMMAND_WIRE_VERSION = 4
@@ -82,6 +89,39 @@ def _read_reply(sock_info: Any, request_id: int, codec_options: Any,
     return reply.cursor_id, docs
 
 
+def _exchange(sock_info: Any, request_id: int, data: bytes, max_doc_size: int,
+              codec_options: Any, cursor_id: int, event_command: Mapping[str, Any],
+              namespace: str, batch_field: str) -> Tuple[int, List[Any]]:
+    """Send one legacy cursor message and read its OP_REPLY, publishing command events."""
+    publisher = sock_info.publisher
+    if publisher is None or not publisher.enabled_for_commands:
+        sock_info.send_message(data, max_doc_size)
+        return _read_reply(sock_info, request_id, codec_options, cursor_id)
+    name = next(iter(event_command))
+    db_name = namespace.split(".", 1)[0]
+    publisher.publish_command_start(event_command, db_name, request_id, sock_info.address)
+    start = time.perf_counter()
+    try:
+        sock_info.send_message(data, max_doc_size)
+        new_id, docs = _read_reply(sock_info, request_id, codec_options, cursor_id)
+    except Exception as exc:
+        publisher.publish_command_failure(time.perf_counter() - start, failure_document(exc),
+                                          name, request_id, sock_info.address)
+        raise
+    duration = time.perf_counter() - start
+    reply = {"cursor": {"id": Int64(new_id), "ns": namespace, batch_field: docs}, "ok": 1}
+    publisher.publish_command_success(duration, reply, name, request_id, sock_info.address)
+    return new_id, docs
+
+
+def _as_find_command(namespace: str, find_cmd: Mapping[str, Any]) -> Mapping[str, Any]:
+    if "find" in find_cmd:
+        return find_cmd
+    command = SON([("find", namespace.split(".", 1)[1])])
+    command.update(find_cmd)
+    return command
+
+
 def run_query(sock_info: Any, namespace: str, find_cmd: Mapping[str, Any], slave_ok: bool,
               read_preference: Any, codec_options: Any) -> Tuple[int, List[Any]]:
     """Send the OP_QUERY for ``find_cmd``; returns ``(cursor_id, first_batch)``."""
@@ -93,19 +133,43 @@ def run_query(sock_info: Any, namespace: str, find_cmd: Mapping[str, Any], slave
         flags |= message.QUERY_SLAVE_OK
     rid, data, size = message.op_query(flags, namespace, skip, n_to_return, query,
                                        projection, codec_options)
-    sock_info.send_message(data, size)
-    return _read_reply(sock_info, rid, codec_options)
+    return _exchange(sock_info, rid, data, size, codec_options, 0,
+                     _as_find_command(namespace, find_cmd), namespace, "firstBatch")
 
 
 def get_more(sock_info: Any, namespace: str, batch_size: int, cursor_id: int,
              codec_options: Any) -> Tuple[int, List[Any]]:
     """Send an OP_GET_MORE; returns ``(cursor_id, next_batch)``."""
     rid, data = message.op_get_more(namespace, batch_size, cursor_id)
-    sock_info.send_message(data, 0)
-    return _read_reply(sock_info, rid, codec_options, cursor_id)
+    command = SON([("getMore", Int64(cursor_id)), ("collection", namespace.split(".", 1)[1])])
+    if batch_size:
+        command["batchSize"] = batch_size
+    return _exchange(sock_info, rid, data, 0, codec_options, cursor_id, command, namespace,
+                     "nextBatch")
 
 
-def kill_cursors(sock_info: Any, cursor_ids: List[int]) -> None:
-    """Send an OP_KILL_CURSORS (the server sends no reply)."""
-    _rid, data = message.op_kill_cursors(cursor_ids)
-    sock_info.send_message(data, 0)
+def kill_cursors(sock_info: Any, cursor_ids: List[int], namespace: str = "admin.$cmd") -> None:
+    """Send an OP_KILL_CURSORS (the server sends no reply).
+
+    The events report the kill as a ``killCursors`` on ``namespace`` whose reply lists the
+    ids as unknown: OP_KILL_CURSORS has no answer to say otherwise.
+    """
+    rid, data = message.op_kill_cursors(cursor_ids)
+    publisher = sock_info.publisher
+    if publisher is None or not publisher.enabled_for_commands:
+        sock_info.send_message(data, 0)
+        return
+    db_name, coll_name = namespace.split(".", 1)
+    ids = [Int64(cursor_id) for cursor_id in cursor_ids]
+    publisher.publish_command_start(SON([("killCursors", coll_name), ("cursors", ids)]),
+                                    db_name, rid, sock_info.address)
+    start = time.perf_counter()
+    try:
+        sock_info.send_message(data, 0)
+    except Exception as exc:
+        publisher.publish_command_failure(time.perf_counter() - start, failure_document(exc),
+                                          "killCursors", rid, sock_info.address)
+        raise
+    publisher.publish_command_success(time.perf_counter() - start,
+                                      {"cursorsUnknown": ids, "ok": 1}, "killCursors", rid,
+                                      sock_info.address)

@@ -250,6 +250,19 @@ class EventPublisher:
                                                        topology_id))
 
 
+def failure_document(error: BaseException) -> Mapping[str, Any]:
+    """The ``failure`` of a :class:`CommandFailedEvent` for ``error``.
+
+    A server error keeps the server's reply (``details``); anything else (a network error,
+    a reply that does not decode, a document too large) becomes an ``errmsg``/``errtype``
+    document, so every started command ends in one event whatever went wrong.
+    """
+    details = getattr(error, "details", None)
+    if isinstance(details, Mapping) and details:
+        return details
+    return {"errmsg": str(error), "errtype": type(error).__name__, "ok": 0}
+
+
 def client_publisher(event_listeners: Any = (), plugin_listeners: Iterable[Any] = (),
                      on_listener_error: Optional[ErrorCallback] = None) -> EventPublisher:
     """The publisher of a new client, from its three equal sources of listeners.

@@ -171,6 +171,10 @@ class MongoClient(BaseObject):
         else:
             self._kill_cursors([cursor_id], address)
 
+    def _defer(self, call: Any) -> None:
+        """Run ``call(client)`` soon on the cursor killer's thread (safe from ``__del__``)."""
+        self.__killer.schedule_call(call)
+
     def _kill_cursors(self, cursor_ids: List[int], address: Optional[Address],
                       namespace: Optional[str] = None) -> None:
         """Send the kill: ``killCursors`` on the cursor's namespace, OP_KILL_CURSORS before
@@ -190,7 +194,7 @@ class MongoClient(BaseObject):
                                                       tuple(address))
             with server.get_socket(self.__credentials) as sock_info:
                 if sock_info.max_wire_version < 4:
-                    legacy_kill(sock_info, cursor_ids)
+                    legacy_kill(sock_info, cursor_ids, namespace)
                 else:
                     sock_info.command(db_name, SON([("killCursors", coll_name),
                                                     ("cursors", cursor_ids)]), check=False)

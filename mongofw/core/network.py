@@ -99,8 +99,20 @@ def receive_message(sock: socket.socket, request_id: int,
     not answer but some do) are read and dropped.  A reply that answers none of these or
     announces an impossible length is a ``ProtocolError``; the caller discards the socket.
     """
+    opcode, body, _reply_id = receive_reply(sock, request_id, max_message_size, stray_ids)
+    return opcode, body
+
+
+def receive_reply(sock: socket.socket, request_id: int,
+                  max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+                  stray_ids: Optional[set] = None) -> Tuple[int, memoryview, int]:
+    """:func:`receive_message`, also returning the reply's own request id.
+
+    A server streaming an exhaust cursor answers each of its replies with the next: the
+    reply's id is the ``request_id`` to wait for after it.
+    """
     while True:
-        length, _rid, response_to, opcode = HEADER.unpack(recv_exactly(sock, 16))
+        length, reply_id, response_to, opcode = HEADER.unpack(recv_exactly(sock, 16))
         if length <= 16:
             raise ProtocolError(f"message length ({length!r}) not longer than standard "
                                 f"message header size (16)")
@@ -113,7 +125,7 @@ def receive_message(sock: socket.socket, request_id: int,
             continue
         if response_to != request_id:
             raise ProtocolError(f"got response id {response_to!r} but expected {request_id!r}")
-        return opcode, recv_exactly(sock, length - 16)
+        return opcode, recv_exactly(sock, length - 16), reply_id
 
 
 def client_metadata(appname: Optional[str]) -> Dict[str, Any]:

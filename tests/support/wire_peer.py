@@ -25,6 +25,14 @@ GARBAGE = object()        # a header announcing an impossible length
 NO_REPLY = object()       # read the request, never answer (until the test ends)
 
 
+class Stream:
+    """An exhaust stream: each reply goes out with moreToCome set but the last, each
+    answering the one before it (the first answers the request)."""
+
+    def __init__(self, replies: List[Mapping[str, Any]]) -> None:
+        self.replies = list(replies)
+
+
 def hello_reply(role: str = "standalone", *, set_name: str = "rs", hosts: List[str] = (),
                 max_wire_version: int = 21, min_wire_version: int = 0,
                 **extra: Any) -> Dict[str, Any]:
@@ -51,6 +59,8 @@ class WirePeer:
     def __init__(self, handler: Callable[[str, Mapping[str, Any]], Any]) -> None:
         self.handler = handler
         self.received: List[Tuple[int, Dict[str, Any]]] = []  # (opcode, command)
+        self.flags: List[int] = []  # the OP_MSG flag bits of each request (0 for others)
+        self.connections = 0  # connections accepted so far
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
@@ -98,6 +108,7 @@ class WirePeer:
             except (socket.timeout, OSError):
                 continue
             self._conns.append(conn)
+            self.connections += 1
             thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
             self._threads.append(thread)
             thread.start()
@@ -122,6 +133,7 @@ class WirePeer:
                 length, request_id, _, opcode = HEADER.unpack(header)
                 body = self._recv(conn, length - 16)
                 command, more_to_come = self._parse(opcode, body)
+                self.flags.append(struct.unpack_from("<I", body)[0] if opcode == OP_MSG else 0)
                 self.received.append((opcode, command))
                 reply = self.handler(next(iter(command)), command)
                 if more_to_come:
@@ -134,6 +146,9 @@ class WirePeer:
                 if reply is GARBAGE:
                     conn.sendall(HEADER.pack(8, 1, request_id, OP_MSG))
                     continue
+                if isinstance(reply, Stream):
+                    self._stream(conn, request_id, reply)
+                    continue
                 data = self._reply(opcode, request_id, reply)
                 if reply is TRUNCATE:
                     conn.sendall(data[: len(data) // 2])
@@ -143,6 +158,16 @@ class WirePeer:
             return
         finally:
             conn.close()
+
+    @staticmethod
+    def _stream(conn: socket.socket, request_id: int, stream: Stream) -> None:
+        answering = request_id
+        for index, reply in enumerate(stream.replies):
+            more = index < len(stream.replies) - 1
+            own_id = 900_000 + index
+            body = struct.pack("<I", 2 if more else 0) + b"\x00" + bson.BSON.encode(reply)
+            conn.sendall(HEADER.pack(16 + len(body), own_id, answering, OP_MSG) + body)
+            answering = own_id
 
     @staticmethod
     def _parse(opcode: int, body: bytes) -> Tuple[Dict[str, Any], bool]:

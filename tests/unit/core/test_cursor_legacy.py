@@ -15,6 +15,7 @@ from mongofw.core.errors import ConfigurationError, CursorNotFound, OperationFai
 from pymongo import MongoClient
 from pymongo.collation import Collation
 from pymongo.cursor import CursorType
+from tests.support.listeners import RecordingListener
 from tests.support.wire_peer import HEADER, WirePeer, hello_reply
 
 OP_REPLY, OP_QUERY, OP_GET_MORE, OP_KILL_CURSORS = 1, 2004, 2005, 2007
@@ -157,3 +158,75 @@ def test_explain_uses_the_explain_modifier():
         assert client.db.c.find({"a": 1}).explain() == {"cursor": "BasicCursor"}
     [query] = _received(peer, "query")
     assert query["spec"] == {"$query": {"a": 1}, "$explain": True} and query["n"] == 0
+
+
+def _command_events(listener):
+    """(kind, command_name, command or reply or failure) for each recorded event."""
+    kinds = {"CommandStartedEvent": ("started", "command"),
+             "CommandSucceededEvent": ("succeeded", "reply"),
+             "CommandFailedEvent": ("failed", "failure")}
+    rows = []
+    for event in listener.events:
+        kind, field = kinds[type(event).__name__]
+        rows.append((kind, event.command_name, getattr(event, field)))
+    return rows
+
+
+def test_legacy_messages_publish_the_commands_they_stand_for():
+    listener = RecordingListener()
+    queries = iter([Batch([{"_id": 1}, {"_id": 2}], cursor_id=42)])
+    more = iter([Batch([{"_id": 3}], cursor_id=42)])
+    with _peer(lambda c: next(queries), lambda c: next(more)) as peer, \
+            MongoClient(peer.uri, serverSelectionTimeoutMS=2000,
+                        event_listeners=[listener]) as client:
+        cursor = client.db.c.find({"x": 1}).batch_size(2)
+        assert [next(cursor)["_id"] for _ in range(3)] == [1, 2, 3]
+        cursor.close()
+        deadline = time.monotonic() + 5
+        while len(listener.events) < 6 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    rows = _command_events(listener)
+    assert [(kind, name) for kind, name, _ in rows] == [
+        ("started", "find"), ("succeeded", "find"), ("started", "getMore"),
+        ("succeeded", "getMore"), ("started", "killCursors"), ("succeeded", "killCursors")]
+    assert rows[0][2] == {"find": "c", "filter": {"x": 1}, "batchSize": 2}
+    assert rows[1][2] == {"cursor": {"id": 42, "ns": "db.c",
+                                     "firstBatch": [{"_id": 1}, {"_id": 2}]}, "ok": 1}
+    assert rows[2][2] == {"getMore": 42, "collection": "c", "batchSize": 2}
+    assert isinstance(rows[2][2]["getMore"], bson.int64.Int64)
+    assert rows[3][2] == {"cursor": {"id": 42, "ns": "db.c", "nextBatch": [{"_id": 3}]},
+                          "ok": 1}
+    assert rows[4][2] == {"killCursors": "c", "cursors": [42]}
+    assert rows[5][2] == {"cursorsUnknown": [42], "ok": 1}
+    started = [e for e in listener.events if type(e).__name__ == "CommandStartedEvent"]
+    assert {e.database_name for e in started} == {"db"}
+
+
+def test_legacy_failures_publish_failed_events():
+    listener = RecordingListener()
+    failure = Batch([{"$err": "bad query", "code": 2}], flags=2)
+    with _peer(lambda c: failure) as peer, \
+            MongoClient(peer.uri, serverSelectionTimeoutMS=2000,
+                        event_listeners=[listener]) as client:
+        with pytest.raises(OperationFailure):
+            list(client.db.c.find({"$bad": 1}))
+    [started, failed] = _command_events(listener)
+    assert started[:2] == ("started", "find")
+    assert failed[:2] == ("failed", "find")
+    assert failed[2]["$err"] == "bad query" and failed[2]["code"] == 2
+
+
+def test_a_lost_legacy_cursor_publishes_a_failed_get_more():
+    listener = RecordingListener()
+    queries = iter([Batch([{"_id": 1}], cursor_id=5)])
+    with _peer(lambda c: next(queries), lambda c: Batch([], flags=1)) as peer, \
+            MongoClient(peer.uri, serverSelectionTimeoutMS=2000,
+                        event_listeners=[listener]) as client:
+        cursor = client.db.c.find()
+        next(cursor)
+        with pytest.raises(CursorNotFound):
+            next(cursor)
+    assert [(kind, name) for kind, name, _ in _command_events(listener)] == [
+        ("started", "find"), ("succeeded", "find"), ("started", "getMore"),
+        ("failed", "getMore")]
+    assert _command_events(listener)[-1][2]["code"] == 43
