@@ -225,6 +225,7 @@ else:
 if _c_codec is not None:
     # The pure versions stay reachable: tests/unit/bson/test_cext*.py compare the two.
     _pure_decode_one, _pure_decode_exactly_one = _decode_one, _decode_exactly_one
+    _pure_decode_all = decode_all
     _encode_document = _c_codec._encode_document
     _decode_one = _c_codec._decode_one
     _decode_exactly_one = _c_codec._decode_exactly_one

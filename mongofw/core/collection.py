@@ -14,6 +14,7 @@ from bson.son import SON
 from mongofw.core import collection_indexes, collection_reads, collection_writes, write_ops
 from mongofw.core.base_object import BaseObject
 from mongofw.core.bulk import Bulk, BulkOperationBuilder
+from mongofw.core.cursor_options import CursorType
 from mongofw.core.errors import InvalidName
 from mongofw.core.operations import (
     validate_collation,
@@ -337,11 +338,18 @@ class Collection(BaseObject):
     # Logic lives in mongofw.core.cursor, .command_cursor, .collection_reads and
     # .collection_indexes; these methods only delegate.
 
-    def find(self, *args: Any, **kwargs: Any) -> Any:
-        """A Cursor over the documents matching the filter (see ``Cursor`` for arguments)."""
+    def find(self, filter: Optional[Mapping[str, Any]] = None, projection: Any = None,
+             skip: int = 0, limit: int = 0, no_cursor_timeout: bool = False,
+             cursor_type: int = CursorType.NON_TAILABLE, sort: Any = None,
+             allow_partial_results: bool = False, oplog_replay: bool = False,
+             modifiers: Optional[Mapping[str, Any]] = None, batch_size: int = 0,
+             manipulate: bool = True, collation: Any = None) -> Any:
+        """A Cursor over the documents matching ``filter`` (the arguments are ``Cursor``'s)."""
         from mongofw.core.cursor import Cursor
 
-        return Cursor(self, *args, **kwargs)
+        return Cursor(self, filter, projection, skip, limit, no_cursor_timeout, cursor_type,
+                      sort, allow_partial_results, oplog_replay, modifiers, batch_size,
+                      manipulate, collation)
 
     def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
         """The first matching document, or None; a non-mapping filter means ``{"_id": filter}``.

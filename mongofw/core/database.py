@@ -8,6 +8,7 @@ from bson.son import SON
 from mongofw.core.base_object import BaseObject
 from mongofw.core.database_users import UserAdministration
 from mongofw.core.errors import CollectionInvalid, InvalidName
+from mongofw.core.read_preferences import ReadPreference
 from mongofw.core.system_js import SystemJS
 
 
@@ -102,11 +103,9 @@ class Database(UserAdministration, BaseObject):
     # ------------------------------------------------------------ commands
 
     def command(self, command: Any, value: Any = 1, check: bool = True,
-                allowable_errors: Any = None, read_preference: Any = None,
+                allowable_errors: Any = None, read_preference: Any = ReadPreference.PRIMARY,
                 codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS, **kwargs: Any) -> Any:
         """Run a database command; a string ``command`` becomes ``{command: value}``."""
-        from mongofw.core.read_preferences import ReadPreference
-
         if isinstance(command, str):
             command = SON([(command, value)])
         elif not isinstance(command, Mapping):
@@ -123,8 +122,6 @@ class Database(UserAdministration, BaseObject):
             allowable_errors=allowable_errors)
 
     def _command_on_primary(self, command: Mapping[str, Any], **kwargs: Any) -> Any:
-        from mongofw.core.read_preferences import ReadPreference
-
         return self.__client._run_command(self.__name, command, ReadPreference.PRIMARY,
                                           self.codec_options, **kwargs)
 
