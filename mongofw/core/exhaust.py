@@ -37,11 +37,6 @@ class ExhaustStream:
         # The id of the last streamed reply while the server has more to send, else None.
         self._waiting_on: Optional[int] = None
 
-    @property
-    def streaming(self) -> bool:
-        """Whether the server is still sending batches on the pinned connection."""
-        return self._waiting_on is not None
-
     def get_more(self, namespace: str, cursor_id: int, batch_size: int,
                  codec_options: Any) -> Tuple[int, List[Any]]:
         """The next batch: read from the stream, or ask for one with ``exhaustAllowed``."""
@@ -61,7 +56,7 @@ class ExhaustStream:
                 request_id = self._waiting_on
             reply = self._read(sock, request_id, command, db_name, codec_options)
         except BaseException as exc:
-            self._abandon(exc)
+            self._end(exc)
             raise
         if self._waiting_on is None:
             self._release(None)
@@ -112,7 +107,7 @@ class ExhaustStream:
             else:
                 pin.__exit__(type(error), error, error.__traceback__)
 
-    def _abandon(self, error: BaseException) -> None:
+    def _end(self, error: Optional[BaseException]) -> None:
         if self._waiting_on is not None and self._sock is not None:
             self._sock.close()  # replies are still coming: the connection is unusable
         self._waiting_on = None
@@ -120,11 +115,8 @@ class ExhaustStream:
 
     def close(self) -> None:
         """Give the connection back; one still receiving the stream is closed first."""
-        if self._waiting_on is not None and self._sock is not None:
-            self._sock.close()
-        self._waiting_on = None
-        self._release(None)
+        self._end(None)
 
     def close_deferred(self, client: Any) -> None:
         """``close()`` as a call for the client's cursor killer thread (from ``__del__``)."""
-        self.close()
+        self._end(None)
