@@ -33,12 +33,8 @@ class CursorAddress(tuple):
         self.namespace = namespace
         return self
 
-
-def is_legacy(client: Any, address: Any) -> bool:
-    """Whether the server at ``address`` predates the find/getMore commands."""
-    server = client._topology.get_server_by_address(tuple(address))
-    return server is not None and \
-        server.description.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION
+    def __getnewargs__(self) -> Tuple[Tuple[Any, ...], Optional[str]]:  # copy and pickle
+        return tuple(self), self.namespace
 
 
 def get_more(client: Any, address: Any, namespace: str, cursor_id: int, batch_size: int,
@@ -94,8 +90,13 @@ class CommandCursor:
 
     @property
     def address(self) -> Any:
-        """The (host, port) of the server used, or None."""
-        return self.__address
+        """The (host, port) of the server used, or None.
+
+        It also carries the cursor's namespace, so ``client.close_cursor(cursor.cursor_id,
+        cursor.address)`` can name the collection the kill needs.
+        """
+        return None if self.__address is None else \
+            CursorAddress(tuple(self.__address), self.__namespace)
 
     @property
     def alive(self) -> bool:

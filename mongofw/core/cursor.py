@@ -122,8 +122,14 @@ class Cursor:
 
     @property
     def address(self) -> Any:
-        """The (host, port) of the server used, or None before the query ran."""
-        return None if self.__address is None else tuple(self.__address)
+        """The (host, port) of the server used, or None before the query ran.
+
+        It also carries the cursor's namespace, so ``client.close_cursor(cursor.cursor_id,
+        cursor.address)`` can name the collection the kill needs.
+        """
+        if self.__address is None:
+            return None
+        return command_cursor.CursorAddress(tuple(self.__address), self.__namespace)
 
     @property
     def alive(self) -> bool:

@@ -6,17 +6,26 @@ from typing import Any, Optional, Tuple
 
 
 class CursorManager:
-    """Kills server cursors as soon as the client asks; subclasses may batch or delay."""
+    """Kills server cursors when the client asks; subclasses may batch or delay.
+
+    A client whose manager is this class itself kills cursors directly (at once for a
+    cursor's ``close()``); a subclass set with ``set_cursor_manager`` or returned by a
+    ``mongofw_cursor_manager_class`` plugin receives every close.
+    """
 
     def __init__(self, client: Any) -> None:
         # A weak reference: the client owns its manager, not the other way round.
         self.__client = weakref.ref(client)
 
     def close(self, cursor_id: int, address: Optional[Tuple[str, Optional[int]]]) -> None:
-        """Kill a cursor; ``TypeError`` if ``cursor_id`` is not an int."""
+        """Kill a cursor soon, from the client's background thread (this may be called from
+        a cursor's ``__del__``); ``TypeError`` if ``cursor_id`` is not an int.
+
+        A subclass decides what closing means; ``super().close(...)`` kills.
+        """
         if not isinstance(cursor_id, int) or isinstance(cursor_id, bool):
             raise TypeError(f"cursor_id must be an instance of int, not "
                             f"{type(cursor_id).__name__}")
         client = self.__client()
         if client is not None:
-            client._kill_cursors([cursor_id], address)
+            client._schedule_kill([cursor_id], address)

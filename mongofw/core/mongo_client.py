@@ -7,6 +7,7 @@ select a server, check out a socket and run commands without touching pluggy.
 from __future__ import annotations
 
 import contextlib
+import warnings
 import weakref
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
@@ -25,6 +26,9 @@ from mongofw.core.network import format_address
 from mongofw.core.topology import Topology
 
 Address = Tuple[str, Optional[int]]
+
+# MongoDB 5.1 (wire version 14) removed OP_KILL_CURSORS along with the other legacy opcodes.
+_NO_OP_KILL_CURSORS_WIRE_VERSION = 14
 
 
 class MongoClient(BaseObject):
@@ -64,9 +68,6 @@ class MongoClient(BaseObject):
 
     def _plugin_son_manipulators(self, database: Database) -> List[Any]:
         return self.__plugins.son_manipulators(database) if self.__plugins else []
-
-    def _select_server(self, selector: Any, address: Optional[Address] = None) -> Any:
-        return self._topology.select_server(selector, address=address)
 
     @contextlib.contextmanager
     def _socket_for_writes(self) -> Iterator[Any]:
@@ -159,17 +160,30 @@ class MongoClient(BaseObject):
         """Forget the credentials of ``source``; sockets log out on their next use."""
         self.__credentials.pop(source, None)
 
+    def _custom_cursor_manager(self) -> Any:
+        """The cursor manager, if it is not the plain one (which just kills)."""
+        from mongofw.core.cursor_manager import CursorManager
+
+        manager = self.__cursor_manager
+        return None if manager is None or type(manager) is CursorManager else manager
+
     def _close_cursor_now(self, cursor_id: int, address: Optional[Address],
                           namespace: Optional[str] = None) -> None:
-        """Kill a server cursor right away (cursor ``close()``, exhaustion) via the manager."""
+        """Kill a server cursor right away (cursor ``close()``, exhaustion), unless a custom
+        cursor manager decides what closing means."""
         from mongofw.core.command_cursor import CursorAddress
 
         if address is not None and namespace is not None:
             address = CursorAddress(tuple(address), namespace)
-        if self.__cursor_manager is not None:
-            self.__cursor_manager.close(cursor_id, address)
+        manager = self._custom_cursor_manager()
+        if manager is not None:
+            manager.close(cursor_id, address)
         else:
             self._kill_cursors([cursor_id], address)
+
+    def _schedule_kill(self, cursor_ids: List[int], address: Optional[Address]) -> None:
+        """Kill ``cursor_ids`` soon on the background thread (no locks, no I/O here)."""
+        self.__killer.schedule(address, cursor_ids)
 
     def _defer(self, call: Any) -> None:
         """Run ``call(client)`` soon on the cursor killer's thread (safe from ``__del__``)."""
@@ -177,14 +191,18 @@ class MongoClient(BaseObject):
 
     def _kill_cursors(self, cursor_ids: List[int], address: Optional[Address],
                       namespace: Optional[str] = None) -> None:
-        """Send the kill: ``killCursors`` on the cursor's namespace, OP_KILL_CURSORS before
-        wire version 4.  A server that is gone took its cursors with it, so errors and an
-        unreachable server end quietly (after at most a second of server selection)."""
+        """Send the kill: ``killCursors`` on the cursor's namespace (which an address from a
+        cursor's ``address`` carries), else an OP_KILL_CURSORS message, which names no
+        collection but which servers before MongoDB 5.1 (wire version 14) only accept.
+        A server that is gone took its cursors with it, so errors and an unreachable
+        server end quietly (after at most a second of server selection)."""
+        from bson.int64 import Int64
         from mongofw.core.cursor_legacy import kill_cursors as legacy_kill
         from mongofw.core.server_selectors import any_server_selector, writable_server_selector
 
-        namespace = namespace or getattr(address, "namespace", None) or "admin.$cmd"
-        db_name, coll_name = namespace.split(".", 1)
+        namespace = namespace or getattr(address, "namespace", None)
+        # Servers insist on 64-bit ids; a small id given as int would go out as int32.
+        cursor_ids = [Int64(cursor_id) for cursor_id in cursor_ids]
         timeout = min(1.0, self._topology.settings.server_selection_timeout)
         try:
             if address is None:
@@ -193,33 +211,47 @@ class MongoClient(BaseObject):
                 server = self._topology.select_server(any_server_selector, timeout,
                                                       tuple(address))
             with server.get_socket(self.__credentials) as sock_info:
-                if sock_info.max_wire_version < 4:
-                    legacy_kill(sock_info, cursor_ids, namespace)
-                else:
+                wire = sock_info.max_wire_version
+                if wire < 4 or (namespace is None and wire < _NO_OP_KILL_CURSORS_WIRE_VERSION):
+                    legacy_kill(sock_info, cursor_ids, namespace or "admin.$cmd")
+                elif namespace is not None:
+                    db_name, coll_name = namespace.split(".", 1)
                     sock_info.command(db_name, SON([("killCursors", coll_name),
                                                     ("cursors", cursor_ids)]), check=False)
+                # else: a newer server needs the collection, which nothing here names.
         except (OperationFailure, ConfigurationError, AutoReconnect):
             pass
 
     # ------------------------------------------------------------ documented API
 
     def close_cursor(self, cursor_id: int, address: Optional[Address] = None) -> None:
-        """Schedule a kill of ``cursor_id`` on a background thread (safe from ``__del__``)."""
+        """Close ``cursor_id`` soon: a custom cursor manager decides how; otherwise the kill
+        is sent from a background thread (safe from ``__del__``).
+
+        ``address`` as a cursor's ``address`` gives it also names the cursor's collection,
+        which servers from MongoDB 5.1 need to kill it.
+        """
         if not isinstance(cursor_id, int) or isinstance(cursor_id, bool):
             raise TypeError(f"cursor_id must be an instance of int, not "
                             f"{type(cursor_id).__name__}")
-        self.__killer.schedule(address, [cursor_id])
+        manager = self._custom_cursor_manager()
+        if manager is not None:
+            manager.close(cursor_id, address)
+        else:
+            self._schedule_kill([cursor_id], address)
 
     def kill_cursors(self, cursor_ids: List[int], address: Optional[Address] = None) -> None:
-        """DEPRECATED - schedule kills of ``cursor_ids``."""
+        """DEPRECATED - schedule kills of ``cursor_ids`` (see ``close_cursor``)."""
+        warnings.warn("kill_cursors is deprecated.", DeprecationWarning, stacklevel=2)
         if not isinstance(cursor_ids, list):
             raise TypeError(f"cursor_ids must be a list, not {type(cursor_ids).__name__}")
-        self.__killer.schedule(address, cursor_ids)
+        self._schedule_kill(cursor_ids, address)
 
     def set_cursor_manager(self, manager_class: type) -> None:
         """DEPRECATED - use ``manager_class(self)`` to close cursors."""
         from mongofw.core.cursor_manager import CursorManager
 
+        warnings.warn("set_cursor_manager is deprecated.", DeprecationWarning, stacklevel=2)
         if not (isinstance(manager_class, type) and issubclass(manager_class, CursorManager)):
             raise TypeError("manager_class must be a subclass of CursorManager")
         self.__cursor_manager = manager_class(self)

@@ -230,3 +230,18 @@ def test_a_lost_legacy_cursor_publishes_a_failed_get_more():
         ("started", "find"), ("succeeded", "find"), ("started", "getMore"),
         ("failed", "getMore")]
     assert _command_events(listener)[-1][2]["code"] == 43
+
+
+@pytest.mark.parametrize("wire, expected", [(13, [{"kill": [55]}]), (21, [])])
+def test_a_kill_that_names_no_collection(wire, expected):
+    """A plain (host, port) names no collection: OP_KILL_CURSORS while servers take it
+    (before MongoDB 5.1), else nothing - a killCursors needs the collection."""
+    def handler(name, command):
+        return hello_reply(max_wire_version=wire) if name in HANDSHAKES else {"ok": 1.0}
+
+    with LegacyPeer(handler) as peer, _client(peer) as client:
+        client.admin.command("ping")
+        client.close_cursor(55, ("127.0.0.1", peer.port))
+        client.close()  # runs the pending kill before returning
+        assert _received(peer, "kill") == expected
+        assert peer.commands("killCursors") == []
