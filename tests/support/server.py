@@ -60,6 +60,8 @@ class TestServer:
         import socket
         import time
 
+        if self.state.get("unix_socket"):
+            Path(self.state["unix_socket"]).unlink(missing_ok=True)  # a killed server's
         proc = subprocess.Popen(self.state["cmd"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         self.state["pid"] = proc.pid
