@@ -86,3 +86,36 @@ def test_a_server_restart_gives_auto_reconnect_then_the_same_client_recovers(
         assert coll.find_one({"before": True}) is not None
     finally:
         client.close()
+
+
+def _pool(client):
+    [server] = client._topology.select_servers(lambda s: s)
+    return server.pool
+
+
+def _wait_for(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return predicate()
+
+
+def test_min_pool_size_keeps_that_many_connections_open(server_uri):
+    with MongoClient(server_uri, minPoolSize=3, heartbeatFrequencyMS=500) as client:
+        client.admin.command("ping")
+        pool = _pool(client)
+        # The monitor tops the pool up between heartbeats.
+        assert _wait_for(lambda: pool.stats()["idle"] >= 3)
+        assert pool.stats()["idle"] == 3
+
+
+def test_max_idle_time_ms_retires_idle_connections(server_uri):
+    with MongoClient(server_uri, maxIdleTimeMS=200) as client:
+        client.admin.command("ping")
+        pool = _pool(client)
+        [first] = list(pool.sockets)
+        time.sleep(0.4)
+        client.admin.command("ping")  # the idle socket is too old: a new one serves this
+        [second] = list(pool.sockets)
+        assert second is not first and first.closed
+        assert client.max_idle_time_ms == 200
