@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 import socket
 import time
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple
 
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
 from bson.son import SON
@@ -250,15 +250,6 @@ class SocketInfo:
     def write_command(self, request_id: int, msg: bytes) -> Mapping[str, Any]:
         """Send a prepared ``insert``/``update``/``delete`` command and return its reply."""
         return self._round_trip(request_id, msg, 0, DEFAULT_CODEC_OPTIONS)
-
-    def exchange(self, request_id: int, data: bytes, opts: CodecOptions) -> List[Any]:
-        """Send a prepared message (OP_QUERY/OP_GET_MORE) and return the OP_REPLY documents."""
-        self.send_message(data, 0)
-        opcode, body = self.receive_message(None, request_id)
-        if opcode != message.OP_REPLY:
-            self.close()
-            raise ProtocolError(f"unexpected opcode {opcode} for a legacy query reply")
-        return message.Reply(body).unpack(opts)
 
     # ------------------------------------------------------------ authentication
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 import bson
 from bson.codec_options import DEFAULT_CODEC_OPTIONS
 
-OP_REPLY, OP_QUERY, OP_MSG = 1, 2004, 2013
+OP_REPLY, OP_INSERT, OP_QUERY, OP_MSG = 1, 2002, 2004, 2013
 HEADER = struct.Struct("<iiii")
 
 CLOSE = object()          # close the connection instead of answering
@@ -195,6 +195,11 @@ class WirePeer:
                         bson.decode_all(body[name_end + 1:pos + size]))
                 pos += size
             return command, bool(flags & 2)
+        if opcode == OP_INSERT:
+            # A legacy insert has no reply; a getlasterror query may follow it.
+            name_end = body.index(b"\x00", 4)
+            return {"legacy_insert": body[4:name_end].decode(),
+                    "documents": bson.decode_all(body[name_end + 1:])}, True
         raise ValueError(f"wire peer does not speak opcode {opcode}")
 
     @staticmethod
