@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from bson.codec_options import CodecOptions
-from mongofw.core.errors import ConfigurationError
 
 
 class BaseObject:
@@ -58,7 +57,3 @@ class BaseObject:
         return (codec_options or self.codec_options, read_preference or self.read_preference,
                 write_concern or self.write_concern, read_concern or self.read_concern)
 
-
-def require_unacknowledged_allowed(write_concern: Any, what: str) -> None:
-    if not write_concern.acknowledged:
-        raise ConfigurationError(f"{what} cannot be used with an unacknowledged write concern")

@@ -235,14 +235,6 @@ class ClientOptions:
     def heartbeat_frequency(self) -> float:
         return self.heartbeat_frequency_ms / 1000.0
 
-    @property
-    def max_wait_queue_size(self) -> Optional[int]:
-        """How many threads may wait for a socket (waitQueueMultiple x maxPoolSize)."""
-        if self.wait_queue_multiple is None or self.max_pool_size is None:
-            return None
-        return self.wait_queue_multiple * self.max_pool_size
-
-
 def _refuse_unsupported(opts: OptionDict) -> None:
     for name, message in _UNSUPPORTED.items():
         value = opts.get(name)

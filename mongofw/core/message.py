@@ -218,11 +218,3 @@ def op_kill_cursors(cursor_ids: Sequence[int]) -> Tuple[int, bytes]:
     return _frame(OP_KILL_CURSORS, b"".join([_ZERO32, _INT32.pack(len(cursor_ids)),
                                              *(_INT64.pack(c) for c in cursor_ids)]))
 
-
-def last_error_query(db_name: str, last_error_args: Mapping[str, Any],
-                     opts: CodecOptions) -> Tuple[int, bytes]:
-    """The ``getlasterror`` OP_QUERY that makes a legacy write acknowledged."""
-    cmd = {"getlasterror": 1}
-    cmd.update(last_error_args)
-    rid, data, _ = op_query(0, db_name + ".$cmd", 0, -1, cmd, None, opts)
-    return rid, data

@@ -271,19 +271,8 @@ class Topology:
             if outcome.request_check:
                 server.monitor.request_check()
 
-    def request_check_all(self) -> None:
-        with self._lock:
-            for server in self._servers.values():
-                server.monitor.request_check()
-
     def get_server_by_address(self, address: Address) -> Optional[Server]:
         return self._servers.get(address)
 
     def has_readable_server(self, read_preference: Any) -> bool:
         return self._description.has_readable_server(read_preference)
-
-    def single_server_address(self) -> Optional[Address]:
-        if self._description.topology_type == TOPOLOGY_TYPE.Single:
-            servers = list(self._description.server_descriptions())
-            return servers[0] if servers else None
-        return None

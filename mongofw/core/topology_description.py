@@ -81,10 +81,6 @@ class TopologyDescription:
         return [sd for sd in self._server_descriptions.values() if sd.is_server_type_known]
 
     @property
-    def has_known_servers(self) -> bool:
-        return any(sd.is_server_type_known for sd in self._server_descriptions.values())
-
-    @property
     def common_wire_version(self) -> Optional[int]:
         """The lowest maxWireVersion of the known servers, or None if none is known."""
         versions = [sd.max_wire_version for sd in self.known_servers]

@@ -14,8 +14,8 @@ import bson
 from bson.codec_options import CodecOptions
 from bson.son import SON
 from mongofw.core.command_errors import raise_write_concern_error, raise_write_error
-from mongofw.core.errors import BulkWriteError, ConfigurationError, InvalidOperation
-from mongofw.core.message import COMMAND_OVERHEAD, check_document_size, next_request_id
+from mongofw.core.errors import BulkWriteError, ConfigurationError
+from mongofw.core.message import COMMAND_OVERHEAD, check_document_size
 
 INSERT, UPDATE, DELETE = "insert", "update", "delete"
 _SEQUENCE_KEY = {INSERT: "documents", UPDATE: "updates", DELETE: "deletes"}
@@ -152,36 +152,6 @@ def send_run(sock_info: Any, db_name: str, coll_name: str, kind: str,
             break
 
 
-def execute_write(client: Any, db_name: str, coll_name: str, kind: str,
-                  items: Sequence[Mapping[str, Any]], *, ordered: bool, write_concern: Any,
-                  codec_options: CodecOptions, check_keys: bool = False,
-                  bypass_document_validation: bool = False,
-                  index_map: Optional[Sequence[int]] = None,
-                  result: Optional[Dict[str, Any]] = None,
-                  sock_info: Any = None) -> Dict[str, Any]:
-    """Encode and send one run of ``items`` (documents / update / delete statements).
-
-    Returns the merged bulk result; raises nothing for write errors (the caller decides).
-    """
-    if result is None:
-        result = new_bulk_result()
-    if not items:
-        raise InvalidOperation("No operations to execute")
-    if sock_info is None:
-        with client._socket_for_writes() as sock:
-            return execute_write(client, db_name, coll_name, kind, items, ordered=ordered,
-                                 write_concern=write_concern, codec_options=codec_options,
-                                 check_keys=check_keys,
-                                 bypass_document_validation=bypass_document_validation,
-                                 index_map=index_map, result=result, sock_info=sock)
-    encoded = encode_statements(kind, items, codec_options, check_keys, sock_info.max_bson_size)
-    send_run(sock_info, db_name, coll_name, kind, items, encoded, ordered=ordered,
-             write_concern=write_concern, codec_options=codec_options, result=result,
-             bypass_document_validation=bypass_document_validation, index_map=index_map,
-             operation_id=next_request_id())
-    return result
-
-
 def write_one(client: Any, db_name: str, coll_name: str, kind: str,
               statement: Mapping[str, Any], *, write_concern: Any, codec_options: CodecOptions,
               check_keys: bool = False, bypass_document_validation: bool = False
@@ -215,14 +185,6 @@ def raise_for_reply(reply: Mapping[str, Any]) -> None:
         raise_write_error(errors[-1])
     if reply.get("writeConcernError"):
         raise_write_concern_error(reply["writeConcernError"])
-
-
-def raise_for_single_write(result: Mapping[str, Any]) -> None:
-    """For a merged bulk result standing for one call: the last WriteError or concern error."""
-    if result["writeErrors"]:
-        raise_write_error(result["writeErrors"][-1])
-    if result["writeConcernErrors"]:
-        raise_write_concern_error(result["writeConcernErrors"][-1])
 
 
 def raise_for_bulk(result: Dict[str, Any]) -> None:
