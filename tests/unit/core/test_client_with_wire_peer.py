@@ -15,6 +15,7 @@ from mongofw.core.errors import (
     ConfigurationError,
     ConnectionFailure,
     ExceededMaxWaiters,
+    InvalidOperation,
     NetworkTimeout,
     OperationFailure,
     ProtocolError,
@@ -217,3 +218,67 @@ def test_appname_is_sent_in_the_handshake():
     hellos = [c for c in peer.commands() if next(iter(c)) in HANDSHAKES and "client" in c]
     assert hellos and hellos[0]["client"]["application"] == {"name": "billing"}
     assert hellos[0]["client"]["driver"]["name"] == "mongofw"
+
+
+def test_address_is_refused_when_load_balancing_among_mongoses():
+    with _peer("mongos") as one, _peer("mongos") as two, \
+            MongoClient(f"mongodb://127.0.0.1:{one.port},127.0.0.1:{two.port}/",
+                        serverSelectionTimeoutMS=3000) as client:
+        client.admin.command("ping")
+        deadline = time.monotonic() + 5
+        while len(client.nodes) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert client.nodes == {("127.0.0.1", one.port), ("127.0.0.1", two.port)}
+        assert client.is_mongos
+        with pytest.raises(InvalidOperation, match="load balancing among mongoses"):
+            client.address  # noqa: B018 - the property access is the behaviour under test
+
+
+def test_a_replica_set_without_primary_has_no_address_and_no_primary():
+    with _peer("secondary", set_name="rs") as secondary:
+        hosts = [f"127.0.0.1:{secondary.port}"]
+        secondary.handler = _role_handler("secondary", hosts)
+        with MongoClient(f"{secondary.uri}?replicaSet=rs", serverSelectionTimeoutMS=1000,
+                         readPreference="secondary") as client:
+            client.admin.command("ping", read_preference=ReadPreference.SECONDARY)
+            assert client.address is None and client.primary is None
+            assert client.secondaries == {("127.0.0.1", secondary.port)}
+            assert client.arbiters == set()
+            # Documented: is_primary waits for a server that accepts writes.
+            with pytest.raises(ServerSelectionTimeoutError):
+                client.is_primary  # noqa: B018 - the property access is the behaviour
+
+
+def test_command_cursor_documents_follow_get_more():
+    """listCollections results beyond the first batch come through getMore."""
+    def on_command(name, command):
+        if name == "listCollections":
+            return {"ok": 1.0, "cursor": {"id": 5, "ns": "db.$cmd.listCollections",
+                                          "firstBatch": [{"name": "a"}]}}
+        if name == "getMore":
+            return {"ok": 1.0, "cursor": {"id": 0, "ns": "db.$cmd.listCollections",
+                                          "nextBatch": [{"name": "b"}]}}
+        return {"ok": 1.0}
+
+    with _peer(on_command=on_command) as peer, _client(peer) as client:
+        assert client.db.collection_names() == ["a", "b"]
+    [get_more] = peer.commands("getMore")
+    assert get_more["collection"] == "$cmd.listCollections" and get_more["getMore"] == 5
+
+
+def test_a_client_is_not_iterable():
+    with MongoClient("mongodb://127.0.0.1:1/", connect=False) as client:
+        with pytest.raises(TypeError, match="'MongoClient' object is not iterable"):
+            for _ in client:
+                pass
+
+
+def test_mongo_replica_set_client_is_a_deprecated_mongo_client():
+    from pymongo import MongoReplicaSetClient
+
+    with pytest.warns(DeprecationWarning, match="MongoReplicaSetClient is deprecated"):
+        client = MongoReplicaSetClient("mongodb://127.0.0.1:1/?replicaSet=rs", connect=False)
+    with client:
+        assert isinstance(client, MongoClient)
+        assert repr(client) == ("MongoReplicaSetClient(host=['127.0.0.1:1'], "
+                                "document_class=dict, tz_aware=False, connect=False)")
