@@ -329,6 +329,9 @@ class Cursor:
                     raise InvalidOperation("Exhaust cursors are not supported by mongos")
                 if sock_info.max_wire_version >= exhaust.EXHAUST_WIRE_VERSION:
                     self.__exhaust = exhaust.ExhaustStream(client, sock_info.address)
+            from mongofw.core.collection_reads import _check_read_concern
+
+            read_concern = _check_read_concern(coll.read_concern, sock_info)
             if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
                 if collation is not None:
                     raise ConfigurationError(f"collation requires wire version 5 (MongoDB "
@@ -338,12 +341,8 @@ class Cursor:
                     sock_info, coll.full_name, cmd, slave_ok, coll.read_preference,
                     coll.codec_options)
                 return batch
-            from mongofw.core.collection_reads import _check_read_concern
-
             reply = sock_info.command(coll.database.name, cmd, slave_ok, coll.read_preference,
-                                      coll.codec_options,
-                                      read_concern=_check_read_concern(coll.read_concern,
-                                                                       sock_info),
+                                      coll.codec_options, read_concern=read_concern,
                                       collation=collation)
         cursor = reply["cursor"]
         self.__namespace = str(cursor.get("ns") or coll.full_name)

@@ -196,3 +196,34 @@ def test_options_of_a_capped_and_of_a_missing_collection(db):
     db.create_collection("cap", capped=True, size=4096)
     assert db.cap.options() == {"capped": True, "size": 4096}
     assert db.missing.options() == {}
+
+
+def test_cursor_distinct_sends_the_cursors_filter_and_time_limit(rec):
+    listener, coll = rec
+    assert sorted(coll.find({"_id": {"$lt": 4}}).distinct("x")) == [0, 1, 2]
+    try:
+        coll.find({"_id": {"$lt": 4}}).max_time_ms(5000).distinct("x")
+    except OperationFailure as exc:
+        assert "maxTimeMS" in str(exc)  # FerretDB's gap; a real server answers [0, 1, 2]
+    [plain, timed] = listener.started_commands("distinct")
+    assert (plain["query"], "maxTimeMS" in plain) == ({"_id": {"$lt": 4}}, False)
+    assert (timed["query"], timed["maxTimeMS"]) == ({"_id": {"$lt": 4}}, 5000)
+
+
+@requires("distinct maxTimeMS")
+def test_cursor_distinct_with_a_time_limit(rec):
+    _, coll = rec
+    assert sorted(coll.find({"_id": {"$lt": 4}}).max_time_ms(5000).distinct("x")) == [0, 1, 2]
+
+
+def test_distinct_refuses_a_filter_and_a_query_together(rec):
+    _, coll = rec
+    with pytest.raises(ValueError, match="can't pass both filter and query"):
+        coll.distinct("x", {"x": 1}, query={"x": 2})
+
+
+def test_aggregate_refuses_a_negative_batch_size(rec):
+    listener, coll = rec
+    with pytest.raises(ValueError, match="batchSize must be a non-negative integer, not -1"):
+        coll.aggregate([], batchSize=-1)
+    assert listener.started_commands("aggregate") == []

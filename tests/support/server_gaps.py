@@ -36,6 +36,7 @@ GAPS = {
     "profile": "there is no profile command, so profiling levels cannot be read or set",
     "eval": "there is no $eval command (no server-side JavaScript), so SystemJS functions "
             "cannot run",
+    "distinct maxTimeMS": "distinct rejects maxTimeMS as an unknown field",
     "fsync": "there are no fsync/fsyncUnlock commands, so a server cannot be locked",
     "getlasterror": "there are no getlasterror/getpreverror/reseterror commands",
     "special indexes": "text, 2d, 2dsphere, geoHaystack and hashed indexes are not "

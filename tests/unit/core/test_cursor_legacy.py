@@ -245,3 +245,14 @@ def test_a_kill_that_names_no_collection(wire, expected):
         client.close()  # runs the pending kill before returning
         assert _received(peer, "kill") == expected
         assert peer.commands("killCursors") == []
+
+
+def test_a_read_concern_level_needs_a_newer_server():
+    """A 3.0 server has no read concern: asking for one must fail, not be dropped."""
+    from pymongo.read_concern import ReadConcern
+
+    with _peer(lambda c: Batch([])) as peer, _client(peer) as client:
+        coll = client.db.get_collection("c", read_concern=ReadConcern("majority"))
+        with pytest.raises(ConfigurationError, match="read concern level of majority"):
+            list(coll.find())
+    assert _received(peer, "query") == []
