@@ -15,6 +15,7 @@ from bson.objectid import ObjectId
 from bson.son import SON
 from mongofw.core import write_ops
 from mongofw.core.bulk import Bulk, write_concern_from_options
+from mongofw.core.collection_indexes import index_document
 from mongofw.core.command_errors import raise_write_concern_error, raise_write_error
 from mongofw.core.errors import BulkWriteError
 from mongofw.core.operations import (
@@ -31,23 +32,6 @@ from mongofw.core.write_ops import DELETE, UPDATE
 
 # The server's errmsg when findAndModify matched nothing (servers before 3.0 failed).
 NO_MATCH_ERRMSG = "No matching object found"
-
-
-def index_document(sort: Any, name: str = "sort") -> SON:
-    """A list of ``(key, direction)`` pairs (or one key name) as an ordered document."""
-    if isinstance(sort, str):
-        return SON([(sort, 1)])
-    if not isinstance(sort, (list, tuple)):
-        raise TypeError(f"{name} must be a list of (key, direction) pairs, not "
-                        f"{type(sort).__name__}")
-    doc = SON()
-    for pair in sort:
-        if not (isinstance(pair, (list, tuple)) and len(pair) == 2
-                and isinstance(pair[0], str)):
-            raise TypeError(f"{name} items must be (key, direction) pairs with a str key, "
-                            f"not {pair!r}")
-        doc[pair[0]] = pair[1]
-    return doc
 
 
 def fields_document(projection: Any, name: str = "projection") -> Mapping[str, Any]:
@@ -96,7 +80,7 @@ def find_and_modify_one(collection: Any, filter: Any, projection: Any, sort: Any
     if projection is not None:
         cmd["fields"] = fields_document(projection)
     if sort is not None:
-        cmd["sort"] = index_document(sort)
+        cmd["sort"] = index_document(sort, "sort")
     if upsert is not None:
         cmd["upsert"] = validate_upsert(upsert)
     return _run_find_and_modify(collection, cmd, collation).get("value")
@@ -268,7 +252,7 @@ def find_and_modify(collection: Any, query: Any = None, update: Any = None,
         kwargs["upsert"] = validate_upsert(upsert)
     if sort:
         if isinstance(sort, list):
-            kwargs["sort"] = index_document(sort)
+            kwargs["sort"] = index_document(sort, "sort")
         elif isinstance(sort, Mapping) and (len(sort) == 1 or isinstance(sort, SON)):
             warnings.warn("Passing mapping types for `sort` is deprecated, use a list of "
                           "(key, direction) pairs instead", DeprecationWarning, stacklevel=3)

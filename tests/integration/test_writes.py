@@ -277,7 +277,10 @@ def test_find_one_and_delete_projection_limits_the_fields(three):
     (lambda c: c.find_one_and_replace({}, {"$inc": {"x": 1}}), ValueError, "replacement"),
     (lambda c: c.find_one_and_update({}, {"$set": {}}, return_document="after"), ValueError,
      "return_document must be ReturnDocument.BEFORE or ReturnDocument.AFTER"),
-    (lambda c: c.find_one_and_delete({}, sort={"a": 1}), TypeError, "sort must be a list"),
+    (lambda c: c.find_one_and_delete({}, sort={"a": 1}), TypeError, "passing a dict to sort"),
+    (lambda c: c.find_one_and_delete({}, sort="a"), TypeError,
+     "list of \\(key, direction\\) pairs for the sort"),
+    (lambda c: c.find_one_and_delete({}, sort=[]), ValueError, "must not be the empty list"),
     (lambda c: c.find_one_and_delete("x"), TypeError, "filter must be an instance of dict"),
 ])
 def test_find_one_and_modify_rejects_bad_arguments(db, call, error, message):
