@@ -5,20 +5,16 @@ collection on the primary; only when it is empty are both indexes checked (by ke
 ``1`` and ``1.0`` alike) and created when missing — so a busy bucket never pays for it
 and a user's own equivalent index is not duplicated.
 
-``listIndexes``/``createIndexes`` go through ``Database.command`` behind these two
-functions; once ``Collection.list_indexes``/``create_index`` exist they can take over here.
+``Collection.list_indexes`` and ``Collection.create_index`` do the talking (both on the
+primary; a collection that does not exist yet lists no index).
 """
 from __future__ import annotations
 
 from typing import Any, List, Sequence, Tuple
 
-from bson.son import SON
-from mongofw.core.errors import OperationFailure
 from mongofw.core.read_preferences import ReadPreference
 
 FILES_INDEX = [("filename", 1), ("uploadDate", 1)]
-#: NamespaceNotFound: listIndexes on a collection that does not exist yet.
-_NAMESPACE_NOT_FOUND = 26
 
 
 def _key_pairs(key: Any) -> List[Tuple[str, float]]:
@@ -33,23 +29,7 @@ def _key_pairs(key: Any) -> List[Tuple[str, float]]:
 
 def index_keys(collection: Any) -> List[List[Tuple[str, float]]]:
     """The key of each index on ``collection`` (none when it does not exist)."""
-    try:
-        reply = collection.database.command(SON([("listIndexes", collection.name),
-                                                 ("cursor", {})]),
-                                            read_preference=ReadPreference.PRIMARY)
-    except OperationFailure as exc:
-        if exc.code == _NAMESPACE_NOT_FOUND:
-            return []
-        raise
-    cursor = reply["cursor"]
-    specs = list(cursor.get("firstBatch", []))
-    if cursor.get("id"):
-        # Index lists are tiny; a second batch only appears with hundreds of indexes.
-        more = collection.database.command(
-            SON([("getMore", cursor["id"]), ("collection", collection.name)]),
-            read_preference=ReadPreference.PRIMARY)
-        specs.extend(more["cursor"].get("nextBatch", []))
-    return [_key_pairs(spec["key"]) for spec in specs]
+    return [_key_pairs(spec["key"]) for spec in collection.list_indexes()]
 
 
 def ensure_index(collection: Any, keys: Sequence[Tuple[str, int]], unique: bool = False) -> None:
@@ -58,13 +38,7 @@ def ensure_index(collection: Any, keys: Sequence[Tuple[str, int]], unique: bool 
     if wanted in index_keys(collection):
         return
     name = "_".join(f"{field}_{direction}" for field, direction in keys)
-    index = SON([("key", SON(list(keys))), ("name", name)])
-    if unique:
-        index["unique"] = True
-    cmd = SON([("createIndexes", collection.name), ("indexes", [index])])
-    if not collection.write_concern.is_server_default:
-        cmd["writeConcern"] = collection.write_concern.document
-    collection.database.command(cmd, read_preference=ReadPreference.PRIMARY)
+    collection.create_index(list(keys), name=name, unique=unique)
 
 
 def files_collection_is_empty(files: Any) -> bool:
