@@ -117,27 +117,21 @@ class MongoClient(BaseObject):
                                       codec_options, read_concern=read_concern)
             return reply, sock_info.address
 
-    def _run_get_more(self, address: Address, db_name: str, command: Mapping[str, Any],
-                      codec_options: Any) -> Any:
-        with self._socket_for_address(address) as sock_info:
-            return sock_info.command(db_name, command, codec_options=codec_options)
-
     def _command_cursor_documents(self, db_name: str, command: Mapping[str, Any],
                                   codec_options: Any) -> List[Any]:
         """Every document of a cursor-returning command (small results: listCollections)."""
+        from mongofw.core.command_cursor import get_more
         from mongofw.core.read_preferences import ReadPreference
 
         reply, address = self._run_cursor_command(db_name, command, ReadPreference.PRIMARY,
                                                   codec_options)
         cursor = reply["cursor"]
         docs = list(cursor.get("firstBatch", []))
-        ns_coll = cursor.get("ns", f"{db_name}.$cmd").split(".", 1)[1]
-        while cursor.get("id"):
-            reply = self._run_get_more(address, db_name,
-                                       SON([("getMore", cursor["id"]),
-                                            ("collection", ns_coll)]), codec_options)
-            cursor = reply["cursor"]
-            docs.extend(cursor.get("nextBatch", []))
+        namespace = str(cursor.get("ns") or f"{db_name}.$cmd")
+        cursor_id = int(cursor.get("id", 0))
+        while cursor_id:
+            cursor_id, batch = get_more(self, address, namespace, cursor_id, 0, codec_options)
+            docs.extend(batch)
         return docs
 
     def _cache_credentials(self, source: str, credentials: Any, connect: bool = True) -> None:
