@@ -22,6 +22,7 @@ from bson.binary import Binary
 from bson.code import Code
 from bson.datetime_ms import DatetimeMS
 from bson.dbref import DBRef
+from bson.dbref import _from_document as _maybe_dbref  # also the C decoder's
 from bson.decimal128 import Decimal128
 from bson.errors import InvalidBSON
 from bson.int64 import Int64
@@ -202,21 +203,6 @@ def _datetime(millis: int, state: Any) -> Any:
         return _EPOCH_NAIVE + _timedelta(0, 0, 0, millis)
     except OverflowError:
         return DatetimeMS(millis)
-
-
-def _maybe_dbref(doc: Any) -> Any:
-    # Only a real reference becomes a DBRef: "$ref" a string and "$id" present.
-    if not isinstance(doc["$ref"], str) or "$id" not in doc:
-        return doc
-    extra = dict(doc)
-    collection = extra.pop("$ref")
-    oid = extra.pop("$id")
-    database = extra.get("$db")
-    if isinstance(database, str):
-        del extra["$db"]
-    else:
-        database = None
-    return DBRef(collection, oid, database, extra)
 
 
 def _aware_datetime(millis: int, tzinfo: Any) -> Any:

@@ -18,6 +18,7 @@ from bson.binary import Binary
 from bson.code import Code
 from bson.datetime_ms import DatetimeMS
 from bson.dbref import DBRef
+from bson.dbref import _from_document as dbref_from_document
 from bson.decimal128 import Decimal128
 from bson.int64 import Int64
 from bson.max_key import MaxKey
@@ -267,17 +268,7 @@ def _parse_undefined(dct: Any, opts: Any) -> Any:
 
 
 def _parse_dbref(dct: Any, opts: Any) -> Any:
-    if not isinstance(dct["$ref"], str) or "$id" not in dct:
-        return dct
-    extra = dict(dct)
-    collection = extra.pop("$ref")
-    oid = extra.pop("$id")
-    database = extra.get("$db")
-    if isinstance(database, str):
-        del extra["$db"]
-    else:
-        database = None
-    return DBRef(collection, oid, database, extra)
+    return dbref_from_document(dct)
 
 
 _PARSERS: Dict[str, Callable[[Any, Any], Any]] = {

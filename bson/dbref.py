@@ -91,3 +91,22 @@ class DBRef:
 
 def _rebuild(collection: str, id: Any, database: Optional[str], extra: Dict[str, Any]) -> DBRef:
     return DBRef(collection, id, database, extra)
+
+
+def _from_document(doc: Any) -> Any:
+    """The DBRef a decoded ``{"$ref": ..., "$id": ..., ...}`` document stands for.
+
+    Only a real reference becomes a DBRef: ``$ref`` a string and ``$id`` present;
+    anything else stays the document it is.  Both decoders (BSON and JSON) use this.
+    """
+    if not isinstance(doc["$ref"], str) or "$id" not in doc:
+        return doc
+    extra = dict(doc)
+    collection = extra.pop("$ref")
+    oid = extra.pop("$id")
+    database = extra.get("$db")
+    if isinstance(database, str):
+        del extra["$db"]
+    else:
+        database = None
+    return DBRef(collection, oid, database, extra)
