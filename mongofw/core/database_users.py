@@ -5,7 +5,7 @@ and ``name`` attributes and the database's ``_command_on_primary``.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from bson.son import SON
 
@@ -113,19 +113,14 @@ class UserAdministration:
 
     @staticmethod
     def _auth_properties(value: Any) -> Optional[dict]:
-        """``authMechanismProperties`` given to ``authenticate()``: a mapping or ``"K:V,K:V"``."""
+        """``authMechanismProperties`` given to ``authenticate()``: a mapping or ``"K:V,K:V"``
+        (parsed as in a URI; a malformed item is named by position, never echoed)."""
+        from mongofw.core.common import validate_auth_mechanism_properties
         from mongofw.core.errors import ConfigurationError
 
-        if value is None or isinstance(value, Mapping):
-            return dict(value) if value else None
-        if not isinstance(value, str):
-            raise TypeError(f"authMechanismProperties must be a str or a mapping, not "
-                            f"{type(value).__name__}")
-        props = {}
-        for item in filter(None, value.split(",")):
-            key, sep, val = item.partition(":")
-            if not sep or not key:
-                raise ConfigurationError(f"authMechanismProperties must be KEY:VALUE pairs "
-                                         f"separated by commas, not {item!r}")
-            props[key] = val
-        return props
+        if value is None:
+            return None
+        try:
+            return validate_auth_mechanism_properties("authMechanismProperties", value) or None
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None

@@ -104,7 +104,7 @@ def test_authenticate_type_errors(kwargs, message):
     ({"name": "u", "password": "p", "mechanism": "MONGODB-X509"}, "does not accept a password"),
     ({"name": "u", "password": "p", "bogus": 1}, "unexpected options bogus"),
     ({"name": "u", "mechanism": "GSSAPI", "authMechanismProperties": "SERVICE_NAME"},
-     "KEY:VALUE pairs"),
+     "item 1 is not a KEY:value pair"),
     ({"password": "p"}, "DEFAULT requires a username"),
 ])
 def test_authenticate_configuration_errors(kwargs, message):
@@ -180,3 +180,12 @@ def test_remove_user():
     assert client.commands == [("app", {"dropUser": "bob"})]
     with pytest.raises(TypeError, match="name must be an instance of str, not NoneType"):
         Database(client, "app").remove_user(None)
+
+
+def test_a_malformed_mechanism_property_is_not_echoed():
+    """The value may be a secret (a session token): the error names its position only."""
+    client = Client()
+    with pytest.raises(ConfigurationError) as info:
+        Database(client, "app").authenticate(
+            "u", mechanism="GSSAPI", authMechanismProperties="SERVICE_NAME:x,s3cr3t-token")
+    assert "s3cr3t-token" not in str(info.value) and "item 2" in str(info.value)
