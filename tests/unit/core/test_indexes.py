@@ -65,3 +65,28 @@ def test_index_model_document():
     assert IndexModel("goodbye").document == {"name": "goodbye_1", "key": {"goodbye": 1}}
     with pytest.raises(TypeError, match="name must be an instance of str"):
         IndexModel("a", name=5)
+
+
+def test_a_direction_needs_a_single_key():
+    with pytest.raises(TypeError, match="key must be an instance of str when a direction"):
+        index_list([("a", 1)], DESCENDING)
+
+
+def test_index_model_repr_shows_its_document():
+    assert repr(IndexModel([("a", ASCENDING)], unique=True)) == \
+        "IndexModel({'name': 'a_1', 'key': SON([('a', 1)]), 'unique': True})"
+
+
+@pytest.mark.parametrize("indexes, error, message", [
+    (IndexModel("a"), TypeError, "indexes must be a list of IndexModel instances, not "
+                                 "IndexModel"),
+    ([], ValueError, "must be a non-empty list"),
+    (["a"], TypeError, "'a' is not an instance of pymongo.operations.IndexModel"),
+])
+def test_create_indexes_checks_its_argument_before_any_io(indexes, error, message):
+    from pymongo import MongoClient
+
+    with MongoClient("mongodb://127.0.0.1:1/", connect=False,
+                     serverSelectionTimeoutMS=100) as client:
+        with pytest.raises(error, match=message):
+            client.db.c.create_indexes(indexes)
