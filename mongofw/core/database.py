@@ -144,8 +144,9 @@ class Database(UserAdministration, BaseObject):
                           read_preference: Any = None, write_concern: Any = None,
                           read_concern: Any = None, **kwargs: Any) -> Any:
         """Create a collection explicitly; ``CollectionInvalid`` if it already exists."""
-        from mongofw.core.collection import Collection
+        from mongofw.core.collection import Collection, validate_collection_name
 
+        validate_collection_name(name)  # bad input fails before any I/O
         if name in self.collection_names():
             raise CollectionInvalid(f"collection {name} already exists")
         return Collection(self, name, True, codec_options, read_preference, write_concern,

@@ -93,3 +93,9 @@ def test_system_js_stores_lists_calls_and_removes_functions():
                for e in evals)
     [delete] = peer.commands("delete")
     assert delete["deletes"][0]["q"] == {"_id": "add1"}
+
+
+@pytest.mark.parametrize("name, error", [(5, TypeError), ("", InvalidName), ("a$b", InvalidName)])
+def test_create_collection_checks_the_name_before_any_io(client, name, error):
+    with pytest.raises(error):
+        client.a.create_collection(name)  # the client has no server to ask
