@@ -25,6 +25,8 @@ class TestServer:
         self.uri = uri
         self.state = state or {}
         self.name = name
+        # The server process when revive() started it here (then ours to reap).
+        self.proc: subprocess.Popen | None = None
 
     @property
     def is_ferretdb(self) -> bool:
@@ -43,6 +45,10 @@ class TestServer:
         import time
 
         os.kill(self.state["pid"], signal.SIGKILL)
+        if self.proc is not None:
+            self.proc.wait(10)
+            self.proc = None
+            return
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -65,6 +71,7 @@ class TestServer:
         proc = subprocess.Popen(self.state["cmd"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         self.state["pid"] = proc.pid
+        self.proc = proc
         state_file = Path(self.state["state_file"])
         state_file.write_text(json.dumps({k: v for k, v in self.state.items()
                                           if k != "state_file"}))
@@ -94,6 +101,9 @@ def stop_server(server: TestServer) -> None:
     if server.name:
         subprocess.run([sys.executable, str(SCRIPT), "stop", "--name", server.name],
                        capture_output=True, timeout=60)
+    if server.proc is not None:
+        server.proc.wait(30)  # the script stopped it; reap the child revive() started
+        server.proc = None
 
 
 def _named(kind: str) -> str:
