@@ -4,9 +4,9 @@ from __future__ import annotations
 import binascii
 import calendar
 import datetime
+import itertools
 import os
 import struct
-import threading
 import time
 from typing import Any, Optional, Union
 
@@ -26,6 +26,30 @@ def _machine_bytes() -> bytes:
     return hashlib.md5(socket.gethostname().encode("utf-8", "replace")).digest()[:3]
 
 
+# The 5 bytes after the timestamp (machine and process id) are the same for every id a
+# process makes: built on first use, forgotten in a forked child (whose pid differs).
+_process_bytes: Optional[bytes] = None
+
+
+def _forget_process_bytes() -> None:
+    global _process_bytes
+    _process_bytes = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_process_bytes)
+
+
+def _new_process_bytes() -> bytes:
+    global _process_bytes
+    _process_bytes = _machine_bytes() + struct.pack(">H", os.getpid() & 0xFFFF)
+    return _process_bytes
+
+
+# The 3-byte counter, from a random start; next() on it is atomic under the GIL.
+_counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
+
+
 def _raise_invalid_id(oid: Any) -> None:
     raise InvalidId(f"{oid!r} is not a valid ObjectId, it must be a 12-byte input "
                     "or a 24-character hex string")
@@ -40,10 +64,6 @@ class ObjectId:
     or a str of 24 hex digits.  Raises InvalidId for other bytes or strings, TypeError
     for other types.
     """
-
-    _inc = int.from_bytes(os.urandom(3), "big")
-    _inc_lock = threading.Lock()
-    _machine: Optional[bytes] = None  # computed on first generation
 
     __slots__ = ("__id",)
     _type_marker = 7
@@ -81,13 +101,9 @@ class ObjectId:
         return True
 
     def __generate(self) -> None:
-        with ObjectId._inc_lock:
-            inc = ObjectId._inc
-            ObjectId._inc = (inc + 1) & 0xFFFFFF
-            if ObjectId._machine is None:
-                ObjectId._machine = _machine_bytes()
-        self.__id = (_PACK_TIME(int(time.time()) & 0xFFFFFFFF) + ObjectId._machine
-                     + struct.pack(">H", os.getpid() & 0xFFFF) + struct.pack(">I", inc)[1:])
+        self.__id = (_PACK_TIME(int(time.time()) & 0xFFFFFFFF)
+                     + (_process_bytes or _new_process_bytes())
+                     + (next(_counter) & 0xFFFFFF).to_bytes(3, "big"))
 
     def __validate(self, oid: Any) -> None:
         if isinstance(oid, ObjectId):

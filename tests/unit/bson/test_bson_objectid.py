@@ -90,3 +90,49 @@ def test_unpickles_old_forms():
     python2_str = ObjectId.__new__(ObjectId)
     python2_str.__setstate__(o.binary.decode("latin-1"))
     assert python2_str == o
+
+
+def test_ids_made_on_many_threads_are_all_different():
+    import threading
+
+    made = []
+
+    def make():
+        made.extend(ObjectId() for _ in range(2000))
+
+    threads = [threading.Thread(target=make) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(made) == 16000 and len(set(made)) == 16000
+
+
+def test_layout_is_time_machine_pid_counter():
+    import os
+
+    one, two = ObjectId(), ObjectId()
+    assert one.binary[4:7] == two.binary[4:7]  # the machine
+    assert one.binary[7:9] == (os.getpid() & 0xFFFF).to_bytes(2, "big")
+    step = int.from_bytes(two.binary[9:], "big") - int.from_bytes(one.binary[9:], "big")
+    assert step % 0x1000000 == 1  # the counter wraps at three bytes
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork (POSIX)")
+def test_a_forked_child_stamps_its_own_process_id():
+    import os
+
+    ObjectId()  # the parent has built its process bytes
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            os.write(write_end, ObjectId().binary)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    child_id = os.read(read_end, 12)
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    assert child_id[7:9] == (pid & 0xFFFF).to_bytes(2, "big")
+    assert ObjectId().binary[7:9] == (os.getpid() & 0xFFFF).to_bytes(2, "big")
