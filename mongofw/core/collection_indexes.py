@@ -16,6 +16,13 @@ from mongofw.core.errors import OperationFailure
 NAMESPACE_NOT_FOUND = 26
 
 
+def _refuse_mapping(value: Any) -> None:
+    # A dict's order was not guaranteed when this API was designed: demand pairs.
+    if isinstance(value, Mapping):
+        raise TypeError(f"passing a dict to sort/create_index/hint is not allowed - use a "
+                        f"list of tuples instead. did you mean {list(value.items())!r}?")
+
+
 def index_list(key_or_list: Any, direction: Any = None) -> List[Tuple[str, Any]]:
     """``(key, direction)`` pairs from a single key (ascending unless ``direction``) or a list.
 
@@ -29,10 +36,7 @@ def index_list(key_or_list: Any, direction: Any = None) -> List[Tuple[str, Any]]
         return [(key_or_list, direction)]
     if isinstance(key_or_list, str):
         return [(key_or_list, 1)]
-    if isinstance(key_or_list, Mapping):
-        # A dict's order was not guaranteed when this API was designed: demand pairs.
-        raise TypeError(f"passing a dict to sort/create_index/hint is not allowed - use a "
-                        f"list of tuples instead. did you mean {list(key_or_list.items())!r}?")
+    _refuse_mapping(key_or_list)
     if not isinstance(key_or_list, (list, tuple)):
         raise TypeError(f"if no direction is specified, key_or_list must be an instance of "
                         f"list (of (key, direction) pairs), not {type(key_or_list).__name__}")
@@ -49,9 +53,7 @@ def index_list(key_or_list: Any, direction: Any = None) -> List[Tuple[str, Any]]
 
 def index_document(pairs: Sequence[Tuple[str, Any]], what: str = "index") -> SON:
     """The ordered ``{key: direction}`` document of ``pairs`` (keys checked to be strings)."""
-    if isinstance(pairs, Mapping):
-        raise TypeError(f"passing a dict to sort/create_index/hint is not allowed - use a "
-                        f"list of tuples instead. did you mean {list(pairs.items())!r}?")
+    _refuse_mapping(pairs)
     if not isinstance(pairs, (list, tuple)):
         raise TypeError(f"must use a list of (key, direction) pairs for the {what}, "
                         f"not {type(pairs).__name__}")

@@ -57,6 +57,14 @@ def _get_more_of(client, db_name, cursor_id):
                                         ("batchSize", 1)]))
 
 
+def _assert_killed(listener, client, name, cursor_id):
+    """One killCursors for ``cursor_id`` on "docs" went out, and the server forgot it."""
+    [kill] = listener.started_commands("killCursors")
+    assert kill["killCursors"] == "docs" and list(kill["cursors"]) == [cursor_id]
+    with pytest.raises(CursorNotFound):
+        _get_more_of(client, name, cursor_id)
+
+
 def test_find_streams_100k_documents_in_batches_with_flat_memory(big):
     uri, name = big
     listener = GetMoreSizes()
@@ -96,10 +104,7 @@ def test_a_cursor_closed_half_way_is_killed_on_the_server(big):
         assert cursor_id and cursor.alive
         cursor.close()
         assert not cursor.alive
-        [kill] = listener.started_commands("killCursors")
-        assert kill["killCursors"] == "docs" and list(kill["cursors"]) == [cursor_id]
-        with pytest.raises(CursorNotFound):
-            _get_more_of(client, name, cursor_id)
+        _assert_killed(listener, client, name, cursor_id)
 
 
 def test_a_cursor_abandoned_half_way_is_killed_after_garbage_collection(big):
@@ -115,10 +120,7 @@ def test_a_cursor_abandoned_half_way_is_killed_after_garbage_collection(big):
         deadline = time.monotonic() + 10
         while not listener.started_commands("killCursors") and time.monotonic() < deadline:
             time.sleep(0.05)
-        [kill] = listener.started_commands("killCursors")
-        assert kill["killCursors"] == "docs" and list(kill["cursors"]) == [cursor_id]
-        with pytest.raises(CursorNotFound):
-            _get_more_of(client, name, cursor_id)
+        _assert_killed(listener, client, name, cursor_id)
 
 
 def test_an_exhausted_cursor_sends_no_kill(big):
