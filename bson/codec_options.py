@@ -101,7 +101,7 @@ class TypeRegistry:
 
     ``uuid_representations`` are objects with ``code``, ``name``, ``subtype``,
     ``to_binary(uuid) -> bytes`` and ``from_binary(bytes) -> uuid`` (such as
-    ``mongofw.core.extensions.UuidRepresentation``).  Raises ValueError when two
+    ``mongofw.extensions.UuidRepresentation``).  Raises ValueError when two
     codecs claim the same type, subtype or marker key.
     """
 

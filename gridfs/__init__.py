@@ -10,8 +10,9 @@ from typing import Any, Mapping, Optional
 
 from gridfs.errors import CorruptGridFile, FileExists, GridFSError, NoFile
 from gridfs.grid_file import DEFAULT_CHUNK_SIZE, GridIn, GridOut, GridOutCursor
-from mongofw.core.errors import ConfigurationError
-from mongofw.gridfs.bucket import Bucket, check_chunk_size, check_database
+from mongofw.errors import ConfigurationError
+from mongofw.gridfs.bucket import Bucket, check_database
+from mongofw.gridfs.storage import check_chunk_size
 
 __all__ = ["GridFS", "GridFSBucket", "GridIn", "GridOut", "GridOutCursor", "NoFile",
            "FileExists", "CorruptGridFile", "GridFSError", "DEFAULT_CHUNK_SIZE"]

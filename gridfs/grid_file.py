@@ -10,7 +10,7 @@ import io
 from typing import Any, Iterable, Iterator, Optional
 
 from gridfs.errors import CorruptGridFile, FileExists, GridFSError, NoFile  # noqa: F401
-from mongofw.core.cursor import Cursor
+from mongofw.client.cursor import Cursor
 from mongofw.gridfs.bucket import DEFAULT_CHUNK_SIZE, Bucket, check_collection
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "GridIn", "GridOut", "GridOutCursor"]

@@ -6,7 +6,7 @@ created on first use, so importing the driver does not import pluggy.
 """
 from typing import Any
 
-__version__ = "0.1.0"
+from mongofw._version import __version__
 
 PROJECT_NAME = "mongofw"
 

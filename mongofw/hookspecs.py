@@ -16,7 +16,7 @@ import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from bson.codec_options import TypeCodec
-    from mongofw.core.extensions import AuthMechanism, GridFSStorageFactory, UuidRepresentation
+    from mongofw.extensions import AuthMechanism, GridFSStorageFactory, UuidRepresentation
 
 hookspec = pluggy.HookspecMarker("mongofw")
 

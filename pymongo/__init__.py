@@ -34,21 +34,21 @@ __version__ = version
 
 # Documented names -> the module that defines them, imported when first asked for.
 _LAZY = {
-    "MIN_SUPPORTED_WIRE_VERSION": "mongofw.core.wire_versions",
-    "MAX_SUPPORTED_WIRE_VERSION": "mongofw.core.wire_versions",
-    "MongoClient": "mongofw.core.mongo_client",
-    "MongoReplicaSetClient": "mongofw.core.mongo_replica_set_client",
-    "ReadPreference": "mongofw.core.read_preferences",
-    "ReturnDocument": "mongofw.core.collection",
-    "CursorType": "mongofw.core.cursor",
-    "WriteConcern": "mongofw.core.write_concern",
-    "IndexModel": "mongofw.core.collection_indexes",
-    "InsertOne": "mongofw.core.operations",
-    "DeleteOne": "mongofw.core.operations",
-    "DeleteMany": "mongofw.core.operations",
-    "ReplaceOne": "mongofw.core.operations",
-    "UpdateOne": "mongofw.core.operations",
-    "UpdateMany": "mongofw.core.operations",
+    "MIN_SUPPORTED_WIRE_VERSION": "mongofw.core.wire.wire_versions",
+    "MAX_SUPPORTED_WIRE_VERSION": "mongofw.core.wire.wire_versions",
+    "MongoClient": "mongofw.client.mongo_client",
+    "MongoReplicaSetClient": "mongofw.client.mongo_replica_set_client",
+    "ReadPreference": "mongofw.options.read_preferences",
+    "ReturnDocument": "mongofw.client.collection",
+    "CursorType": "mongofw.client.cursor",
+    "WriteConcern": "mongofw.options.write_concern",
+    "IndexModel": "mongofw.client.index_specs",
+    "InsertOne": "mongofw.client.operations",
+    "DeleteOne": "mongofw.client.operations",
+    "DeleteMany": "mongofw.client.operations",
+    "ReplaceOne": "mongofw.client.operations",
+    "UpdateOne": "mongofw.client.operations",
+    "UpdateMany": "mongofw.client.operations",
 }
 
 

@@ -1,4 +1,4 @@
-"""The bulk write operations interface (see :mod:`mongofw.core.bulk`)."""
-from mongofw.core.bulk import BulkOperationBuilder, BulkUpsertOperation, BulkWriteOperation
+"""The bulk write operations interface (see :mod:`mongofw.client.bulk`)."""
+from mongofw.client.bulk import BulkOperationBuilder, BulkUpsertOperation, BulkWriteOperation
 
 __all__ = ["BulkOperationBuilder", "BulkUpsertOperation", "BulkWriteOperation"]

@@ -1,5 +1,5 @@
 """Tools for working with collations."""
-from mongofw.core.collation import (  # noqa: F401
+from mongofw.options.collation import (  # noqa: F401
     Collation,
     CollationAlternate,
     CollationCaseFirst,

@@ -1,2 +1,2 @@
 """Collection level operations."""
-from mongofw.core.collection import Collection, ReturnDocument  # noqa: F401
+from mongofw.client.collection import Collection, ReturnDocument  # noqa: F401

@@ -1,2 +1,2 @@
 """CommandCursor class to iterate over command results."""
-from mongofw.core.command_cursor import CommandCursor  # noqa: F401
+from mongofw.client.command_cursor import CommandCursor  # noqa: F401

@@ -1,2 +1,2 @@
 """Cursor class to iterate over query results."""
-from mongofw.core.cursor import Cursor, CursorType  # noqa: F401
+from mongofw.client.cursor import Cursor, CursorType  # noqa: F401

@@ -1,2 +1,2 @@
 """Cursor managers: what closing a cursor actually does."""
-from mongofw.core.cursor_manager import CursorManager  # noqa: F401
+from mongofw.cursor_managers.cursor_manager import CursorManager  # noqa: F401

@@ -1,2 +1,2 @@
 """Database level operations."""
-from mongofw.core.database import Database, SystemJS  # noqa: F401
+from mongofw.client.database import Database, SystemJS  # noqa: F401

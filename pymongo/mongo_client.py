@@ -1,2 +1,2 @@
 """The client for a MongoDB instance, replica set, or set of mongoses."""
-from mongofw.core.mongo_client import MongoClient  # noqa: F401
+from mongofw.client.mongo_client import MongoClient  # noqa: F401

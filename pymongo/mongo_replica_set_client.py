@@ -1,2 +1,2 @@
 """Deprecated replica-set client; use MongoClient."""
-from mongofw.core.mongo_replica_set_client import MongoReplicaSetClient  # noqa: F401
+from mongofw.client.mongo_replica_set_client import MongoReplicaSetClient  # noqa: F401

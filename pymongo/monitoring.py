@@ -1,4 +1,4 @@
-"""Tools to monitor driver events (re-exported from :mod:`mongofw.core.events`).
+"""Tools to monitor driver events (re-exported from :mod:`mongofw.monitoring.events`).
 
 Subclass :class:`CommandListener`, :class:`ServerListener`,
 :class:`ServerHeartbeatListener` or :class:`TopologyListener`, then either
@@ -6,7 +6,7 @@ Subclass :class:`CommandListener`, :class:`ServerListener`,
 afterwards) or pass it to ``MongoClient(event_listeners=[...])``.  Listener plugins
 (the ``mongofw_event_listeners`` hook) are attached to every client the same way.
 """
-from mongofw.core.events import (
+from mongofw.monitoring.events import (
     CommandFailedEvent,
     CommandListener,
     CommandStartedEvent,

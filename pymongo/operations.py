@@ -1,6 +1,6 @@
-"""Operation classes for ``bulk_write`` and ``create_indexes`` (see :mod:`mongofw.core.operations`)."""
-from mongofw.core.collection_indexes import IndexModel
-from mongofw.core.operations import (
+"""Operation classes for ``bulk_write`` and ``create_indexes`` (see :mod:`mongofw.client.operations`)."""
+from mongofw.client.index_specs import IndexModel
+from mongofw.client.operations import (
     DeleteMany,
     DeleteOne,
     InsertOne,

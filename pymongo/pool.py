@@ -1,3 +1,3 @@
 """Connection pool internals documented for advanced use: ``SocketInfo``."""
-from mongofw.core.connection import SocketInfo  # noqa: F401
+from mongofw.client.socket_info import SocketInfo  # noqa: F401
 from mongofw.core.pool import Pool, PoolOptions  # noqa: F401

@@ -1,4 +1,4 @@
-"""Read concerns: ``ReadConcern`` (see :mod:`mongofw.core.read_concern`)."""
-from mongofw.core.read_concern import ReadConcern
+"""Read concerns: ``ReadConcern`` (see :mod:`mongofw.options.read_concern`)."""
+from mongofw.options.read_concern import ReadConcern
 
 __all__ = ["ReadConcern"]

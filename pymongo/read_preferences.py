@@ -1,5 +1,6 @@
-"""Read preferences (documented as ``pymongo.read_preferences``); defined in mongofw.core."""
-from mongofw.core.read_preferences import (
+"""Read preferences (documented as ``pymongo.read_preferences``); defined in mongofw.options."""
+from mongofw.core.topology.rtt import MovingAverage
+from mongofw.options.read_preferences import (
     Nearest,
     Primary,
     PrimaryPreferred,
@@ -9,7 +10,6 @@ from mongofw.core.read_preferences import (
     make_read_preference,
     read_pref_mode_from_name,
 )
-from mongofw.core.rtt import MovingAverage
 
 __all__ = ["Primary", "PrimaryPreferred", "Secondary", "SecondaryPreferred", "Nearest",
            "ReadPreference", "read_pref_mode_from_name", "make_read_preference",

@@ -1,5 +1,5 @@
 """Result classes for the write operations."""
-from mongofw.core.results import (  # noqa: F401
+from mongofw.client.results import (  # noqa: F401
     BulkWriteResult,
     DeleteResult,
     InsertManyResult,

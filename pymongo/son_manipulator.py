@@ -1,5 +1,5 @@
 """Manipulators that can edit SON objects as they enter and exit a database (deprecated)."""
-from mongofw.core.son_manipulator import (  # noqa: F401
+from mongofw.son_manipulators.manipulators import (  # noqa: F401
     AutoReference,
     NamespaceInjector,
     ObjectIdInjector,

@@ -1,5 +1,5 @@
-"""Parse MongoDB connection strings (see :mod:`mongofw.core.uri_parser`)."""
-from mongofw.core.uri_parser import (
+"""Parse MongoDB connection strings (see :mod:`mongofw.options.uri_parser`)."""
+from mongofw.options.uri_parser import (
     DEFAULT_PORT,
     SCHEME,
     SRV_SCHEME,

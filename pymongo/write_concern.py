@@ -1,4 +1,4 @@
-"""Write concerns: ``WriteConcern`` (see :mod:`mongofw.core.write_concern`)."""
-from mongofw.core.write_concern import WriteConcern
+"""Write concerns: ``WriteConcern`` (see :mod:`mongofw.options.write_concern`)."""
+from mongofw.options.write_concern import WriteConcern
 
 __all__ = ["WriteConcern"]

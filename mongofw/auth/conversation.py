@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping, Optional
 
 from bson.binary import Binary
 from bson.son import SON
-from mongofw.core.errors import ConfigurationError, OperationFailure
+from mongofw.errors import ConfigurationError, OperationFailure
 
 Authenticate = Callable[[Any, Any], None]
 

@@ -16,7 +16,7 @@ from mongofw.auth.mongodb_cr import authenticate_mongodb_cr
 from mongofw.auth.plain import authenticate_plain
 from mongofw.auth.scram import SHA256, authenticate_scram
 from mongofw.auth.x509 import authenticate_x509
-from mongofw.core.extensions import AuthMechanism
+from mongofw.extensions import AuthMechanism
 
 
 def _validate_sha256(credentials: Any) -> None:

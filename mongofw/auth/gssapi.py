@@ -18,7 +18,7 @@ from mongofw.auth.conversation import (
     sasl_continue,
     sasl_start,
 )
-from mongofw.core.errors import ConfigurationError
+from mongofw.errors import ConfigurationError
 
 INSTALL_HINT = "pip install 'mongofw[gssapi]' (or: pip install gssapi; it needs the system " \
                "Kerberos libraries, e.g. libkrb5-dev, to build)"

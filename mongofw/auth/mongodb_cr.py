@@ -10,7 +10,7 @@ from typing import Any
 
 from bson.son import SON
 from mongofw.auth.conversation import auth_failure
-from mongofw.core.errors import ConfigurationError
+from mongofw.errors import ConfigurationError
 
 
 def password_digest(username: str, password: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from mongofw.auth.conversation import auth_failure, sasl_start
-from mongofw.core.errors import ConfigurationError
+from mongofw.errors import ConfigurationError
 
 
 def plain_message(username: str, password: str) -> bytes:

@@ -25,7 +25,7 @@ from mongofw.auth.conversation import (
     sasl_start,
 )
 from mongofw.auth.saslprep import saslprep
-from mongofw.core.errors import ConfigurationError
+from mongofw.errors import ConfigurationError
 
 # The MongoDB authentication spec's floor; fewer iterations make stolen keys cheap.
 MIN_ITERATIONS = 4096

@@ -10,7 +10,7 @@ import ssl
 from typing import Any, Optional, Sequence, Tuple
 
 from bson.son import SON
-from mongofw.core.errors import ConfigurationError
+from mongofw.errors import ConfigurationError
 
 # Wire version of MongoDB 3.4, the first to derive the user from the certificate.
 USER_OPTIONAL_WIRE_VERSION = 5

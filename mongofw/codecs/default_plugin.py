@@ -14,7 +14,7 @@ from bson.binary import UUID_REPRESENTATION_FUNCTIONS
 from bson.codec_options import TypeCodec
 from bson.decimal128 import Decimal128
 from mongofw import hookimpl
-from mongofw.core.extensions import UuidRepresentation
+from mongofw.extensions import UuidRepresentation
 
 
 @hookimpl

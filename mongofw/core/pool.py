@@ -12,9 +12,10 @@ import attrs
 
 from bson.codec_options import DEFAULT_CODEC_OPTIONS
 from bson.son import SON
-from mongofw.core import message
-from mongofw.core.connection import SocketInfo
-from mongofw.core.errors import (
+from mongofw.core.wire import message
+from mongofw.core.wire.connection import Connection
+from mongofw.core.wire.network import client_metadata, create_socket, format_address
+from mongofw.errors import (
     AutoReconnect,
     ConnectionFailure,
     ExceededMaxWaiters,
@@ -22,7 +23,6 @@ from mongofw.core.errors import (
     OperationFailure,
     ProtocolError,
 )
-from mongofw.core.network import client_metadata, create_socket, format_address
 
 
 @attrs.frozen
@@ -44,6 +44,9 @@ class PoolOptions:
     appname: Optional[str] = None
     # Extra handshake fields (e.g. saslSupportedMechs) the client asks for.
     handshake_fields: Tuple[Tuple[str, Any], ...] = ()
+    # The class of the pool's connections: a Connection subclass (the client API's
+    # documented Connection), called as cls(sock, pool, ismaster, address).
+    connection_class: type = attrs.field(default=Connection, eq=False, repr=False)
 
     @property
     def max_waiters(self) -> Optional[int]:
@@ -73,7 +76,7 @@ class Pool:
 
     def __init__(self, address: Tuple[str, Optional[int]], options: PoolOptions = DEFAULT_POOL_OPTIONS,
                  publisher: Any = None,
-                 authenticator: Optional[Callable[[Any, SocketInfo], None]] = None,
+                 authenticator: Optional[Callable[[Any, Connection], None]] = None,
                  on_error: Optional[Callable[..., None]] = None) -> None:
         self.address = address
         self.opts = options
@@ -81,7 +84,7 @@ class Pool:
         self.authenticator = authenticator
         self.on_error = on_error
         self.generation = 0
-        self.sockets: Deque[SocketInfo] = collections.deque()
+        self.sockets: Deque[Connection] = collections.deque()
         self.active_sockets = 0
         self.peak_sockets = 0
         self.closed = False
@@ -98,7 +101,7 @@ class Pool:
 
     # ------------------------------------------------------------ connecting
 
-    def connect(self) -> SocketInfo:
+    def connect(self) -> Connection:
         """Open a new connection and run the handshake on it (not counted by the pool)."""
         opts = self.opts
         sock = create_socket(self.address, opts.connect_timeout, opts.socket_keepalive,
@@ -109,7 +112,7 @@ class Pool:
                          ("client", client_metadata(opts.appname))])
             for key, value in opts.handshake_fields:
                 hello[key] = value
-            sock_info = SocketInfo(sock, self, None, self.address)
+            sock_info = opts.connection_class(sock, self, None, self.address)
             rid, data, _ = message.op_query(0, "admin.$cmd", 0, -1, hello, None,
                                             DEFAULT_CODEC_OPTIONS)
             reply = sock_info._round_trip(rid, data, 0, DEFAULT_CODEC_OPTIONS)
@@ -127,7 +130,7 @@ class Pool:
 
     @contextlib.contextmanager
     def get_socket(self, all_credentials: Optional[Mapping[str, Any]] = None
-                   ) -> Iterator[SocketInfo]:
+                   ) -> Iterator[Connection]:
         """A connection for the ``with`` block, authenticated, returned on every path."""
         sock_info = self._check_out()
         try:
@@ -149,7 +152,7 @@ class Pool:
         else:
             self.return_socket(sock_info)
 
-    def report_error(self, exc: BaseException, sock_info: Optional[SocketInfo] = None) -> None:
+    def report_error(self, exc: BaseException, sock_info: Optional[Connection] = None) -> None:
         """Tell the topology what an operation saw; it decides (SDAM rules) what to reset.
 
         Without a topology (a bare pool) a network error resets the pool here.
@@ -165,11 +168,11 @@ class Pool:
             self.on_error(self.address, exc, generation=sock_info.generation,
                           max_wire_version=sock_info.max_wire_version)
 
-    def on_not_master(self, exc: BaseException, sock_info: Optional[SocketInfo] = None) -> None:
+    def on_not_master(self, exc: BaseException, sock_info: Optional[Connection] = None) -> None:
         """A command said "not master" / "node is recovering"."""
         self.report_error(exc, sock_info)
 
-    def _check_out(self) -> SocketInfo:
+    def _check_out(self) -> Connection:
         opts = self.opts
         deadline = None if opts.wait_queue_timeout is None else \
             time.monotonic() + opts.wait_queue_timeout
@@ -226,7 +229,7 @@ class Pool:
         if total > self.peak_sockets:
             self.peak_sockets = total
 
-    def _is_stale(self, sock_info: SocketInfo) -> bool:
+    def _is_stale(self, sock_info: Connection) -> bool:
         if sock_info.closed or sock_info.generation != self.generation:
             return True
         idle = sock_info.idle_time_seconds()
@@ -236,7 +239,7 @@ class Pool:
         # A socket idle for a while may have been closed by the server; a cheap poll says.
         return idle > 1.0 and _socket_closed(sock_info.sock)
 
-    def return_socket(self, sock_info: SocketInfo) -> None:
+    def return_socket(self, sock_info: Connection) -> None:
         """Give a socket back; a closed or outdated one is dropped."""
         with self._lock:
             self.active_sockets -= 1
@@ -262,7 +265,7 @@ class Pool:
     def remove_stale_sockets(self) -> None:
         """Drop idle sockets past maxIdleTimeMS and open up to minPoolSize (monitor thread)."""
         with self._lock:
-            keep: Deque[SocketInfo] = collections.deque()
+            keep: Deque[Connection] = collections.deque()
             stale = []
             for sock_info in self.sockets:
                 (stale if self._is_stale(sock_info) else keep).append(sock_info)

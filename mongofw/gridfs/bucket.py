@@ -9,9 +9,10 @@ from __future__ import annotations
 import threading
 from typing import Any, Dict, List, Mapping, Optional
 
-from mongofw.core.errors import ConfigurationError
+from mongofw.errors import ConfigurationError
 from mongofw.gridfs.errors import NoFile
 from mongofw.gridfs.indexes import FILES_INDEX, ensure_index, files_collection_is_empty
+from mongofw.gridfs.storage import check_chunk_size
 
 #: 255 KiB: the default chunk size of the GridFS specification (just under 256 KiB so a
 #: chunk document plus its overhead fits a power-of-two allocation on the server).
@@ -19,25 +20,17 @@ DEFAULT_CHUNK_SIZE = 255 * 1024
 
 
 def check_collection(value: Any, what: str) -> None:
-    from mongofw.core.collection import Collection
+    from mongofw.client.collection import Collection
 
     if not isinstance(value, Collection):
         raise TypeError(f"{what} must be an instance of Collection, not {type(value).__name__}")
 
 
 def check_database(value: Any, what: str = "database") -> None:
-    from mongofw.core.database import Database
+    from mongofw.client.database import Database
 
     if not isinstance(value, Database):
         raise TypeError(f"{what} must be an instance of Database, not {type(value).__name__}")
-
-
-def check_chunk_size(value: Any, what: str = "chunk_size_bytes") -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{what} must be a positive integer, not {value!r}")
-    return value
 
 
 def resolve_storage(root: Any, chunk_size: int) -> Any:

@@ -108,9 +108,9 @@ class _CountingReader:
 
 
 def _open_bucket(args: argparse.Namespace) -> Any:
-    from mongofw.core.mongo_client import MongoClient
-    from mongofw.core.uri_parser import parse_uri
+    from mongofw.client.mongo_client import MongoClient
     from mongofw.gridfs.bucket import Bucket
+    from mongofw.options.uri_parser import parse_uri
 
     try:
         database = args.db or parse_uri(args.uri)["database"] or "test"
@@ -214,7 +214,7 @@ def run(args: argparse.Namespace) -> List[str]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from mongofw.core.errors import ConfigurationError, ConnectionFailure, PyMongoError
+    from mongofw.errors import ConfigurationError, ConnectionFailure, PyMongoError
     from mongofw.gridfs.errors import GridFSError, NoFile
 
     args = _parser().parse_args(argv)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from mongofw import hookimpl
-from mongofw.core.extensions import GridFSStorageFactory
+from mongofw.extensions import GridFSStorageFactory
 from mongofw.gridfs.storage import CollectionChunkStorage
 
 

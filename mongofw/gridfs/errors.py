@@ -5,7 +5,7 @@ logic can raise them; ``gridfs.errors`` re-exports them under their documented n
 """
 from __future__ import annotations
 
-from mongofw.core.errors import PyMongoError
+from mongofw.errors import PyMongoError
 
 
 class GridFSError(PyMongoError):

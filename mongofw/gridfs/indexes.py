@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, List, Sequence, Tuple
 
-from mongofw.core.read_preferences import ReadPreference
+from mongofw.options.read_preferences import ReadPreference
 
 FILES_INDEX = [("filename", 1), ("uploadDate", 1)]
 

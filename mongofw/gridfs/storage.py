@@ -26,6 +26,15 @@ def chunks_per_batch(chunk_size: int) -> int:
     return max(1, BATCH_BYTES // max(1, chunk_size))
 
 
+def check_chunk_size(value: Any, what: str = "chunk_size_bytes") -> int:
+    """``value`` as a positive int chunk size (an integral float is accepted), else ValueError."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{what} must be a positive integer, not {value!r}")
+    return value
+
+
 def refuse_foreign(file_document: Mapping[str, Any], accepted: Sequence[Any] = (None,)) -> None:
     """Raise CorruptGridFile when another storage transformed this file's chunks."""
     owner = file_document.get(STORAGE_FIELD)

@@ -12,9 +12,9 @@ import hashlib
 from typing import Any, Dict, List
 
 from bson.objectid import ObjectId
-from mongofw.core.errors import DuplicateKeyError
+from mongofw.errors import DuplicateKeyError
 from mongofw.gridfs.errors import FileExists
-from mongofw.gridfs.storage import chunks_per_batch
+from mongofw.gridfs.storage import check_chunk_size, chunks_per_batch
 
 # Keyword spellings GridIn accepts for the specification's field names.
 _ALIASES = {"content_type": "contentType", "chunk_size": "chunkSize"}
@@ -22,8 +22,6 @@ _ALIASES = {"content_type": "contentType", "chunk_size": "chunkSize"}
 
 def file_fields(kwargs: Dict[str, Any], default_chunk_size: int) -> Dict[str, Any]:
     """The initial files document from GridIn keyword arguments (aliases resolved)."""
-    from mongofw.gridfs.bucket import check_chunk_size
-
     fields: Dict[str, Any] = {}
     for key, value in kwargs.items():
         fields[_ALIASES.get(key, key)] = value

@@ -1,7 +1,7 @@
 """Logging the errors of event listeners (the core only hands them over).
 
 The publisher reports the first error of each failing listener to every
-:class:`~mongofw.core.event_publisher.ListenerErrorHandler` among a client's listeners;
+:class:`~mongofw.monitoring.publisher.ListenerErrorHandler` among a client's listeners;
 the default monitoring plugin attaches a :class:`ListenerErrorLogger` to every client.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any, Optional, TextIO
 
 import structlog
 
-from mongofw.core.event_publisher import ListenerErrorHandler, listener_name
+from mongofw.monitoring.publisher import ListenerErrorHandler, listener_name
 from mongofw.monitoring.structlog_listener import json_logger
 
 stdlib_logger = logging.getLogger("mongofw.monitoring")

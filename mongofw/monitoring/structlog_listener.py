@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, Optional, TextIO, Tuple
 
 import structlog
 
-from mongofw.core import events as ev
+from mongofw.monitoring import events as ev
 
 logger = structlog.get_logger("mongofw")
 

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from structlog.testing import capture_logs
 
-from mongofw.core.errors import AutoReconnect, OperationFailure, ServerSelectionTimeoutError
+from mongofw.errors import AutoReconnect, OperationFailure, ServerSelectionTimeoutError
 from pymongo import MongoClient
 from pymongo.monitoring import CommandListener
 

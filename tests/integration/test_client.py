@@ -8,7 +8,7 @@ import warnings
 import pytest
 
 from bson.int64 import Int64
-from mongofw.core.errors import ConfigurationError, CursorNotFound
+from mongofw.errors import ConfigurationError, CursorNotFound
 from pymongo import MongoClient, ReadPreference, WriteConcern
 from pymongo.cursor_manager import CursorManager
 from pymongo.database import Database

@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from mongofw.core.errors import CursorNotFound
-from mongofw.core.events import CommandListener
+from mongofw.errors import CursorNotFound
+from mongofw.monitoring.events import CommandListener
 from pymongo import MongoClient
 from tests.support.listeners import RecordingListener
 

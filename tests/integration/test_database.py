@@ -5,7 +5,7 @@ import pytest
 
 from bson.code import Code
 from bson.dbref import DBRef
-from mongofw.core.errors import AutoReconnect, CollectionInvalid, OperationFailure
+from mongofw.errors import AutoReconnect, CollectionInvalid, OperationFailure
 from pymongo import ALL, OFF, SLOW_ONLY, MongoClient, ReadPreference
 from pymongo.database import Database
 from tests.support.listeners import RecordingListener

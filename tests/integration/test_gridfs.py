@@ -10,8 +10,8 @@ import pytest
 from bson.objectid import ObjectId
 from gridfs import DEFAULT_CHUNK_SIZE, GridFS, GridIn, GridOut
 from gridfs.errors import CorruptGridFile, FileExists, NoFile
-from mongofw.core.errors import ConfigurationError
-from mongofw.core.write_concern import WriteConcern
+from mongofw.errors import ConfigurationError
+from mongofw.options.write_concern import WriteConcern
 
 
 @pytest.fixture

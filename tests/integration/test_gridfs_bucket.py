@@ -8,9 +8,9 @@ import pytest
 from bson.objectid import ObjectId
 from gridfs import GridFSBucket
 from gridfs.errors import FileExists, NoFile
-from mongofw.core.errors import ConfigurationError
-from mongofw.core.read_preferences import ReadPreference
-from mongofw.core.write_concern import WriteConcern
+from mongofw.errors import ConfigurationError
+from mongofw.options.read_preferences import ReadPreference
+from mongofw.options.write_concern import WriteConcern
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mongofw.core.errors import OperationFailure
+from mongofw.errors import OperationFailure
 from pymongo import ASCENDING, DESCENDING, GEO2D, HASHED, TEXT, MongoClient
 from pymongo.collation import Collation
 from pymongo.command_cursor import CommandCursor

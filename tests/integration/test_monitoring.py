@@ -12,7 +12,7 @@ from typing import Any, List, Tuple
 
 import pytest
 
-from mongofw.core import events as ev
+from mongofw.monitoring import events as ev
 from pymongo import MongoClient
 from tests.support.listeners import EventLog
 from tests.support.server import start_server, stop_server

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from mongofw.core.errors import AutoReconnect
+from mongofw.errors import AutoReconnect
 from pymongo import MongoClient
 from tests.support.server import start_server, stop_server
 

@@ -11,7 +11,7 @@ import pytest
 
 from bson.code import Code
 from bson.son import SON
-from mongofw.core.errors import (
+from mongofw.errors import (
     CursorNotFound,
     ExecutionTimeout,
     InvalidOperation,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bson.code import Code
-from mongofw.core.errors import AutoReconnect, ExecutionTimeout, OperationFailure
+from mongofw.errors import AutoReconnect, ExecutionTimeout, OperationFailure
 from pymongo import MongoClient
 from pymongo.collation import Collation
 from pymongo.command_cursor import CommandCursor

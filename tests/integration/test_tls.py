@@ -5,7 +5,7 @@ import ssl
 
 import pytest
 
-from mongofw.core.errors import ConfigurationError, ServerSelectionTimeoutError
+from mongofw.errors import ConfigurationError, ServerSelectionTimeoutError
 from pymongo import MongoClient
 
 

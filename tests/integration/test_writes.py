@@ -7,7 +7,7 @@ import bson
 from bson.errors import InvalidDocument
 from bson.objectid import ObjectId
 from bson.son import SON
-from mongofw.core.errors import (
+from mongofw.errors import (
     BulkWriteError,
     DocumentTooLarge,
     DuplicateKeyError,

@@ -5,7 +5,7 @@ import pytest
 
 import bson
 from bson.objectid import ObjectId
-from mongofw.core.errors import BulkWriteError, InvalidOperation
+from mongofw.errors import BulkWriteError, InvalidOperation
 from pymongo import MongoClient
 from pymongo.bulk import BulkOperationBuilder
 from pymongo.operations import (

@@ -8,8 +8,12 @@ import pytest
 from bson.errors import InvalidDocument
 from bson.objectid import ObjectId
 from bson.son import SON
-from mongofw.core.errors import DuplicateKeyError
-from mongofw.core.son_manipulator import NamespaceInjector, ObjectIdShuffler, SONManipulator
+from mongofw.errors import DuplicateKeyError
+from mongofw.son_manipulators.manipulators import (
+    NamespaceInjector,
+    ObjectIdShuffler,
+    SONManipulator,
+)
 from pymongo import MongoClient
 from tests.support.listeners import RecordingListener
 

@@ -15,7 +15,7 @@ from mongofw_compressed_gridfs.codecs import Codec, DecompressionError
 
 from gridfs import GridFSBucket
 from gridfs.errors import CorruptGridFile
-from mongofw.core.errors import ConfigurationError
+from mongofw.errors import ConfigurationError
 from mongofw.gridfs import default_plugin
 from mongofw.gridfs.bucket import Bucket
 from mongofw.gridfs.storage import CollectionChunkStorage

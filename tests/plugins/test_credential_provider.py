@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from mongofw_credential_provider import plugin as provider_plugin
 
-from mongofw.core.credentials import MongoCredential, build_credentials
-from mongofw.core.errors import ConfigurationError, OperationFailure
+from mongofw.auth.credentials import MongoCredential, build_credentials
+from mongofw.errors import ConfigurationError, OperationFailure
 from mongofw.plugin_manager import Plugins, create_plugin_manager, describe
 from pymongo import MongoClient
 

@@ -12,7 +12,7 @@ from mongofw_prometheus import PrometheusListener, metrics_for
 from mongofw_prometheus import plugin as prometheus_plugin
 from prometheus_client import CollectorRegistry
 
-from mongofw.core.event_publisher import EventPublisher
+from mongofw.monitoring.publisher import EventPublisher
 from mongofw.plugin_manager import Plugins, create_plugin_manager
 
 ADDRESS = ("db.example", 27017)

@@ -5,9 +5,9 @@ from typing import Any, Mapping, Optional
 
 import pytest
 
-from mongofw.core.credentials import DEFAULT_MECHANISMS, build_credentials
-from mongofw.core.errors import ConfigurationError
-from mongofw.core.uri_parser import parse_uri
+from mongofw.auth.credentials import DEFAULT_MECHANISMS, build_credentials
+from mongofw.errors import ConfigurationError
+from mongofw.options.uri_parser import parse_uri
 from tests.spec.loader import file_cases, params
 
 

@@ -23,20 +23,20 @@ import pytest
 
 from bson.int64 import Int64
 from bson.son import SON
-from mongofw.core.errors import BulkWriteError, WriteError
-from mongofw.core.events import (
-    CommandFailedEvent,
-    CommandStartedEvent,
-    CommandSucceededEvent,
-    is_sensitive_command,
-)
-from mongofw.core.operations import (
+from mongofw.client.operations import (
     DeleteMany,
     DeleteOne,
     InsertOne,
     ReplaceOne,
     UpdateMany,
     UpdateOne,
+)
+from mongofw.errors import BulkWriteError, WriteError
+from mongofw.monitoring.events import (
+    CommandFailedEvent,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+    is_sensitive_command,
 )
 from pymongo import MongoClient
 from pymongo.read_preferences import ReadPreference

@@ -6,8 +6,8 @@ from typing import Any, Mapping
 
 import pytest
 
-from mongofw.core.errors import ConfigurationError
-from mongofw.core.uri_parser import DEFAULT_PORT, parse_uri
+from mongofw.errors import ConfigurationError
+from mongofw.options.uri_parser import DEFAULT_PORT, parse_uri
 from tests.spec.loader import file_cases, params
 
 

@@ -11,9 +11,8 @@ from typing import Any, Dict, List, Mapping
 
 import pytest
 
-from mongofw.core.collection import ReturnDocument
-from mongofw.core.errors import BulkWriteError, PyMongoError
-from mongofw.core.operations import (
+from mongofw.client.collection import ReturnDocument
+from mongofw.client.operations import (
     DeleteMany,
     DeleteOne,
     InsertOne,
@@ -21,6 +20,7 @@ from mongofw.core.operations import (
     UpdateMany,
     UpdateOne,
 )
+from mongofw.errors import BulkWriteError, PyMongoError
 from tests.spec.loader import file_cases, params
 from tests.support.server_gaps import requires
 

@@ -6,11 +6,11 @@ from typing import Any, Mapping
 
 import pytest
 
-from mongofw.core.client_options import ClientOptions
-from mongofw.core.errors import ConfigurationError
-from mongofw.core.read_concern import ReadConcern
-from mongofw.core.uri_parser import parse_uri
-from mongofw.core.write_concern import WriteConcern
+from mongofw.errors import ConfigurationError
+from mongofw.options.client_options import ClientOptions
+from mongofw.options.read_concern import ReadConcern
+from mongofw.options.uri_parser import parse_uri
+from mongofw.options.write_concern import WriteConcern
 from tests.spec.loader import file_cases, params
 
 # Spec field names -> WriteConcern keyword and document names.

@@ -2,8 +2,8 @@
 
 Each file of ``server-discovery-and-monitoring/{single,rs,sharded,errors,monitoring}``
 is one case: its phases feed ``hello`` replies to
-:func:`~mongofw.core.topology_description.updated_topology_description` and
-application errors to :func:`~mongofw.core.sdam_errors.handle_application_error`,
+:func:`~mongofw.core.topology.topology_description.updated_topology_description` and
+application errors to :func:`~mongofw.core.topology.sdam_errors.handle_application_error`,
 simulating each server's pool generation the way the Topology keeps it, then compare
 the outcome. ``monitoring/`` files compare the events a Topology would publish.
 """
@@ -17,15 +17,15 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from mongofw.core.errors import AutoReconnect
-from mongofw.core.sdam_errors import ApplicationError, handle_application_error
-from mongofw.core.server_description import ServerDescription, id_bytes, parse_address
-from mongofw.core.settings import TopologySettings
-from mongofw.core.topology_description import (
+from mongofw.core.topology.sdam_errors import ApplicationError, handle_application_error
+from mongofw.core.topology.server_description import ServerDescription, id_bytes, parse_address
+from mongofw.core.topology.settings import TopologySettings
+from mongofw.core.topology.topology_description import (
     TOPOLOGY_TYPE,
     TopologyDescription,
     updated_topology_description,
 )
+from mongofw.errors import AutoReconnect
 from tests.spec.loader import case_id, json_files, params, spec_path
 
 AREA = "server-discovery-and-monitoring"
@@ -192,7 +192,7 @@ class _Recorder:
     """Topology and server listener that keeps every event in order."""
 
     def __init__(self) -> None:
-        from mongofw.core.events import ServerListener, TopologyListener
+        from mongofw.monitoring.events import ServerListener, TopologyListener
 
         events: List[Tuple[str, Any]] = []
         self.events = events
@@ -223,7 +223,7 @@ class PublishingSimulation(Simulation):
     """
 
     def __init__(self, uri: str) -> None:
-        from mongofw.core.event_publisher import EventPublisher
+        from mongofw.monitoring.publisher import EventPublisher
 
         self.recorder = _Recorder()
         self.publisher = EventPublisher([self.recorder.listener])
@@ -260,7 +260,7 @@ class PublishingSimulation(Simulation):
 
 
 def _sd_summary(sd: ServerDescription) -> Dict[str, Any]:
-    from mongofw.core.server_description import format_address
+    from mongofw.core.wire.network import format_address
 
     return {"address": format_address(sd.address),
             "arbiters": sorted(format_address(a) for a in sd.arbiters),
@@ -287,7 +287,7 @@ def _expected_td(doc: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _event_summary(kind: str, event: Any) -> Dict[str, Any]:
-    from mongofw.core.server_description import format_address
+    from mongofw.core.wire.network import format_address
 
     if kind.startswith("server_"):
         out: Dict[str, Any] = {"address": format_address(event.server_address)}

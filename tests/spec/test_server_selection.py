@@ -16,13 +16,17 @@ from typing import Any, Dict, List
 
 import pytest
 
-from mongofw.core.errors import ConfigurationError
-from mongofw.core.read_preferences import make_read_preference, read_pref_mode_from_name
-from mongofw.core.rtt import MovingAverage
-from mongofw.core.server_description import ServerDescription, format_address, parse_address
-from mongofw.core.server_selectors import choose_in_window, writable_server_selector
-from mongofw.core.settings import TopologySettings
-from mongofw.core.topology_description import TOPOLOGY_TYPE, TopologyDescription
+from mongofw.core.topology.rtt import MovingAverage
+from mongofw.core.topology.server_description import (
+    ServerDescription,
+    parse_address,
+)
+from mongofw.core.topology.server_selectors import choose_in_window, writable_server_selector
+from mongofw.core.topology.settings import TopologySettings
+from mongofw.core.topology.topology_description import TOPOLOGY_TYPE, TopologyDescription
+from mongofw.core.wire.network import format_address
+from mongofw.errors import ConfigurationError
+from mongofw.options.read_preferences import make_read_preference, read_pref_mode_from_name
 from tests.spec.loader import json_files, params, spec_path
 from tests.spec.test_sdam import load_extended
 

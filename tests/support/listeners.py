@@ -5,8 +5,8 @@ import threading
 import time
 from typing import Any, Callable, List
 
-from mongofw.core import events as ev
-from mongofw.core.events import CommandListener
+from mongofw.monitoring import events as ev
+from mongofw.monitoring.events import CommandListener
 
 
 class RecordingListener(CommandListener):
@@ -26,7 +26,7 @@ class RecordingListener(CommandListener):
 
     def started_commands(self, name: str = None) -> List[Any]:
         """The command documents of started events (optionally only ``name``)."""
-        from mongofw.core.events import CommandStartedEvent
+        from mongofw.monitoring.events import CommandStartedEvent
 
         return [e.command for e in self.events if isinstance(e, CommandStartedEvent)
                 and (name is None or e.command_name == name)]

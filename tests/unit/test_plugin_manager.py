@@ -6,7 +6,7 @@ import types
 import pytest
 
 from mongofw import hookimpl, hookspecs
-from mongofw.core.extensions import AuthMechanism
+from mongofw.extensions import AuthMechanism
 from mongofw.plugin_manager import (
     DISABLE_ENV,
     PluginConflictError,

@@ -10,12 +10,12 @@ import pytest
 
 from bson.codec_options import DEFAULT_CODEC_OPTIONS
 from mongofw.auth import default_plugin
-from mongofw.core.base_object import BaseObject
-from mongofw.core.database import Database
-from mongofw.core.errors import ConfigurationError, OperationFailure
-from mongofw.core.read_concern import ReadConcern
-from mongofw.core.read_preferences import ReadPreference
-from mongofw.core.write_concern import WriteConcern
+from mongofw.client.base_object import BaseObject
+from mongofw.client.database import Database
+from mongofw.errors import ConfigurationError, OperationFailure
+from mongofw.options.read_concern import ReadConcern
+from mongofw.options.read_preferences import ReadPreference
+from mongofw.options.write_concern import WriteConcern
 from mongofw.plugin_manager import Plugins, create_plugin_manager
 
 

@@ -8,9 +8,9 @@ import types
 import pytest
 
 from mongofw.auth import default_plugin
+from mongofw.auth.credentials import MongoCredential, build_credentials
 from mongofw.auth.default import negotiate_mechanism
-from mongofw.core.credentials import MongoCredential, build_credentials
-from mongofw.core.errors import ConfigurationError
+from mongofw.errors import ConfigurationError
 from mongofw.plugin_manager import Plugins, create_plugin_manager
 from tests.support.wire_peer import WirePeer, hello_reply
 from tests.unit.auth.auth_peers import ScramServer, make_pool

@@ -12,8 +12,8 @@ import types
 import pytest
 
 from mongofw.auth import gssapi as mech
-from mongofw.core.credentials import MongoCredential
-from mongofw.core.errors import ConfigurationError, OperationFailure
+from mongofw.auth.credentials import MongoCredential
+from mongofw.errors import ConfigurationError, OperationFailure
 from tests.support.wire_peer import WirePeer, hello_reply
 from tests.unit.auth.auth_peers import make_pool
 

@@ -6,10 +6,10 @@ import base64
 import pytest
 from structlog.testing import capture_logs
 
-from mongofw.core.credentials import MongoCredential
-from mongofw.core.errors import OperationFailure
-from mongofw.core.event_publisher import EventPublisher
-from mongofw.core.events import CommandListener
+from mongofw.auth.credentials import MongoCredential
+from mongofw.errors import OperationFailure
+from mongofw.monitoring.events import CommandListener
+from mongofw.monitoring.publisher import EventPublisher
 from mongofw.monitoring.structlog_listener import StructlogListener
 from tests.support.wire_peer import WirePeer
 from tests.unit.auth.auth_peers import AUTH_FAILED, ScramServer, make_pool

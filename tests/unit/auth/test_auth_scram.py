@@ -6,8 +6,8 @@ import base64
 import pytest
 
 from mongofw.auth import scram
-from mongofw.core.credentials import MongoCredential
-from mongofw.core.errors import ConfigurationError, NetworkTimeout, OperationFailure
+from mongofw.auth.credentials import MongoCredential
+from mongofw.errors import ConfigurationError, NetworkTimeout, OperationFailure
 from tests.support.wire_peer import NO_REPLY, WirePeer, hello_reply
 from tests.unit.auth.auth_peers import ScramServer, make_pool
 

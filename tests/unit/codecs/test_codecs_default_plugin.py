@@ -18,7 +18,7 @@ from bson.codec_options import CodecOptions, TypeCodec, TypeRegistry
 from bson.decimal128 import Decimal128
 from mongofw import hookimpl
 from mongofw.codecs import default_codec_options, default_plugin, type_registry
-from mongofw.core.extensions import UuidRepresentation
+from mongofw.extensions import UuidRepresentation
 from mongofw.plugin_manager import PluginConflictError, Plugins, create_plugin_manager
 
 

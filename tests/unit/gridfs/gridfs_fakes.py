@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from bson.codec_options import CodecOptions
-from mongofw.core.errors import DuplicateKeyError
+from mongofw.errors import DuplicateKeyError
 
 
 class MemoryStorage:

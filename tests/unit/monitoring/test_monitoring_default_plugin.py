@@ -104,7 +104,7 @@ def test_bad_log_command_documents_is_rejected():
 def test_one_environment_variable_gives_json_lines_on_stderr():
     """A fresh process (structlog unconfigured) with MONGOFW_LOG=json prints JSON events."""
     script = textwrap.dedent("""
-        from mongofw.core.event_publisher import EventPublisher
+        from mongofw.monitoring.publisher import EventPublisher
         from mongofw.monitoring import default_plugin
         from mongofw.plugin_manager import Plugins, create_plugin_manager
 

@@ -9,9 +9,9 @@ import pytest
 import structlog
 from structlog.testing import capture_logs
 
-from mongofw.core.event_publisher import EventPublisher
-from mongofw.core.events import CommandListener
+from mongofw.monitoring.events import CommandListener
 from mongofw.monitoring.listener_errors import ListenerErrorLogger
+from mongofw.monitoring.publisher import EventPublisher
 from mongofw.monitoring.structlog_listener import StructlogListener, format_address
 
 ADDRESS = ("db.example", 27017)

@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import attrs
 
-from mongofw.core.errors import ConfigurationError
+from mongofw.errors import ConfigurationError
 
 DEFAULT_LEVELS = {"zlib": 6, "zstd": 3}
 LEVEL_RANGES = {"zlib": (0, 9), "zstd": (1, 22)}

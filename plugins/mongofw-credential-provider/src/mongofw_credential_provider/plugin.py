@@ -12,8 +12,8 @@ from typing import Any, List, Mapping, Optional
 from mongofw import hookimpl
 from mongofw.auth.conversation import conversation
 from mongofw.auth.scram import VARIANTS, authenticate_scram
-from mongofw.core.errors import ConfigurationError
-from mongofw.core.extensions import AuthMechanism
+from mongofw.errors import ConfigurationError
+from mongofw.extensions import AuthMechanism
 
 MECHANISM = "CREDENTIAL-PROVIDER"
 _SOURCES = ("PASSWORD_FILE", "PASSWORD_ENV")

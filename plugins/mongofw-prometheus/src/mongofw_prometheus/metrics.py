@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
-from mongofw.core.events import (
+from mongofw.monitoring.events import (
     CommandFailedEvent,
     CommandListener,
     CommandStartedEvent,

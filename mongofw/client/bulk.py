@@ -1,0 +1,266 @@
+"""Bulk writes (documented as ``pymongo.bulk``): the engine and the legacy builders.
+
+The engine (:class:`Bulk`) collects insert / update / delete statements, groups them into
+runs of one kind (consecutive runs when ordered; all inserts, then updates, then deletes
+when unordered), encodes every statement before the first byte is sent, and sends each run
+in batches within the server's limits through :mod:`mongofw.core.dispatch.write_ops`.  The result is
+the bulk API document (``nInserted`` … ``writeErrors`` with request indexes), which
+``BulkWriteError.details`` carries.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from bson.objectid import ObjectId
+from bson.son import SON
+from mongofw.client.operations import (
+    _is_raw,
+    validate_collation,
+    validate_document,
+    validate_filter,
+    validate_mapping,
+    validate_replacement,
+    validate_update,
+    validate_upsert,
+)
+from mongofw.core.dispatch import write_ops
+from mongofw.core.dispatch.write_ops import DELETE, INSERT, UPDATE
+from mongofw.core.wire.message import next_request_id
+from mongofw.errors import InvalidOperation
+from mongofw.options.write_concern import WriteConcern
+
+__all__ = ["BulkOperationBuilder", "BulkWriteOperation", "BulkUpsertOperation", "Bulk"]
+
+
+class _Run:
+    """Statements of one kind and the request index of each."""
+
+    __slots__ = ("kind", "items", "indexes", "encoded")
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.items: List[Any] = []
+        self.indexes: List[int] = []
+        self.encoded: List[bytes] = []
+
+
+class Bulk:
+    """The engine behind ``bulk_write``, ``insert_many`` and the bulk builders."""
+
+    def __init__(self, collection: Any, ordered: bool = True,
+                 bypass_document_validation: bool = False, check_keys: bool = True) -> None:
+        if not isinstance(ordered, bool):
+            raise TypeError(f"ordered must be True or False, not {ordered!r}")
+        if not isinstance(bypass_document_validation, bool):
+            raise TypeError(f"bypass_document_validation must be True or False, not "
+                            f"{bypass_document_validation!r}")
+        self.collection = collection
+        self.ordered = ordered
+        self.bypass_document_validation = bypass_document_validation
+        self.ops: List[Tuple[str, Any]] = []
+        self.check_keys = check_keys
+        self.uses_collation = False
+        self.executed = False
+
+    # ------------------------------------------------------------ adding statements
+
+    def add_insert(self, document: Any) -> None:
+        """Add an insert; the caller's document gets an ``_id`` when it has none."""
+        validate_document(document)
+        if not _is_raw(document) and "_id" not in document:
+            document["_id"] = ObjectId()
+        self.ops.append((INSERT, document))
+
+    def _statement(self, selector: Mapping[str, Any], update: Any, multi: bool, upsert: bool,
+                   collation: Optional[Mapping[str, Any]]) -> SON:
+        statement = SON([("q", selector), ("u", update), ("multi", multi), ("upsert", upsert)])
+        if collation is not None:
+            self.uses_collation = True
+            statement["collation"] = collation
+        return statement
+
+    def add_update(self, selector: Mapping[str, Any], update: Mapping[str, Any],
+                   multi: bool = False, upsert: bool = False, collation: Any = None) -> None:
+        """Add an update statement of ``$`` operators."""
+        validate_filter(selector)
+        validate_update(update)
+        validate_upsert(upsert)
+        self.ops.append((UPDATE, self._statement(selector, update, multi, upsert,
+                                                 validate_collation(collation))))
+
+    def add_replace(self, selector: Mapping[str, Any], replacement: Mapping[str, Any],
+                    upsert: bool = False, collation: Any = None) -> None:
+        """Add a replacement of one document."""
+        validate_filter(selector)
+        validate_replacement(replacement)
+        validate_upsert(upsert)
+        self.ops.append((UPDATE, self._statement(selector, replacement, False, upsert,
+                                                 validate_collation(collation))))
+
+    def add_delete(self, selector: Mapping[str, Any], limit: int, collation: Any = None) -> None:
+        """Add a delete of one (``limit=1``) or every (``limit=0``) matching document."""
+        validate_filter(selector)
+        statement = SON([("q", selector), ("limit", limit)])
+        collation = validate_collation(collation)
+        if collation is not None:
+            self.uses_collation = True
+            statement["collation"] = collation
+        self.ops.append((DELETE, statement))
+
+    # ------------------------------------------------------------ running
+
+    def runs(self) -> List[_Run]:
+        """Ordered: consecutive same-kind runs; unordered: one run per kind."""
+        runs: List[_Run] = []
+        if self.ordered:
+            for index, (kind, item) in enumerate(self.ops):
+                if not runs or runs[-1].kind != kind:
+                    runs.append(_Run(kind))
+                runs[-1].items.append(item)
+                runs[-1].indexes.append(index)
+            return runs
+        by_kind = {kind: _Run(kind) for kind in (INSERT, UPDATE, DELETE)}
+        for index, (kind, item) in enumerate(self.ops):
+            by_kind[kind].items.append(item)
+            by_kind[kind].indexes.append(index)
+        return [run for run in by_kind.values() if run.items]
+
+    def execute(self, write_concern: Optional[WriteConcern] = None
+                ) -> Optional[Dict[str, Any]]:
+        """Send every statement; the bulk API result, or None when unacknowledged.
+
+        Raises ``BulkWriteError`` (result in ``details``) when any statement failed or the
+        write concern was not satisfied, ``InvalidOperation`` when empty or run twice.
+        """
+        if not self.ops:
+            raise InvalidOperation("No operations to execute")
+        if self.executed:
+            raise InvalidOperation("Bulk operations can only be executed once.")
+        self.executed = True
+        collection = self.collection
+        write_concern = write_concern or collection.write_concern
+        database = collection.database
+        opts = collection.codec_options
+        result = write_ops.new_bulk_result()
+        runs = self.runs()
+        with database.client._socket_for_writes() as sock_info:
+            if self.uses_collation:
+                write_ops.check_collation(sock_info, write_concern)
+            for run in runs:
+                # Encode everything first: a document too large must stop the bulk unsent.
+                run.encoded = write_ops.encode_statements(
+                    run.kind, run.items, opts, self.check_keys, sock_info.max_bson_size)
+            operation_id = next_request_id()  # one id for the events of every batch
+            for number, run in enumerate(runs):
+                write_ops.send_run(
+                    sock_info, database.name, collection.name, run.kind, run.items, run.encoded,
+                    ordered=self.ordered, write_concern=write_concern, codec_options=opts,
+                    result=result, bypass_document_validation=self.bypass_document_validation,
+                    index_map=run.indexes, final=number == len(runs) - 1,
+                    operation_id=operation_id)
+                if self.ordered and result["writeErrors"]:
+                    break
+        if not write_concern.acknowledged:
+            return None
+        write_ops.raise_for_bulk(result)
+        return result
+
+
+# ---------------------------------------------------------------- the documented builders
+
+
+class _SelectorOperations:
+    """Update/replace statements for one selector; ``_upsert`` says whether they upsert."""
+
+    __slots__ = ("_selector", "_bulk", "_collation")
+    _upsert = False
+
+    def __init__(self, selector: Mapping[str, Any], bulk: Bulk, collation: Any) -> None:
+        self._selector = selector
+        self._bulk = bulk
+        self._collation = collation
+
+    def update_one(self, update: Mapping[str, Any]) -> None:
+        """Update one document matching the selector (inserting one when upserting)."""
+        self._bulk.add_update(self._selector, update, False, self._upsert, self._collation)
+
+    def update(self, update: Mapping[str, Any]) -> None:
+        """Update every document matching the selector (inserting one when upserting)."""
+        self._bulk.add_update(self._selector, update, True, self._upsert, self._collation)
+
+    def replace_one(self, replacement: Mapping[str, Any]) -> None:
+        """Replace one document matching the selector (inserting it when upserting)."""
+        self._bulk.add_replace(self._selector, replacement, self._upsert, self._collation)
+
+
+class BulkUpsertOperation(_SelectorOperations):
+    """An interface for adding upsert operations (from ``find(...).upsert()``)."""
+
+    __slots__ = ()
+    _upsert = True
+
+
+class BulkWriteOperation(_SelectorOperations):
+    """An interface for adding update or remove operations (from ``find(selector)``)."""
+
+    __slots__ = ()
+
+    def remove_one(self) -> None:
+        """Remove a single document matching the selector criteria."""
+        self._bulk.add_delete(self._selector, 1, self._collation)
+
+    def remove(self) -> None:
+        """Remove all documents matching the selector criteria."""
+        self._bulk.add_delete(self._selector, 0, self._collation)
+
+    def upsert(self) -> BulkUpsertOperation:
+        """Make the chained update or replacement an upsert."""
+        return BulkUpsertOperation(self._selector, self._bulk, self._collation)
+
+
+class BulkOperationBuilder:
+    """Collects insert, update and remove operations and executes them as one bulk write.
+
+    ``ordered=True`` runs them serially and stops at the first error; ``False`` attempts
+    all of them in any order and reports every error.
+    """
+
+    __slots__ = ("__bulk",)
+
+    def __init__(self, collection: Any, ordered: bool = True,
+                 bypass_document_validation: bool = False) -> None:
+        self.__bulk = Bulk(collection, ordered, bypass_document_validation)
+
+    def find(self, selector: Mapping[str, Any], collation: Any = None) -> BulkWriteOperation:
+        """Select the documents the next update or remove operation applies to."""
+        validate_mapping("selector", selector)
+        return BulkWriteOperation(selector, self.__bulk, validate_collation(collation))
+
+    def insert(self, document: Any) -> None:
+        """Insert a single document (an ``_id`` is added when it has none)."""
+        self.__bulk.add_insert(document)
+
+    def execute(self, write_concern: Optional[Mapping[str, Any]] = None
+                ) -> Optional[Dict[str, Any]]:
+        """Execute all operations; the bulk API result (None for ``w=0``).
+
+        ``write_concern`` is a mapping of write concern options (``{"w": 0}``,
+        ``{"w": "majority", "wtimeout": 100}``) for this execution only.
+        """
+        concern = None
+        if write_concern is not None:
+            validate_mapping("write_concern", write_concern)
+            concern = write_concern_from_options(write_concern)
+        return self.__bulk.execute(concern)
+
+
+_WRITE_CONCERN_OPTIONS = ("w", "wtimeout", "j", "fsync")
+
+
+def write_concern_from_options(options: Mapping[str, Any]) -> WriteConcern:
+    """A ``WriteConcern`` from ``w``/``wtimeout``/``j``/``fsync`` options, naming strays."""
+    unknown = sorted(set(options) - set(_WRITE_CONCERN_OPTIONS))
+    if unknown:
+        raise TypeError(f"unknown write concern option(s) {', '.join(map(repr, unknown))}; "
+                        f"allowed: {', '.join(_WRITE_CONCERN_OPTIONS)}")
+    return WriteConcern(**options)

@@ -1,0 +1,424 @@
+"""Collection level operations (documented as ``pymongo.collection.Collection``).
+
+The class checks arguments and delegates: writes to :mod:`mongofw.core.dispatch.write_ops`,
+reads to :mod:`mongofw.client.cursor`.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any, List, Mapping, Optional
+
+from bson.codec_options import CodecOptions
+from bson.objectid import ObjectId
+from bson.son import SON
+from mongofw.client import collection_indexes, collection_reads, collection_writes
+from mongofw.client.base_object import BaseObject
+from mongofw.client.bulk import Bulk, BulkOperationBuilder
+from mongofw.client.cursor_options import CursorType
+from mongofw.client.names import validate_collection_name
+from mongofw.client.operations import (
+    validate_collation,
+    validate_document,
+    validate_filter,
+    validate_replacement,
+    validate_update,
+    validate_upsert,
+)
+from mongofw.client.results import (
+    BulkWriteResult,
+    DeleteResult,
+    InsertManyResult,
+    InsertOneResult,
+    UpdateResult,
+)
+from mongofw.core.dispatch import write_ops
+
+
+class ReturnDocument:
+    """Which version of the document ``find_one_and_*`` returns."""
+
+    #: The document as it was before the update or replacement (the default).
+    BEFORE = False
+    #: The document as it is after the update or replacement.
+    AFTER = True
+
+
+def _check_bool(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, not {value!r}")
+
+
+def _deprecated(method: str, replacement: str) -> None:
+    warnings.warn(f"{method} is deprecated. Use {replacement} instead.", DeprecationWarning,
+                  stacklevel=3)
+
+
+class Collection(BaseObject):
+    """A MongoDB collection: CRUD, indexes and aggregation."""
+
+    def __init__(self, database: Any, name: str, create: bool = False,
+                 codec_options: Optional[CodecOptions] = None, read_preference: Any = None,
+                 write_concern: Any = None, read_concern: Any = None, **kwargs: Any) -> None:
+        super().__init__(*database._inherit(codec_options, read_preference, write_concern,
+                                            read_concern))
+        self.__database = database
+        self.__name = validate_collection_name(name)
+        self.__full_name = f"{database.name}.{name}"
+        if create or kwargs:
+            cmd = SON([("create", name)])
+            cmd.update(kwargs)
+            database._command_on_primary(cmd, write_concern=self.write_concern)
+
+    @property
+    def full_name(self) -> str:
+        """The full name (``database.collection``) of this collection."""
+        return self.__full_name
+
+    @property
+    def name(self) -> str:
+        """The name of this collection."""
+        return self.__name
+
+    @property
+    def database(self) -> Any:
+        """The Database this collection belongs to."""
+        return self.__database
+
+    def __getattr__(self, name: str) -> Collection:
+        if name.startswith("_"):
+            full = f"{self.__name}.{name}"
+            raise AttributeError(f"Collection has no attribute {name!r}. To access the "
+                                 f"{full} collection, use database[{full!r}].")
+        return self.__getitem__(name)
+
+    def __getitem__(self, name: str) -> Collection:
+        return Collection(self.__database, f"{self.__name}.{name}", False, self.codec_options,
+                          self.read_preference, self.write_concern, self.read_concern)
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, Collection):
+            return self.__database == other.database and self.__name == other.name
+        return NotImplemented
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((self.__database, self.__name))
+
+    def __repr__(self) -> str:
+        return f"Collection({self.__database!r}, {self.__name!r})"
+
+    def __iter__(self) -> Collection:
+        return self
+
+    def __next__(self) -> Any:
+        raise TypeError("'Collection' object is not iterable")
+
+    next = __next__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if "." not in self.__name:
+            raise TypeError(f"'Collection' object is not callable. If you meant to call the "
+                            f"'{self.__name}' method on a 'Database' object it is failing "
+                            f"because no such method exists.")
+        raise TypeError(f"'Collection' object is not callable. If you meant to call the "
+                        f"'{self.__name.split('.')[-1]}' method on a 'Collection' object it "
+                        f"is failing because no such method exists.")
+
+    def with_options(self, codec_options: Optional[CodecOptions] = None,
+                     read_preference: Any = None, write_concern: Any = None,
+                     read_concern: Any = None) -> Collection:
+        """A clone of this collection with some options changed."""
+        return Collection(self.__database, self.__name, False,
+                          codec_options or self.codec_options,
+                          read_preference or self.read_preference,
+                          write_concern or self.write_concern, read_concern or self.read_concern)
+
+    # ---- writes (bulk, find-and-modify, legacy)
+    # Methods check their arguments and delegate: single statements to write_ops.write_one,
+    # many to the Bulk engine (mongofw.client.bulk), the rest to mongofw.client.collection_writes.
+
+    def _write_one(self, kind: str, statement: Any, check_keys: bool = False,
+                   bypass_document_validation: bool = False) -> Any:
+        _check_bool("bypass_document_validation", bypass_document_validation)
+        return write_ops.write_one(
+            self.__database.client, self.__database.name, self.__name, kind, statement,
+            write_concern=self.write_concern, codec_options=self.codec_options,
+            check_keys=check_keys, bypass_document_validation=bypass_document_validation)
+
+    def bulk_write(self, requests: List[Any], ordered: bool = True,
+                   bypass_document_validation: bool = False) -> BulkWriteResult:
+        """Send a list of InsertOne/UpdateOne/UpdateMany/ReplaceOne/DeleteOne/DeleteMany.
+
+        Raises ``BulkWriteError`` (the bulk API result in ``details``) when any failed.
+        """
+        if not isinstance(requests, list):
+            raise TypeError(f"requests must be a list, not {type(requests).__name__}")
+        bulk = Bulk(self, ordered, bypass_document_validation)
+        for request in requests:
+            add = getattr(request, "_add_to_bulk", None)
+            if add is None:
+                raise TypeError(f"{request!r} is not a valid request; use InsertOne, UpdateOne, "
+                                f"UpdateMany, ReplaceOne, DeleteOne or DeleteMany")
+            add(bulk)
+        result = bulk.execute(self.write_concern)
+        if result is None:
+            return BulkWriteResult({}, False)
+        return BulkWriteResult(result, True)
+
+    def insert_one(self, document: Any, bypass_document_validation: bool = False
+                   ) -> InsertOneResult:
+        """Insert one document; an ``_id`` is added to ``document`` when it has none."""
+        validate_document(document)
+        if "_id" not in document and not hasattr(document, "raw"):
+            document["_id"] = ObjectId()
+        self._write_one(write_ops.INSERT, document, True, bypass_document_validation)
+        return InsertOneResult(document.get("_id"), self.write_concern.acknowledged)
+
+    def insert_many(self, documents: Any, ordered: bool = True,
+                    bypass_document_validation: bool = False) -> InsertManyResult:
+        """Insert an iterable of documents (``_id`` added where missing).
+
+        Raises ``BulkWriteError`` when any insert failed.
+        """
+        if isinstance(documents, Mapping) or not hasattr(documents, "__iter__"):
+            raise TypeError(f"documents must be a non-empty list of documents, not "
+                            f"{type(documents).__name__}")
+        bulk = Bulk(self, ordered, bypass_document_validation)
+        for document in documents:
+            bulk.add_insert(document)
+        if not bulk.ops:
+            raise TypeError("documents must be a non-empty list")
+        bulk.execute(self.write_concern)
+        return InsertManyResult([doc.get("_id") for _, doc in bulk.ops],
+                                self.write_concern.acknowledged)
+
+    def _update(self, filter: Any, update: Any, upsert: bool, multi: bool,
+                bypass_document_validation: bool, collation: Any = None) -> UpdateResult:
+        statement = SON([("q", validate_filter(filter)), ("u", update), ("multi", multi),
+                         ("upsert", validate_upsert(upsert))])
+        collation = validate_collation(collation)
+        if collation is not None:
+            statement["collation"] = collation
+        reply = self._write_one(write_ops.UPDATE, statement,
+                                bypass_document_validation=bypass_document_validation)
+        return UpdateResult(collection_writes.update_result_document(reply),
+                            self.write_concern.acknowledged)
+
+    def replace_one(self, filter: Any, replacement: Any, upsert: bool = False,
+                    bypass_document_validation: bool = False,
+                    collation: Any = None) -> UpdateResult:
+        """Replace a single document matching ``filter``."""
+        validate_replacement(replacement)
+        return self._update(filter, replacement, upsert, False, bypass_document_validation,
+                            collation)
+
+    def update_one(self, filter: Any, update: Any, upsert: bool = False,
+                   bypass_document_validation: bool = False,
+                   collation: Any = None) -> UpdateResult:
+        """Update a single document matching ``filter`` with ``$`` operators."""
+        validate_update(update)
+        return self._update(filter, update, upsert, False, bypass_document_validation,
+                            collation)
+
+    def update_many(self, filter: Any, update: Any, upsert: bool = False,
+                    bypass_document_validation: bool = False,
+                    collation: Any = None) -> UpdateResult:
+        """Update every document matching ``filter`` with ``$`` operators."""
+        validate_update(update)
+        return self._update(filter, update, upsert, True, bypass_document_validation,
+                            collation)
+
+    def _delete(self, filter: Any, limit: int, collation: Any = None) -> DeleteResult:
+        statement = SON([("q", validate_filter(filter)), ("limit", limit)])
+        collation = validate_collation(collation)
+        if collation is not None:
+            statement["collation"] = collation
+        reply = self._write_one(write_ops.DELETE, statement)
+        return DeleteResult(None if reply is None else dict(reply),
+                            self.write_concern.acknowledged)
+
+    def delete_one(self, filter: Any, collation: Any = None) -> DeleteResult:
+        """Delete a single document matching ``filter``."""
+        return self._delete(filter, 1, collation)
+
+    def delete_many(self, filter: Any, collation: Any = None) -> DeleteResult:
+        """Delete every document matching ``filter``."""
+        return self._delete(filter, 0, collation)
+
+    def find_one_and_delete(self, filter: Any, projection: Any = None, sort: Any = None,
+                            **kwargs: Any) -> Any:
+        """Find a single document, delete it and return it (None when nothing matched)."""
+        kwargs["remove"] = True
+        return collection_writes.find_and_modify_one(self, filter, projection, sort, **kwargs)
+
+    def find_one_and_replace(self, filter: Any, replacement: Any, projection: Any = None,
+                             sort: Any = None, upsert: bool = False,
+                             return_document: bool = ReturnDocument.BEFORE,
+                             **kwargs: Any) -> Any:
+        """Replace a single document; return it as it was before (or after) the change."""
+        validate_replacement(replacement)
+        kwargs["update"] = replacement
+        return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
+                                                     return_document, **kwargs)
+
+    def find_one_and_update(self, filter: Any, update: Any, projection: Any = None,
+                            sort: Any = None, upsert: bool = False,
+                            return_document: bool = ReturnDocument.BEFORE,
+                            **kwargs: Any) -> Any:
+        """Update a single document; return it as it was before (or after) the update."""
+        validate_update(update)
+        kwargs["update"] = update
+        return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
+                                                     return_document, **kwargs)
+
+    def rename(self, new_name: str, **kwargs: Any) -> Any:
+        """Rename this collection (``dropTarget=True`` and other options as keywords)."""
+        return collection_writes.rename(self, new_name, **kwargs)
+
+    def initialize_unordered_bulk_op(self, bypass_document_validation: bool = False
+                                     ) -> BulkOperationBuilder:
+        """A builder whose operations run in any order, all of them attempted."""
+        return BulkOperationBuilder(self, False, bypass_document_validation)
+
+    def initialize_ordered_bulk_op(self, bypass_document_validation: bool = False
+                                   ) -> BulkOperationBuilder:
+        """A builder whose operations run serially, stopping at the first error."""
+        return BulkOperationBuilder(self, True, bypass_document_validation)
+
+    def insert(self, doc_or_docs: Any, manipulate: bool = True, check_keys: bool = True,
+               continue_on_error: bool = False, **kwargs: Any) -> Any:
+        """DEPRECATED - use insert_one() or insert_many(); ``kwargs`` are write concern."""
+        _deprecated("insert", "insert_one or insert_many")
+        return collection_writes.insert(self, doc_or_docs, manipulate, check_keys,
+                                        continue_on_error, **kwargs)
+
+    def save(self, to_save: Any, manipulate: bool = True, check_keys: bool = True,
+             **kwargs: Any) -> Any:
+        """DEPRECATED - use insert_one() or replace_one(); returns the ``_id``."""
+        _deprecated("save", "insert_one or replace_one")
+        return collection_writes.save(self, to_save, manipulate, check_keys, **kwargs)
+
+    def update(self, spec: Any, document: Any, upsert: bool = False, manipulate: bool = False,
+               multi: bool = False, check_keys: bool = True, **kwargs: Any) -> Any:
+        """DEPRECATED - use replace_one(), update_one() or update_many()."""
+        _deprecated("update", "replace_one, update_one or update_many")
+        return collection_writes.update(self, spec, document, upsert, manipulate, multi,
+                                        check_keys, **kwargs)
+
+    def remove(self, spec_or_id: Any = None, multi: bool = True, **kwargs: Any) -> Any:
+        """DEPRECATED - use delete_one() or delete_many()."""
+        _deprecated("remove", "delete_one or delete_many")
+        return collection_writes.remove(self, spec_or_id, multi, **kwargs)
+
+    def find_and_modify(self, query: Any = {}, update: Any = None,  # noqa: B006 - documented
+                        upsert: bool = False, sort: Any = None, full_response: bool = False,
+                        manipulate: bool = False, **kwargs: Any) -> Any:
+        """DEPRECATED - use find_one_and_delete(), _replace() or _update()."""
+        _deprecated("find_and_modify",
+                    "find_one_and_delete, find_one_and_replace or find_one_and_update")
+        return collection_writes.find_and_modify(self, query, update, upsert, sort,
+                                                 full_response, manipulate, **kwargs)
+
+    # ---- reads (indexes, aggregation, cursors)
+    # Logic lives in mongofw.client.cursor, .command_cursor, .collection_reads and
+    # .collection_indexes; these methods only delegate.
+
+    def find(self, filter: Optional[Mapping[str, Any]] = None, projection: Any = None,
+             skip: int = 0, limit: int = 0, no_cursor_timeout: bool = False,
+             cursor_type: int = CursorType.NON_TAILABLE, sort: Any = None,
+             allow_partial_results: bool = False, oplog_replay: bool = False,
+             modifiers: Optional[Mapping[str, Any]] = None, batch_size: int = 0,
+             manipulate: bool = True, collation: Any = None) -> Any:
+        """A Cursor over the documents matching ``filter`` (the arguments are ``Cursor``'s)."""
+        from mongofw.client.cursor import Cursor
+
+        return Cursor(self, filter, projection, skip, limit, no_cursor_timeout, cursor_type,
+                      sort, allow_partial_results, oplog_replay, modifiers, batch_size,
+                      manipulate, collation)
+
+    def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
+        """The first matching document, or None; a non-mapping filter means ``{"_id": filter}``.
+
+        ``max_time_ms`` may be given as a keyword; any ``limit`` is ignored.
+        """
+        if filter is not None and not isinstance(filter, Mapping):
+            filter = {"_id": filter}
+        max_time_ms = kwargs.pop("max_time_ms", None)
+        cursor = self.find(filter, *args, **kwargs).max_time_ms(max_time_ms)
+        for document in cursor.limit(-1):
+            return document
+        return None
+
+    def count(self, filter: Any = None, **kwargs: Any) -> int:
+        """The number of documents matching ``filter`` (hint, limit, skip, maxTimeMS, collation)."""
+        return collection_reads.count(self, filter, **kwargs)
+
+    def distinct(self, key: str, filter: Any = None, **kwargs: Any) -> List[Any]:
+        """The distinct values of ``key`` among the documents matching ``filter``."""
+        return collection_reads.distinct(self, key, filter, **kwargs)
+
+    def aggregate(self, pipeline: List[Any], **kwargs: Any) -> Any:
+        """Run an aggregation pipeline; returns a CommandCursor over the results."""
+        return collection_reads.aggregate(self, pipeline, **kwargs)
+
+    def map_reduce(self, map: Any, reduce: Any, out: Any, full_response: bool = False,
+                   **kwargs: Any) -> Any:
+        """Map/reduce into ``out``; the output Collection, or the full reply."""
+        return collection_reads.map_reduce(self, map, reduce, out, full_response, **kwargs)
+
+    def inline_map_reduce(self, map: Any, reduce: Any, full_response: bool = False,
+                          **kwargs: Any) -> Any:
+        """Map/reduce in memory; the result documents, or the full reply."""
+        return collection_reads.inline_map_reduce(self, map, reduce, full_response, **kwargs)
+
+    def group(self, key: Any, condition: Any, initial: Any, reduce: Any, finalize: Any = None,
+              **kwargs: Any) -> List[Any]:
+        """SQL-like ``group by`` with JavaScript functions; the grouped documents."""
+        return collection_reads.group(self, key, condition, initial, reduce, finalize,
+                                      **kwargs)
+
+    def parallel_scan(self, num_cursors: int, **kwargs: Any) -> List[Any]:
+        """Up to ``num_cursors`` CommandCursors covering the whole collection once."""
+        return collection_reads.parallel_scan(self, num_cursors, **kwargs)
+
+    def options(self) -> Mapping[str, Any]:
+        """The options the collection was created with ({} if it does not exist)."""
+        return collection_reads.options(self)
+
+    def create_index(self, keys: Any, **kwargs: Any) -> str:
+        """Create an index on a key or (key, direction) list; returns its name."""
+        return collection_indexes.create_index(self, keys, **kwargs)
+
+    def create_indexes(self, indexes: List[Any]) -> List[str]:
+        """Create the indexes described by IndexModel instances; returns their names."""
+        return collection_indexes.create_indexes(self, indexes)
+
+    def ensure_index(self, key_or_list: Any, cache_for: int = 300, **kwargs: Any) -> str:
+        """DEPRECATED - create the index if needed; returns its name."""
+        return collection_indexes.ensure_index(self, key_or_list, cache_for, **kwargs)
+
+    def drop_index(self, index_or_name: Any) -> None:
+        """Drop an index by name or by its (key, direction) list."""
+        collection_indexes.drop_index(self, index_or_name)
+
+    def drop_indexes(self) -> None:
+        """Drop every index but the one on ``_id``."""
+        collection_indexes.drop_index(self, "*")
+
+    def reindex(self) -> Mapping[str, Any]:
+        """Rebuild all indexes of this collection."""
+        return collection_indexes.reindex(self)
+
+    def list_indexes(self) -> Any:
+        """A CommandCursor over this collection's index documents."""
+        return collection_indexes.list_indexes(self)
+
+    def index_information(self) -> Mapping[str, Any]:
+        """``{index name: {"key": [(key, direction), ...], ...}}`` for every index."""
+        return collection_indexes.index_information(self)
+
+    def drop(self) -> None:
+        """Drop this collection (an alias of ``Database.drop_collection``)."""
+        self.__database.drop_collection(self.__name)

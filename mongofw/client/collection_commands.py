@@ -1,0 +1,62 @@
+"""Running one command for a collection: on a server its read preference picks, or the primary.
+
+:func:`run_read_command` uses the collection's read preference and read concern;
+:func:`run_write_command` the primary, with the collection's write concern on MongoDB
+3.4+ as PyMongo 3.4 does.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Tuple
+
+from mongofw.errors import ConfigurationError
+
+# Read concern needs MongoDB 3.2 (wire 4); commands take a write concern from 3.4 (wire 5).
+READ_CONCERN_WIRE_VERSION = 4
+COMMAND_WRITE_CONCERN_WIRE_VERSION = 5
+
+
+def check_read_concern(read_concern: Any, sock_info: Any) -> Any:
+    level = getattr(read_concern, "level", None)
+    if level and sock_info.max_wire_version < READ_CONCERN_WIRE_VERSION:
+        raise ConfigurationError(f"read concern level of {level} is not valid with a max wire "
+                                 f"version of {sock_info.max_wire_version}")
+    return read_concern if level else None
+
+
+def run_read_command(collection: Any, cmd: Mapping[str, Any], read_preference: Any = None,
+                     collation: Optional[Mapping[str, Any]] = None, read_concern: Any = None,
+                     allowable_errors: Any = None, write_concern: Any = None
+                     ) -> Tuple[Mapping[str, Any], Any]:
+    """Run ``cmd`` on a server chosen by ``read_preference`` (default: the collection's).
+
+    Returns ``(reply, address)``.
+    """
+    client = collection.database.client
+    read_preference = read_preference or collection.read_preference
+    with client._socket_for_reads(read_preference) as (sock_info, slave_ok):
+        concern = check_read_concern(read_concern, sock_info)
+        if sock_info.max_wire_version < COMMAND_WRITE_CONCERN_WIRE_VERSION:
+            write_concern = None
+        reply = sock_info.command(collection.database.name, cmd, slave_ok, read_preference,
+                                  collection.codec_options, allowable_errors=allowable_errors,
+                                  read_concern=concern, collation=collation,
+                                  write_concern=write_concern,
+                                  parse_write_concern_error=write_concern is not None)
+        return reply, sock_info.address
+
+
+def run_write_command(collection: Any, cmd: Mapping[str, Any], allowable_errors: Any = None,
+                      collation: Optional[Mapping[str, Any]] = None,
+                      read_concern: Any = None, apply_write_concern: bool = True
+                      ) -> Mapping[str, Any]:
+    """Run ``cmd`` on the primary, with the collection's write concern on MongoDB 3.4+."""
+    client = collection.database.client
+    with client._socket_for_writes() as sock_info:
+        concern = check_read_concern(read_concern, sock_info)
+        write_concern = collection.write_concern if apply_write_concern and \
+            sock_info.max_wire_version >= COMMAND_WRITE_CONCERN_WIRE_VERSION else None
+        return sock_info.command(collection.database.name, cmd,
+                                 codec_options=collection.codec_options,
+                                 allowable_errors=allowable_errors, read_concern=concern,
+                                 write_concern=write_concern, collation=collation,
+                                 parse_write_concern_error=write_concern is not None)

@@ -1,0 +1,174 @@
+"""Cursors over command results (documented as ``pymongo.command_cursor.CommandCursor``).
+
+``aggregate``, ``listIndexes``, ``parallelCollectionScan`` and friends answer with a
+cursor document (``{"id", "ns", "firstBatch"}``); a CommandCursor iterates it with
+``getMore`` on the same server and kills the server cursor on ``close()``, exhaustion or
+garbage collection.  The getMore/kill plumbing here is shared with ``Cursor``.
+"""
+from __future__ import annotations
+
+import sys
+from collections import deque
+from typing import Any, Deque, List, Mapping, Optional, Tuple
+
+from bson.int64 import Int64
+from bson.son import SON
+from mongofw.core.dispatch import cursor_legacy
+from mongofw.errors import AutoReconnect, OperationFailure
+
+
+class CursorAddress(tuple):
+    """A server ``(host, port)`` that also knows the namespace of the cursor opened there.
+
+    It compares and prints as the plain pair; ``namespace`` lets whoever kills the
+    cursor later (the client's background killer, a cursor manager) name the collection
+    the ``killCursors`` command needs.
+    """
+
+    namespace: Optional[str]
+
+    def __new__(cls, address: Tuple[str, Optional[int]], namespace: Optional[str]
+                ) -> CursorAddress:
+        self = super().__new__(cls, address)
+        self.namespace = namespace
+        return self
+
+    def __getnewargs__(self) -> Tuple[Tuple[Any, ...], Optional[str]]:  # copy and pickle
+        return tuple(self), self.namespace
+
+
+def get_more(client: Any, address: Any, namespace: str, cursor_id: int, batch_size: int,
+             codec_options: Any, max_time_ms: Optional[int] = None) -> Tuple[int, List[Any]]:
+    """One more batch from the server cursor: ``(new_cursor_id, documents)``."""
+    db_name, coll_name = namespace.split(".", 1)
+    with client._socket_for_address(tuple(address)) as sock_info:
+        if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
+            return cursor_legacy.get_more(sock_info, namespace, batch_size, cursor_id,
+                                          codec_options)
+        # Servers insist on a 64-bit id; a small id decoded as int would go out as int32.
+        cmd = SON([("getMore", Int64(cursor_id)), ("collection", coll_name)])
+        if batch_size:
+            cmd["batchSize"] = batch_size
+        if max_time_ms is not None:
+            cmd["maxTimeMS"] = max_time_ms
+        reply = sock_info.command(db_name, cmd, codec_options=codec_options)
+    cursor = reply["cursor"]
+    return int(cursor.get("id", 0)), list(cursor.get("nextBatch", []))
+
+
+def kill_now(client: Any, cursor_id: int, address: Any, namespace: str) -> None:
+    """Kill a server cursor right away (``close()``, exhaustion by limit)."""
+    client._close_cursor_now(Int64(cursor_id), tuple(address), namespace)
+
+
+def kill_later(client: Any, cursor_id: int, address: Any, namespace: str) -> None:
+    """Schedule a kill from ``__del__``: no locks, no I/O on this thread."""
+    if sys.is_finalizing():
+        # At interpreter exit no thread can start to send the kill (Thread.start() would
+        # block forever); the connections close and the server reaps the cursor itself.
+        return
+    client.close_cursor(Int64(cursor_id), CursorAddress(tuple(address), namespace))
+
+
+class CommandCursor:
+    """A cursor over the result of a cursor-returning command."""
+
+    def __init__(self, collection: Any, cursor_info: Mapping[str, Any], address: Any,
+                 retrieved: int = 0) -> None:
+        if not isinstance(cursor_info, Mapping) or "id" not in cursor_info:
+            raise TypeError(f"cursor_info must be a cursor document with an 'id', not "
+                            f"{cursor_info!r}")
+        self.__collection = collection
+        self.__id = int(cursor_info["id"])
+        self.__address = address
+        self.__data: Deque[Any] = deque(cursor_info.get("firstBatch", ()))
+        self.__retrieved = retrieved + len(self.__data)
+        self.__batch_size = 0
+        # listIndexes/listCollections name a "$cmd.listIndexes"-style namespace for getMore.
+        self.__namespace = str(cursor_info.get("ns") or collection.full_name)
+        self.__killed = self.__id == 0
+
+    @property
+    def address(self) -> Any:
+        """The (host, port) of the server used, or None.
+
+        It also carries the cursor's namespace, so ``client.close_cursor(cursor.cursor_id,
+        cursor.address)`` can name the collection the kill needs.
+        """
+        return None if self.__address is None else \
+            CursorAddress(tuple(self.__address), self.__namespace)
+
+    @property
+    def alive(self) -> bool:
+        """Whether this cursor may return more data (``next()`` can still stop)."""
+        return bool(self.__data) or not self.__killed
+
+    @property
+    def cursor_id(self) -> int:
+        """The server cursor id (0 once the server has no more results)."""
+        return self.__id
+
+    @property
+    def retrieved(self) -> int:
+        """The number of documents retrieved so far."""
+        return self.__retrieved
+
+    def batch_size(self, batch_size: int) -> CommandCursor:
+        """Documents per ``getMore`` batch (0 lets the server choose)."""
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool):
+            raise TypeError(f"batch_size must be an integer, not {type(batch_size).__name__}")
+        if batch_size < 0:
+            raise ValueError(f"batch_size must be >= 0, not {batch_size}")
+        self.__batch_size = batch_size
+        return self
+
+    def _refresh(self) -> int:
+        if self.__data or self.__killed:
+            return len(self.__data)
+        client = self.__collection.database.client
+        try:
+            self.__id, batch = get_more(client, self.__address, self.__namespace, self.__id,
+                                        self.__batch_size, self.__collection.codec_options)
+        except (OperationFailure, AutoReconnect):
+            # The server reported the cursor dead (or its connection is gone): never retry.
+            self.__killed = True
+            raise
+        self.__data.extend(batch)
+        self.__retrieved += len(batch)
+        if not self.__id:
+            self.__killed = True
+        return len(self.__data)
+
+    def close(self) -> None:
+        """Kill the server cursor (if any) and discard buffered documents."""
+        self.__data.clear()
+        if not self.__killed:
+            self.__killed = True
+            if self.__id:
+                kill_now(self.__collection.database.client, self.__id, self.__address,
+                         self.__namespace)
+
+    def __del__(self) -> None:
+        if not getattr(self, "_CommandCursor__killed", True) and self.__id:
+            self.__killed = True
+            kill_later(self.__collection.database.client, self.__id, self.__address,
+                       self.__namespace)
+
+    def __iter__(self) -> CommandCursor:
+        return self
+
+    def __next__(self) -> Any:
+        # An empty batch with a live id is not the end: ask again until data or id 0.
+        while not self.__data and not self.__killed:
+            self._refresh()
+        if not self.__data:
+            raise StopIteration
+        return self.__data.popleft()
+
+    next = __next__
+
+    def __enter__(self) -> CommandCursor:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -1,0 +1,456 @@
+"""Query cursors (documented as ``pymongo.cursor.Cursor``).
+
+A cursor is lazy: the ``find`` command (an OP_QUERY before MongoDB 3.2) goes out on the
+first ``next()``; ``getMore`` follows on the same server while the server cursor lives,
+one batch at a time, so a client holds at most one batch in memory.  The server cursor is
+killed on ``close()``, once a limit is reached, or - from ``__del__``, through the
+client's background killer - when the object is garbage collected.
+
+``CursorType.EXHAUST`` keeps its documented rules (no limit, no mongos); from MongoDB 3.6
+(OP_MSG) the server may stream its batches on a connection pinned to the cursor
+(``mongofw.core.dispatch.exhaust``).  A server that declines - FerretDB does - gets a ``getMore``
+per batch, and the results are the same.
+"""
+from __future__ import annotations
+
+import copy
+from collections import deque
+from typing import Any, Deque, Dict, List, Mapping, Optional
+
+from bson.code import Code
+from bson.son import SON
+from mongofw.client import command_cursor
+from mongofw.client.cursor_options import CursorType, check_bool, find_command, query_flag
+from mongofw.client.index_specs import hint_document, index_document, index_list
+from mongofw.core.dispatch import cursor_legacy, exhaust
+from mongofw.errors import (
+    AutoReconnect,
+    ConfigurationError,
+    InvalidOperation,
+    OperationFailure,
+)
+from mongofw.options.collation import validate_collation_or_none
+
+__all__ = ["Cursor", "CursorType"]
+
+
+def _check_int(name: str, value: Any, allow_none: bool = False) -> None:
+    if allow_none and value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool):
+        kind = "an integer or None" if allow_none else "an integer"
+        raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
+
+
+class Cursor:
+    """A cursor over the results of a query on a collection (see ``Collection.find``)."""
+
+    def __init__(self, collection: Any, filter: Optional[Mapping[str, Any]] = None,
+                 projection: Any = None, skip: int = 0, limit: int = 0,
+                 no_cursor_timeout: bool = False, cursor_type: int = CursorType.NON_TAILABLE,
+                 sort: Any = None, allow_partial_results: bool = False,
+                 oplog_replay: bool = False, modifiers: Optional[Mapping[str, Any]] = None,
+                 batch_size: int = 0, manipulate: bool = True, collation: Any = None) -> None:
+        self.__collection = collection
+        if filter is not None and not isinstance(filter, Mapping):
+            raise TypeError(f"filter must be an instance of dict, bson.son.SON, or another "
+                            f"type that inherits from collections.abc.Mapping, not "
+                            f"{type(filter).__name__}")
+        _check_int("skip", skip)
+        _check_int("limit", limit)
+        _check_int("batch_size", batch_size)
+        if skip < 0:
+            raise ValueError(f"skip must be >= 0, not {skip}")
+        if batch_size < 0:
+            raise ValueError(f"batch_size must be >= 0, not {batch_size}")
+        if cursor_type not in CursorType.VALUES:
+            raise ValueError(f"not a valid value for cursor_type: {cursor_type!r}; use one of "
+                             f"NON_TAILABLE, TAILABLE, TAILABLE_AWAIT, EXHAUST")
+        if cursor_type == CursorType.EXHAUST and limit:
+            raise InvalidOperation("Can't use limit and exhaust together.")
+        if modifiers is not None and not isinstance(modifiers, Mapping):
+            raise TypeError(f"modifiers must be a mapping, not {type(modifiers).__name__}")
+        if projection is not None and not isinstance(projection, Mapping):
+            if not isinstance(projection, (list, tuple)):
+                raise TypeError(f"projection must be a mapping or a list of field names, "
+                                f"not {type(projection).__name__}")
+            projection = {name: 1 for name in projection} or {"_id": 1}
+        flags = cursor_type
+        flags |= query_flag("no_cursor_timeout", check_bool("no_cursor_timeout",
+                                                            no_cursor_timeout))
+        flags |= query_flag("allow_partial_results",
+                            check_bool("allow_partial_results", allow_partial_results))
+        flags |= query_flag("oplog_replay", check_bool("oplog_replay", oplog_replay))
+        # Everything clone() copies lives in this one dict.
+        self.__opts: Dict[str, Any] = {
+            "spec": filter if filter is not None else {}, "projection": projection,
+            "skip": skip, "limit": limit, "batch_size": batch_size,
+            "ordering": index_document(index_list(sort)) if sort is not None else None,
+            "hint": None, "max_time_ms": None, "max_await_time_ms": None, "max_scan": None,
+            "max": None, "min": None, "comment": None, "flags": flags,
+            "modifiers": dict(modifiers or {}), "manipulate": check_bool("manipulate",
+                                                                         manipulate),
+            "collation": validate_collation_or_none(collation), "empty": False,
+        }
+        self.__reset()
+
+    def __reset(self) -> None:
+        self.__data: Deque[Any] = deque()
+        self.__id: Optional[int] = None
+        self.__address: Any = None
+        self.__namespace = self.__collection.full_name
+        self.__retrieved = 0
+        self.__killed = False
+        self.__started = False
+        self.__exhaust: Optional[exhaust.ExhaustStream] = None
+
+    # ------------------------------------------------------------ properties
+
+    @property
+    def collection(self) -> Any:
+        """The Collection this cursor reads from."""
+        return self.__collection
+
+    @property
+    def retrieved(self) -> int:
+        """The number of documents retrieved so far."""
+        return self.__retrieved
+
+    @property
+    def cursor_id(self) -> Optional[int]:
+        """The server cursor id (None before the first batch, 0 once exhausted)."""
+        return self.__id
+
+    @property
+    def address(self) -> Any:
+        """The (host, port) of the server used, or None before the query ran.
+
+        It also carries the cursor's namespace, so ``client.close_cursor(cursor.cursor_id,
+        cursor.address)`` can name the collection the kill needs.
+        """
+        if self.__address is None:
+            return None
+        return command_cursor.CursorAddress(tuple(self.__address), self.__namespace)
+
+    @property
+    def alive(self) -> bool:
+        """Whether this cursor may return more data (``next()`` can still stop)."""
+        return bool(self.__data) or not self.__killed
+
+    # ------------------------------------------------------------ modifiers
+
+    def __set(self, name: str, value: Any) -> Cursor:
+        if self.__started:
+            raise InvalidOperation("cannot set options after executing query")
+        self.__opts[name] = value
+        return self
+
+    def limit(self, limit: int) -> Cursor:
+        """Return at most ``limit`` documents (0: no limit; negative: one batch only)."""
+        _check_int("limit", limit)
+        if self.__opts["flags"] & CursorType.EXHAUST:
+            raise InvalidOperation("Can't use limit and exhaust together.")
+        self.__set("empty", False)
+        return self.__set("limit", limit)
+
+    def skip(self, skip: int) -> Cursor:
+        """Skip the first ``skip`` results."""
+        _check_int("skip", skip)
+        if skip < 0:
+            raise ValueError(f"skip must be >= 0, not {skip}")
+        return self.__set("skip", skip)
+
+    def batch_size(self, batch_size: int) -> Cursor:
+        """Documents per batch (0 lets the server choose)."""
+        _check_int("batch_size", batch_size)
+        if batch_size < 0:
+            raise ValueError(f"batch_size must be >= 0, not {batch_size}")
+        return self.__set("batch_size", batch_size)
+
+    def sort(self, key_or_list: Any, direction: Any = None) -> Cursor:
+        """Sort by a key and direction, or by a list of (key, direction) pairs."""
+        return self.__set("ordering", index_document(index_list(key_or_list, direction),
+                                                     "sort"))
+
+    def hint(self, index: Any) -> Cursor:
+        """Use ``index`` (a name or a (key, direction) list); None clears the hint."""
+        return self.__set("hint", hint_document(index))
+
+    def max_time_ms(self, max_time_ms: Optional[int]) -> Cursor:
+        """Abort the query after ``max_time_ms`` milliseconds (ExecutionTimeout)."""
+        _check_int("max_time_ms", max_time_ms, allow_none=True)
+        return self.__set("max_time_ms", max_time_ms)
+
+    def max_await_time_ms(self, max_await_time_ms: Optional[int]) -> Cursor:
+        """Time limit of each getMore on a TAILABLE_AWAIT cursor (ignored otherwise)."""
+        _check_int("max_await_time_ms", max_await_time_ms, allow_none=True)
+        return self.__set("max_await_time_ms", max_await_time_ms)
+
+    def max_scan(self, max_scan: int) -> Cursor:
+        """Scan at most ``max_scan`` documents."""
+        _check_int("max_scan", max_scan, allow_none=True)
+        return self.__set("max_scan", max_scan)
+
+    def max(self, spec: Any) -> Cursor:
+        """Exclusive upper bound for the keys of the hinted index: (field, limit) pairs."""
+        if not isinstance(spec, (list, tuple)):
+            raise TypeError(f"spec must be an instance of list or tuple, "
+                            f"not {type(spec).__name__}")
+        return self.__set("max", SON(spec))
+
+    def min(self, spec: Any) -> Cursor:
+        """Inclusive lower bound for the keys of the hinted index: (field, limit) pairs."""
+        if not isinstance(spec, (list, tuple)):
+            raise TypeError(f"spec must be an instance of list or tuple, "
+                            f"not {type(spec).__name__}")
+        return self.__set("min", SON(spec))
+
+    def comment(self, comment: Any) -> Cursor:
+        """Attach a comment (a string or document) to the query."""
+        return self.__set("comment", comment)
+
+    def where(self, code: Any) -> Cursor:
+        """Add a ``$where`` JavaScript clause to the filter."""
+        if not isinstance(code, str):
+            raise TypeError(f"code must be an instance of str or bson.code.Code, "
+                            f"not {type(code).__name__}")
+        spec = SON(self.__opts["spec"])
+        spec["$where"] = code if isinstance(code, Code) else Code(code)
+        return self.__set("spec", spec)
+
+    def collation(self, collation: Any) -> Cursor:
+        """Use ``collation`` (a Collation or a dict) for string comparison."""
+        return self.__set("collation", validate_collation_or_none(collation))
+
+    def add_option(self, mask: int) -> Cursor:
+        """Set query flag bits (``add_option(2)`` makes the cursor tailable)."""
+        _check_int("mask", mask)
+        if mask & CursorType.EXHAUST and self.__opts["limit"]:
+            raise InvalidOperation("Can't use limit and exhaust together.")
+        return self.__set("flags", self.__opts["flags"] | mask)
+
+    def remove_option(self, mask: int) -> Cursor:
+        """Unset query flag bits."""
+        _check_int("mask", mask)
+        return self.__set("flags", self.__opts["flags"] & ~mask)
+
+    def __getitem__(self, index: Any) -> Any:
+        """``cursor[n]``: the n-th document; ``cursor[a:b]``: this cursor with skip/limit."""
+        if self.__started:
+            raise InvalidOperation("cannot set options after executing query")
+        if isinstance(index, slice):
+            if index.step is not None:
+                raise IndexError("Cursor instances do not support slice steps")
+            start = 0 if index.start is None else index.start
+            if not isinstance(start, int) or start < 0:
+                raise IndexError(f"Cursor instances do not support negative indices "
+                                 f"(start={start!r})")
+            limit = 0
+            if index.stop is not None:
+                limit = index.stop - start
+                if limit < 0:
+                    raise IndexError(f"stop index must be greater than start index for "
+                                     f"slice {index!r}")
+            self.__opts.update(skip=start, limit=limit, empty=limit == 0 and
+                               index.stop is not None)
+            return self
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise TypeError(f"index {index!r} cannot be applied to Cursor instances")
+        if index < 0:
+            raise IndexError(f"Cursor instances do not support negative indices ({index})")
+        clone = self.clone()
+        clone.skip(index + self.__opts["skip"])
+        clone.limit(-1)
+        for document in clone:
+            return document
+        raise IndexError(f"no such item for Cursor instance: {index}")
+
+    # ------------------------------------------------------------ copies and helpers
+
+    def clone(self) -> Cursor:
+        """An unevaluated copy of this cursor with the same options."""
+        return self._clone(deepcopy=True)
+
+    def _clone(self, deepcopy: bool) -> Cursor:
+        twin = Cursor.__new__(Cursor)
+        twin._Cursor__collection = self.__collection
+        opts = dict(self.__opts)
+        if deepcopy:
+            opts = copy.deepcopy(opts)
+        twin._Cursor__opts = opts
+        twin._Cursor__reset()
+        return twin
+
+    def __copy__(self) -> Cursor:
+        return self._clone(deepcopy=False)
+
+    def __deepcopy__(self, memo: Any) -> Cursor:
+        return self._clone(deepcopy=True)
+
+    def rewind(self) -> Cursor:
+        """Back to the unevaluated state (options kept); the server cursor is killed."""
+        self.close()
+        self.__reset()
+        return self
+
+    def count(self, with_limit_and_skip: bool = False) -> int:
+        """The number of matching documents (``with_limit_and_skip``: as this cursor returns)."""
+        from mongofw.client.collection_reads import count_for_cursor
+
+        check_bool("with_limit_and_skip", with_limit_and_skip)
+        return count_for_cursor(self.__collection, self.__opts, with_limit_and_skip)
+
+    def distinct(self, key: str) -> List[Any]:
+        """Distinct values of ``key`` among this query's documents."""
+        from mongofw.client.collection_reads import distinct_for_cursor
+
+        return distinct_for_cursor(self.__collection, self.__opts, key)
+
+    def explain(self) -> Mapping[str, Any]:
+        """The server's explain plan for this query."""
+        from mongofw.client.collection_reads import explain_find
+
+        return explain_find(self.__collection, find_command(self.__collection.name,
+                                                            self.__opts))
+
+    # ------------------------------------------------------------ execution
+
+    def _find_command(self) -> SON:
+        return find_command(self.__collection.name, self.__opts)
+
+    def __open(self) -> List[Any]:
+        coll = self.__collection
+        client = coll.database.client
+        cmd = find_command(coll.name, self.__opts)
+        collation = cmd.pop("collation", None)
+        with client._socket_for_reads(coll.read_preference) as (sock_info, slave_ok):
+            self.__address = sock_info.address
+            if self.__opts["flags"] & CursorType.EXHAUST:
+                if sock_info.is_mongos:
+                    raise InvalidOperation("Exhaust cursors are not supported by mongos")
+                if sock_info.max_wire_version >= exhaust.EXHAUST_WIRE_VERSION:
+                    self.__exhaust = exhaust.ExhaustStream(client, sock_info.address)
+            from mongofw.client.collection_commands import check_read_concern
+
+            read_concern = check_read_concern(coll.read_concern, sock_info)
+            if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
+                if collation is not None:
+                    raise ConfigurationError(f"collation requires wire version 5 (MongoDB "
+                                             f"3.4); the server speaks "
+                                             f"{sock_info.max_wire_version}")
+                self.__id, batch = cursor_legacy.run_query(
+                    sock_info, coll.full_name, cmd, slave_ok, coll.read_preference,
+                    coll.codec_options)
+                return batch
+            reply = sock_info.command(coll.database.name, cmd, slave_ok, coll.read_preference,
+                                      coll.codec_options, read_concern=read_concern,
+                                      collation=collation)
+        cursor = reply["cursor"]
+        self.__namespace = str(cursor.get("ns") or coll.full_name)
+        self.__id = int(cursor.get("id", 0))
+        return list(cursor.get("firstBatch", []))
+
+    def __more(self) -> List[Any]:
+        opts = self.__opts
+        limit = abs(opts["limit"])
+        batch_size = opts["batch_size"]
+        if limit:
+            # Never ask for more than the limit still allows.
+            remaining = limit - self.__retrieved
+            batch_size = min(batch_size, remaining) if batch_size else remaining
+        if self.__exhaust is not None:
+            self.__id, batch = self.__exhaust.get_more(
+                self.__namespace, self.__id, batch_size, self.__collection.codec_options)
+            return batch
+        max_time_ms = None
+        if opts["flags"] & CursorType.TAILABLE_AWAIT == CursorType.TAILABLE_AWAIT:
+            max_time_ms = opts["max_await_time_ms"]
+        self.__id, batch = command_cursor.get_more(
+            self.__collection.database.client, self.__address, self.__namespace, self.__id,
+            batch_size, self.__collection.codec_options, max_time_ms)
+        return batch
+
+    def _refresh(self) -> int:
+        """Fetch the next batch; returns how many documents are buffered."""
+        if self.__data or self.__killed:
+            return len(self.__data)
+        if self.__opts["empty"]:
+            self.__started = self.__killed = True
+            return 0
+        try:
+            if not self.__started:
+                self.__started = True
+                batch = self.__open()
+            else:
+                batch = self.__more()
+        except OperationFailure:
+            self.__killed = True  # the server reported the query or cursor dead
+            raise
+        except AutoReconnect:
+            self.__die(later=True)
+            raise
+        limit = abs(self.__opts["limit"])
+        if limit:
+            batch = batch[:max(0, limit - self.__retrieved)]
+        self.__data.extend(batch)
+        self.__retrieved += len(batch)
+        if not self.__id or (limit and self.__retrieved >= limit) or self.__opts["limit"] < 0:
+            self.__die()
+        return len(self.__data)
+
+    def __die(self, later: bool = False) -> None:
+        if self.__killed:
+            return
+        self.__killed = True
+        if self.__exhaust is not None:
+            self.__exhaust.close()
+        if self.__id and self.__address is not None:
+            client = self.__collection.database.client
+            if later:
+                command_cursor.kill_later(client, self.__id, self.__address, self.__namespace)
+            else:
+                command_cursor.kill_now(client, self.__id, self.__address, self.__namespace)
+
+    def close(self) -> None:
+        """Kill the server cursor (if any) and discard buffered documents."""
+        self.__data.clear()
+        self.__die()
+
+    def __del__(self) -> None:
+        # Garbage collection must not do network I/O nor take locks: the client's killer
+        # thread kills the server cursor and gives a pinned exhaust connection back.
+        if getattr(self, "_Cursor__killed", True):
+            return
+        self.__killed = True
+        client = self.__collection.database.client
+        if self.__exhaust is not None:
+            client._defer(self.__exhaust.close_deferred)
+        if self.__id and self.__address:
+            command_cursor.kill_later(client, self.__id, self.__address, self.__namespace)
+
+    def __iter__(self) -> Cursor:
+        return self
+
+    def __next__(self) -> Any:
+        tailable = self.__opts["flags"] & CursorType.TAILABLE
+        # A tailable cursor returns after one empty getMore; others ask until data or the end.
+        while not self.__data and not self.__killed:
+            self._refresh()
+            if tailable:
+                break
+        if not self.__data:
+            raise StopIteration
+        document = self.__data.popleft()
+        if self.__opts["manipulate"]:
+            database = self.__collection.database
+            if database._outgoing_manipulators or database._outgoing_copying_manipulators:
+                document = database._fix_outgoing(document, self.__collection)
+        return document
+
+    next = __next__
+
+    def __enter__(self) -> Cursor:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -1,0 +1,330 @@
+"""Database level operations (documented as ``pymongo.database.Database``)."""
+from __future__ import annotations
+
+from typing import Any, List, Mapping, Optional
+
+from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
+from bson.son import SON
+from mongofw.client.base_object import BaseObject
+from mongofw.client.database_users import UserAdministration
+from mongofw.client.names import validate_collection_name, validate_database_name
+from mongofw.client.system_js import SystemJS
+from mongofw.errors import CollectionInvalid
+from mongofw.options.read_preferences import ReadPreference
+
+
+class Database(UserAdministration, BaseObject):
+    """A MongoDB database: collections by attribute or item access, and commands."""
+
+    def __init__(self, client: Any, name: str, codec_options: Optional[CodecOptions] = None,
+                 read_preference: Any = None, write_concern: Any = None,
+                 read_concern: Any = None) -> None:
+        super().__init__(*client._inherit(codec_options, read_preference, write_concern,
+                                          read_concern))
+        self.__client = client
+        self.__name = validate_database_name(name)
+        self._incoming_manipulators: List[Any] = []
+        self._incoming_copying_manipulators: List[Any] = []
+        self._outgoing_manipulators: List[Any] = []
+        self._outgoing_copying_manipulators: List[Any] = []
+        for manipulator in client._plugin_son_manipulators(self):
+            self.add_son_manipulator(manipulator)
+
+    @property
+    def client(self) -> Any:
+        """The client instance for this Database."""
+        return self.__client
+
+    @property
+    def name(self) -> str:
+        """The name of this Database."""
+        return self.__name
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, Database):
+            return self.__client == other.client and self.__name == other.name
+        return NotImplemented
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((self.__client, self.__name))
+
+    def __repr__(self) -> str:
+        return f"Database({self.__client!r}, {self.__name!r})"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(
+                f"Database has no attribute {name!r}. To access the {name} collection, "
+                f"use database[{name!r}].")
+        return self.__getitem__(name)
+
+    def __getitem__(self, name: str) -> Any:
+        from mongofw.client.collection import Collection
+
+        return Collection(self, name)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        raise TypeError("'Database' object is not iterable")
+
+    next = __next__
+
+    def get_collection(self, name: str, codec_options: Optional[CodecOptions] = None,
+                       read_preference: Any = None, write_concern: Any = None,
+                       read_concern: Any = None) -> Any:
+        """A Collection with the given name and options (inherited where not given)."""
+        from mongofw.client.collection import Collection
+
+        return Collection(self, name, False, codec_options, read_preference, write_concern,
+                          read_concern)
+
+    def with_options(self, codec_options: Optional[CodecOptions] = None,
+                     read_preference: Any = None, write_concern: Any = None,
+                     read_concern: Any = None) -> Database:
+        return Database(self.__client, self.__name, codec_options or self.codec_options,
+                        read_preference or self.read_preference,
+                        write_concern or self.write_concern, read_concern or self.read_concern)
+
+    # ------------------------------------------------------------ commands
+
+    def command(self, command: Any, value: Any = 1, check: bool = True,
+                allowable_errors: Any = None, read_preference: Any = ReadPreference.PRIMARY,
+                codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS, **kwargs: Any) -> Any:
+        """Run a database command; a string ``command`` becomes ``{command: value}``."""
+        if isinstance(command, str):
+            command = SON([(command, value)])
+        elif not isinstance(command, Mapping):
+            raise TypeError(f"command must be an instance of str or a mapping, "
+                            f"not {type(command).__name__}")
+        if kwargs:
+            command = SON(command)
+            command.update(kwargs)
+        if not isinstance(codec_options, CodecOptions):
+            raise TypeError("codec_options must be an instance of CodecOptions")
+        read_preference = read_preference or ReadPreference.PRIMARY
+        return self.__client._run_command(
+            self.__name, command, read_preference, codec_options, check=check,
+            allowable_errors=allowable_errors)
+
+    def _command_on_primary(self, command: Mapping[str, Any], **kwargs: Any) -> Any:
+        return self.__client._run_command(self.__name, command, ReadPreference.PRIMARY,
+                                          self.codec_options, **kwargs)
+
+    # ------------------------------------------------------------ collections
+
+    def _list_collections(self, filter: Optional[Mapping[str, Any]] = None) -> List[Any]:
+        cmd = SON([("listCollections", 1), ("cursor", {})])
+        if filter:
+            cmd["filter"] = filter
+        return self.__client._command_cursor_documents(self.__name, cmd, self.codec_options)
+
+    def collection_names(self, include_system_collections: bool = True) -> List[str]:
+        """The names of the collections in this database."""
+        names = [c["name"] for c in self._list_collections()]
+        if not include_system_collections:
+            names = [n for n in names if not n.startswith("system.")]
+        return names
+
+    def create_collection(self, name: str, codec_options: Optional[CodecOptions] = None,
+                          read_preference: Any = None, write_concern: Any = None,
+                          read_concern: Any = None, **kwargs: Any) -> Any:
+        """Create a collection explicitly; ``CollectionInvalid`` if it already exists."""
+        from mongofw.client.collection import Collection
+
+        validate_collection_name(name)  # bad input fails before any I/O
+        if name in self.collection_names():
+            raise CollectionInvalid(f"collection {name} already exists")
+        return Collection(self, name, True, codec_options, read_preference, write_concern,
+                          read_concern, **kwargs)
+
+    def drop_collection(self, name_or_collection: Any) -> Any:
+        """Drop a collection (missing collections are not an error)."""
+        from mongofw.client.collection import Collection
+
+        name = name_or_collection
+        if isinstance(name, Collection):
+            name = name.name
+        if not isinstance(name, str):
+            raise TypeError(f"name_or_collection must be an instance of str or Collection, "
+                            f"not {type(name).__name__}")
+        cmd = SON([("drop", name)])
+        return self.__client._run_command(self.__name, cmd, None, self.codec_options,
+                                          allowable_errors=["ns not found", 26],
+                                          write_concern=self.write_concern)
+
+    # ------------------------------------------------------------ manipulators
+
+    def add_son_manipulator(self, manipulator: Any) -> None:
+        """Add a SON manipulator; copying ones run after the non-copying ones."""
+        from mongofw.son_manipulators.manipulators import ObjectIdInjector, SONManipulator
+
+        if not isinstance(manipulator, SONManipulator):
+            raise TypeError(f"manipulator must be a SONManipulator, not "
+                            f"{type(manipulator).__name__}")
+
+        def method_overwritten(instance: Any, method: str) -> bool:
+            return getattr(type(instance), method) is not getattr(SONManipulator, method)
+
+        copying = getattr(manipulator, "will_copy", lambda: False)()
+        if method_overwritten(manipulator, "transform_incoming"):
+            target = self._incoming_copying_manipulators if copying \
+                else self._incoming_manipulators
+            if isinstance(manipulator, ObjectIdInjector):
+                target.insert(0, manipulator)
+            else:
+                target.append(manipulator)
+        if method_overwritten(manipulator, "transform_outgoing"):
+            target = self._outgoing_copying_manipulators if copying \
+                else self._outgoing_manipulators
+            target.insert(0, manipulator)
+
+    def _fix_incoming(self, son: Any, collection: Any) -> Any:
+        for manipulator in self._incoming_manipulators + self._incoming_copying_manipulators:
+            son = manipulator.transform_incoming(son, collection)
+        return son
+
+    def _fix_outgoing(self, son: Any, collection: Any) -> Any:
+        for manipulator in self._outgoing_manipulators + self._outgoing_copying_manipulators:
+            son = manipulator.transform_outgoing(son, collection)
+        return son
+
+    @property
+    def incoming_manipulators(self) -> List[str]:
+        """Names of the incoming non-copying SON manipulators."""
+        return [m.__class__.__name__ for m in self._incoming_manipulators]
+
+    @property
+    def incoming_copying_manipulators(self) -> List[str]:
+        """Names of the incoming copying SON manipulators."""
+        return [m.__class__.__name__ for m in self._incoming_copying_manipulators]
+
+    @property
+    def outgoing_manipulators(self) -> List[str]:
+        """Names of the outgoing non-copying SON manipulators."""
+        return [m.__class__.__name__ for m in self._outgoing_manipulators]
+
+    @property
+    def outgoing_copying_manipulators(self) -> List[str]:
+        """Names of the outgoing copying SON manipulators."""
+        return [m.__class__.__name__ for m in self._outgoing_copying_manipulators]
+
+    # ---- admin & reads
+    # (section owned by the reads work; deprecated getlasterror helpers warn like PyMongo)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError(f"'Database' object is not callable. If you meant to call the "
+                        f"'{self.__name}' method on a 'MongoClient' object it is failing "
+                        f"because no such method exists.")
+
+    def validate_collection(self, name_or_collection: Any, scandata: bool = False,
+                            full: bool = False) -> Mapping[str, Any]:
+        """Validate a collection; ``CollectionInvalid`` if the server finds it invalid."""
+        from mongofw.client.collection import Collection
+
+        name = name_or_collection.name if isinstance(name_or_collection, Collection) \
+            else name_or_collection
+        if not isinstance(name, str):
+            raise TypeError(f"name_or_collection must be an instance of str or Collection, "
+                            f"not {type(name).__name__}")
+        result = self.command(SON([("validate", name), ("scandata", scandata),
+                                   ("full", full)]))
+        if "result" in result:  # servers before 1.9 answered with a text report
+            if "exception" in result["result"] or "corrupt" in result["result"]:
+                raise CollectionInvalid(f"{name} invalid: {result['result']}")
+        elif "raw" in result:  # a mongos answers per shard
+            if not all(shard.get("valid", False) for shard in result["raw"].values()):
+                raise CollectionInvalid(f"{name} invalid: {result!r}")
+        elif not result.get("valid", False):
+            raise CollectionInvalid(f"{name} invalid: {result!r}")
+        return result
+
+    def current_op(self, include_all: bool = False) -> Mapping[str, Any]:
+        """Operations currently running (``include_all``: idle ones too)."""
+        from mongofw.core.dispatch import cursor_legacy
+
+        cmd = SON([("currentOp", 1), ("$all", include_all)])
+        with self.__client._socket_for_writes() as sock_info:
+            if sock_info.max_wire_version >= cursor_legacy.FIND_COMMAND_WIRE_VERSION:
+                return sock_info.command("admin", cmd, codec_options=self.codec_options)
+            # Before MongoDB 3.2 the operations are a query on a pseudo collection.
+            query = {"filter": {"$all": True} if include_all else {}, "limit": 1,
+                     "singleBatch": True}
+            _, docs = cursor_legacy.run_query(sock_info, "admin.$cmd.sys.inprog", query, True,
+                                              None, self.codec_options)
+            return docs[0] if docs else {}
+
+    def profiling_level(self) -> int:
+        """The current profiling level: OFF (0), SLOW_ONLY (1) or ALL (2)."""
+        return int(self.command("profile", -1)["was"])
+
+    def set_profiling_level(self, level: int, slow_ms: Optional[int] = None) -> None:
+        """Set the profiling level (OFF, SLOW_ONLY, ALL) and optionally the slow threshold."""
+        if not isinstance(level, int) or isinstance(level, bool) or level not in (0, 1, 2):
+            raise ValueError(f"level must be one of (OFF, SLOW_ONLY, ALL), not {level!r}")
+        if slow_ms is not None and (not isinstance(slow_ms, int) or isinstance(slow_ms, bool)):
+            raise TypeError(f"slow_ms must be an integer, not {type(slow_ms).__name__}")
+        cmd = SON([("profile", level)])
+        if slow_ms is not None:
+            cmd["slowms"] = slow_ms
+        self.command(cmd)
+
+    def profiling_info(self) -> List[Any]:
+        """The documents of ``system.profile``."""
+        return list(self["system.profile"].find())
+
+    def dereference(self, dbref: Any, **kwargs: Any) -> Any:
+        """The document ``dbref`` points to, or None (``kwargs`` as for ``find``)."""
+        from bson.dbref import DBRef
+
+        if not isinstance(dbref, DBRef):
+            raise TypeError(f"cannot dereference a {type(dbref).__name__}")
+        if dbref.database is not None and dbref.database != self.__name:
+            raise ValueError(f"trying to dereference a DBRef that points to another "
+                             f"database ({dbref.database!r} not {self.__name!r})")
+        return self[dbref.collection].find_one({"_id": dbref.id}, **kwargs)
+
+    def eval(self, code: Any, *args: Any) -> Any:
+        """Run JavaScript ``code`` (a function) on the server with ``args``; its result."""
+        from bson.code import Code
+
+        if not isinstance(code, str):
+            raise TypeError(f"code must be an instance of str or bson.code.Code, "
+                            f"not {type(code).__name__}")
+        if not isinstance(code, Code):
+            code = Code(code)
+        return self.command("$eval", code, args=list(args)).get("retval")
+
+    @property
+    def system_js(self) -> SystemJS:
+        """A SystemJS helper for this database."""
+        return SystemJS(self)
+
+    def _deprecated_error_command(self, method: str, command: str) -> Mapping[str, Any]:
+        import warnings
+
+        warnings.warn(f"Database.{method}() is deprecated: write operations report their "
+                      f"errors", DeprecationWarning, stacklevel=3)
+        return self.command(command)
+
+    def error(self) -> Optional[Mapping[str, Any]]:
+        """DEPRECATED: the error of the last operation on this connection, or None."""
+        error = self._deprecated_error_command("error", "getlasterror")
+        return None if error.get("err", "") is None else error
+
+    def last_status(self) -> Mapping[str, Any]:
+        """DEPRECATED: status information about the last operation."""
+        return self._deprecated_error_command("last_status", "getlasterror")
+
+    def previous_error(self) -> Optional[Mapping[str, Any]]:
+        """DEPRECATED: the most recent error since ``reset_error_history()``, or None."""
+        error = self._deprecated_error_command("previous_error", "getpreverror")
+        return None if error.get("err", 0) is None else error
+
+    def reset_error_history(self) -> None:
+        """DEPRECATED: forget the errors ``previous_error()`` would report."""
+        self._deprecated_error_command("reset_error_history", "reseterror")

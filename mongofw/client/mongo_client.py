@@ -1,0 +1,470 @@
+"""The client (documented as ``pymongo.mongo_client.MongoClient``).
+
+The client resolves its plugins once, at construction (listeners, auth mechanisms,
+codecs, cursor manager), and hands the core its collaborators; operations then
+select a server, check out a socket and run commands without touching pluggy.
+"""
+from __future__ import annotations
+
+import contextlib
+import warnings
+import weakref
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
+
+from bson.son import SON
+from mongofw.client import client_setup
+from mongofw.client.base_object import BaseObject
+from mongofw.client.database import Database
+from mongofw.core.dispatch.cursor_killer import CursorKiller
+from mongofw.core.topology.topology import Topology
+from mongofw.core.wire.network import format_address
+from mongofw.errors import (
+    AutoReconnect,
+    ConfigurationError,
+    InvalidOperation,
+    OperationFailure,
+)
+
+Address = Tuple[str, Optional[int]]
+
+# MongoDB 5.1 (wire version 14) removed OP_KILL_CURSORS along with the other legacy opcodes.
+_NO_OP_KILL_CURSORS_WIRE_VERSION = 14
+
+
+class MongoClient(BaseObject):
+    """Client for a MongoDB instance, a replica set, or a set of mongoses."""
+
+    HOST = "localhost"
+    PORT = 27017
+
+    def __init__(self, host: Any = None, port: Optional[int] = None, document_class: type = dict,
+                 tz_aware: Optional[bool] = None, connect: Optional[bool] = None,
+                 **kwargs: Any) -> None:
+        setup = client_setup.resolve(host, port, document_class, tz_aware, connect, kwargs,
+                                     default_host=self.HOST, default_port=self.PORT)
+        self._setup = setup
+        super().__init__(setup.codec_options, setup.read_preference, setup.write_concern,
+                         setup.read_concern)
+        self.__default_database_name = setup.default_database
+        self.__plugins = setup.plugins
+        self.__credentials: Dict[str, Any] = {}
+        if setup.credentials is not None:
+            self.__credentials[setup.credentials.source] = setup.credentials
+        self._publisher = setup.publisher
+        self._topology = Topology(setup.topology_settings, setup.pool_options, setup.publisher,
+                                  setup.authenticator)
+        self.__cursor_manager = None
+        if setup.cursor_manager_class is not None:
+            self.__cursor_manager = setup.cursor_manager_class(self)
+        self.__killer = CursorKiller(weakref.ref(self))
+        if setup.connect:
+            self._topology.open()
+
+    # ------------------------------------------------------------ plumbing for the core
+
+    @property
+    def _plugins(self) -> Any:
+        return self.__plugins
+
+    def _plugin_son_manipulators(self, database: Database) -> List[Any]:
+        return self.__plugins.son_manipulators(database) if self.__plugins else []
+
+    @contextlib.contextmanager
+    def _socket_for_writes(self) -> Iterator[Any]:
+        from mongofw.core.topology.server_selectors import writable_server_selector
+
+        server = self._topology.select_server(writable_server_selector)
+        with server.get_socket(self.__credentials) as sock_info:
+            yield sock_info
+
+    @contextlib.contextmanager
+    def _socket_for_reads(self, read_preference: Any) -> Iterator[Tuple[Any, bool]]:
+        """A socket for ``read_preference`` and whether to set slaveOk on it."""
+        from mongofw.core.topology.topology_description import TOPOLOGY_TYPE
+
+        server = self._topology.select_server(read_preference)
+        single = self._topology.description.topology_type == TOPOLOGY_TYPE.Single
+        with server.get_socket(self.__credentials) as sock_info:
+            slave_ok = (single and not sock_info.is_mongos) or \
+                getattr(read_preference, "mode", 0) != 0
+            yield sock_info, slave_ok
+
+    @contextlib.contextmanager
+    def _socket_for_address(self, address: Address) -> Iterator[Any]:
+        from mongofw.core.topology.server_selectors import any_server_selector
+
+        server = self._topology.select_server(any_server_selector, address=address)
+        with server.get_socket(self.__credentials) as sock_info:
+            yield sock_info
+
+    def _run_command(self, db_name: str, command: Mapping[str, Any], read_preference: Any,
+                     codec_options: Any, **kwargs: Any) -> Any:
+        """Run a command on a server chosen by ``read_preference`` (None: the primary)."""
+        if read_preference is None:
+            with self._socket_for_writes() as sock_info:
+                return sock_info.command(db_name, command, codec_options=codec_options,
+                                         **kwargs)
+        with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
+            return sock_info.command(db_name, command, slave_ok, read_preference,
+                                     codec_options, **kwargs)
+
+    def _run_cursor_command(self, db_name: str, command: Mapping[str, Any], read_preference: Any,
+                            codec_options: Any, read_concern: Any = None
+                            ) -> Tuple[Any, Address]:
+        """Run a cursor-returning command; returns the reply and the server's address."""
+        with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
+            reply = sock_info.command(db_name, command, slave_ok, read_preference,
+                                      codec_options, read_concern=read_concern)
+            return reply, sock_info.address
+
+    def _command_cursor_documents(self, db_name: str, command: Mapping[str, Any],
+                                  codec_options: Any) -> List[Any]:
+        """Every document of a cursor-returning command (small results: listCollections)."""
+        from mongofw.client.command_cursor import get_more
+        from mongofw.options.read_preferences import ReadPreference
+
+        reply, address = self._run_cursor_command(db_name, command, ReadPreference.PRIMARY,
+                                                  codec_options)
+        cursor = reply["cursor"]
+        docs = list(cursor.get("firstBatch", []))
+        namespace = str(cursor.get("ns") or f"{db_name}.$cmd")
+        cursor_id = int(cursor.get("id", 0))
+        while cursor_id:
+            cursor_id, batch = get_more(self, address, namespace, cursor_id, 0, codec_options)
+            docs.extend(batch)
+        return docs
+
+    def _cache_credentials(self, source: str, credentials: Any, connect: bool = True) -> None:
+        """Add credentials for ``source``; with ``connect``, log in once first to check them."""
+        from mongofw.core.topology.server_selectors import writable_server_selector
+
+        current = self.__credentials.get(source)
+        if current is not None:
+            if current == credentials:
+                return
+            raise OperationFailure("Another user is already authenticated to this database. "
+                                   "You must logout first.")
+        if connect:
+            server = self._topology.select_server(writable_server_selector)
+            with server.get_socket(self.__credentials) as sock_info:
+                sock_info.authenticate(credentials)
+        self.__credentials[source] = credentials
+
+    def _purge_credentials(self, source: str) -> None:
+        """Forget the credentials of ``source``; sockets log out on their next use."""
+        self.__credentials.pop(source, None)
+
+    def _custom_cursor_manager(self) -> Any:
+        """The cursor manager, if it is not the plain one (which just kills)."""
+        from mongofw.cursor_managers.cursor_manager import CursorManager
+
+        manager = self.__cursor_manager
+        return None if manager is None or type(manager) is CursorManager else manager
+
+    def _close_cursor_now(self, cursor_id: int, address: Optional[Address],
+                          namespace: Optional[str] = None) -> None:
+        """Kill a server cursor right away (cursor ``close()``, exhaustion), unless a custom
+        cursor manager decides what closing means."""
+        from mongofw.client.command_cursor import CursorAddress
+
+        if address is not None and namespace is not None:
+            address = CursorAddress(tuple(address), namespace)
+        manager = self._custom_cursor_manager()
+        if manager is not None:
+            manager.close(cursor_id, address)
+        else:
+            self._kill_cursors([cursor_id], address)
+
+    def _schedule_kill(self, cursor_ids: List[int], address: Optional[Address]) -> None:
+        """Kill ``cursor_ids`` soon on the background thread (no locks, no I/O here)."""
+        self.__killer.schedule(address, cursor_ids)
+
+    def _defer(self, call: Any) -> None:
+        """Run ``call(client)`` soon on the cursor killer's thread (safe from ``__del__``)."""
+        self.__killer.schedule_call(call)
+
+    def _kill_cursors(self, cursor_ids: List[int], address: Optional[Address],
+                      namespace: Optional[str] = None) -> None:
+        """Send the kill: ``killCursors`` on the cursor's namespace (which an address from a
+        cursor's ``address`` carries), else an OP_KILL_CURSORS message, which names no
+        collection but which servers before MongoDB 5.1 (wire version 14) only accept.
+        A server that is gone took its cursors with it, so errors and an unreachable
+        server end quietly (after at most a second of server selection)."""
+        from bson.int64 import Int64
+        from mongofw.core.dispatch.cursor_legacy import kill_cursors as legacy_kill
+        from mongofw.core.topology.server_selectors import (
+            any_server_selector,
+            writable_server_selector,
+        )
+
+        namespace = namespace or getattr(address, "namespace", None)
+        # Servers insist on 64-bit ids; a small id given as int would go out as int32.
+        cursor_ids = [Int64(cursor_id) for cursor_id in cursor_ids]
+        timeout = min(1.0, self._topology.settings.server_selection_timeout)
+        try:
+            if address is None:
+                server = self._topology.select_server(writable_server_selector, timeout)
+            else:
+                server = self._topology.select_server(any_server_selector, timeout,
+                                                      tuple(address))
+            with server.get_socket(self.__credentials) as sock_info:
+                wire = sock_info.max_wire_version
+                if wire < 4 or (namespace is None and wire < _NO_OP_KILL_CURSORS_WIRE_VERSION):
+                    legacy_kill(sock_info, cursor_ids, namespace or "admin.$cmd")
+                elif namespace is not None:
+                    db_name, coll_name = namespace.split(".", 1)
+                    sock_info.command(db_name, SON([("killCursors", coll_name),
+                                                    ("cursors", cursor_ids)]), check=False)
+                # else: a newer server needs the collection, which nothing here names.
+        except (OperationFailure, ConfigurationError, AutoReconnect):
+            pass
+
+    # ------------------------------------------------------------ documented API
+
+    def close_cursor(self, cursor_id: int, address: Optional[Address] = None) -> None:
+        """Close ``cursor_id`` soon: a custom cursor manager decides how; otherwise the kill
+        is sent from a background thread (safe from ``__del__``).
+
+        ``address`` as a cursor's ``address`` gives it also names the cursor's collection,
+        which servers from MongoDB 5.1 need to kill it.
+        """
+        if not isinstance(cursor_id, int) or isinstance(cursor_id, bool):
+            raise TypeError(f"cursor_id must be an instance of int, not "
+                            f"{type(cursor_id).__name__}")
+        manager = self._custom_cursor_manager()
+        if manager is not None:
+            manager.close(cursor_id, address)
+        else:
+            self._schedule_kill([cursor_id], address)
+
+    def kill_cursors(self, cursor_ids: List[int], address: Optional[Address] = None) -> None:
+        """DEPRECATED - schedule kills of ``cursor_ids`` (see ``close_cursor``)."""
+        warnings.warn("kill_cursors is deprecated.", DeprecationWarning, stacklevel=2)
+        if not isinstance(cursor_ids, list):
+            raise TypeError(f"cursor_ids must be a list, not {type(cursor_ids).__name__}")
+        self._schedule_kill(cursor_ids, address)
+
+    def set_cursor_manager(self, manager_class: type) -> None:
+        """DEPRECATED - use ``manager_class(self)`` to close cursors."""
+        from mongofw.cursor_managers.cursor_manager import CursorManager
+
+        warnings.warn("set_cursor_manager is deprecated.", DeprecationWarning, stacklevel=2)
+        if not (isinstance(manager_class, type) and issubclass(manager_class, CursorManager)):
+            raise TypeError("manager_class must be a subclass of CursorManager")
+        self.__cursor_manager = manager_class(self)
+
+    def __getattr__(self, name: str) -> Database:
+        if name.startswith("_"):
+            raise AttributeError(
+                f"MongoClient has no attribute {name!r}. To access the {name} database, "
+                f"use client[{name!r}].")
+        return self.__getitem__(name)
+
+    def __getitem__(self, name: str) -> Database:
+        return Database(self, name)
+
+    def get_database(self, name: str, codec_options: Any = None, read_preference: Any = None,
+                     write_concern: Any = None, read_concern: Any = None) -> Database:
+        """A Database with the given name and options (the client's where not given)."""
+        return Database(self, name, codec_options, read_preference, write_concern,
+                        read_concern)
+
+    def get_default_database(self) -> Database:
+        """The database named in the connection URI."""
+        if self.__default_database_name is None:
+            raise ConfigurationError("No default database defined")
+        return self[self.__default_database_name]
+
+    def database_names(self) -> List[str]:
+        """Names of all databases on the connected server."""
+        reply = self._run_command("admin", SON([("listDatabases", 1)]), None,
+                                  self.codec_options)
+        return [db["name"] for db in reply["databases"]]
+
+    def drop_database(self, name_or_database: Any) -> None:
+        """Drop a database, by name or Database."""
+        name = name_or_database
+        if isinstance(name, Database):
+            name = name.name
+        if not isinstance(name, str):
+            raise TypeError(f"name_or_database must be an instance of str or a Database, "
+                            f"not {type(name).__name__}")
+        self._run_command(name, SON([("dropDatabase", 1)]), None, self.codec_options,
+                          write_concern=self.write_concern)
+
+    def server_info(self) -> Mapping[str, Any]:
+        """The ``buildinfo`` of the connected server."""
+        return self.admin.command("buildinfo")
+
+    def close(self) -> None:
+        """Close all sockets and stop the monitor threads; a later use reopens them."""
+        self.__killer.stop()
+        self._topology.close()
+
+    def __enter__(self) -> MongoClient:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, MongoClient):
+            return self._setup.seeds == other._setup.seeds and \
+                self._setup.replica_set_name == other._setup.replica_set_name
+        return NotImplemented
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._setup.seeds)))
+
+    def __repr__(self) -> str:
+        seeds = [format_address(a) for a in self._setup.seeds]
+        opts = self.codec_options
+        return (f"MongoClient(host={seeds!r}, document_class={opts.document_class.__name__}, "
+                f"tz_aware={opts.tz_aware}, connect={self._setup.connect})")
+
+    def __iter__(self) -> MongoClient:
+        return self
+
+    def __next__(self) -> Any:
+        raise TypeError("'MongoClient' object is not iterable")
+
+    next = __next__
+
+    # ------------------------------------------------------------ topology views
+
+    def _server_property(self, attr: str) -> Any:
+        from mongofw.core.topology.server_selectors import writable_server_selector
+
+        server = self._topology.select_server(writable_server_selector)
+        return getattr(server.description, attr)
+
+    @property
+    def address(self) -> Optional[Address]:
+        """(host, port) of the standalone, primary or mongos in use, or None."""
+        from mongofw.core.topology.server_selectors import writable_server_selector
+        from mongofw.core.topology.topology_description import TOPOLOGY_TYPE
+
+        td = self._topology.description
+        if td.topology_type == TOPOLOGY_TYPE.Sharded and len(td.known_servers) > 1:
+            raise InvalidOperation("Cannot use \"address\" property when load balancing among "
+                                   "mongoses, use \"nodes\" instead.")
+        if td.topology_type not in (TOPOLOGY_TYPE.ReplicaSetWithPrimary, TOPOLOGY_TYPE.Single,
+                                    TOPOLOGY_TYPE.Sharded, TOPOLOGY_TYPE.Unknown):
+            return None
+        try:
+            return self._topology.select_server(writable_server_selector).address
+        except Exception:  # noqa: BLE001 - documented to return None with no primary
+            if td.topology_type == TOPOLOGY_TYPE.Unknown:
+                raise
+            return None
+
+    @property
+    def is_primary(self) -> bool:
+        """Whether the connected server accepts writes."""
+        return self._server_property("is_writable")
+
+    @property
+    def is_mongos(self) -> bool:
+        """Whether the connected server is a mongos."""
+        from mongofw.core.topology.server_type import SERVER_TYPE
+
+        return self._server_property("server_type") == SERVER_TYPE.Mongos
+
+    @property
+    def nodes(self) -> frozenset:
+        """The set of all currently connected servers."""
+        return frozenset(sd.address for sd in self._topology.description.known_servers)
+
+    @property
+    def max_bson_size(self) -> int:
+        """The largest BSON object the connected server accepts, in bytes."""
+        return self._server_property("max_bson_size")
+
+    @property
+    def max_message_size(self) -> int:
+        """The largest message the connected server accepts, in bytes."""
+        return self._server_property("max_message_size")
+
+    @property
+    def max_write_batch_size(self) -> int:
+        """The most write operations the connected server accepts in one batch."""
+        return self._server_property("max_write_batch_size")
+
+    @property
+    def max_pool_size(self) -> int:
+        """The most concurrent connections to each server (default 100)."""
+        return self._setup.pool_options.max_pool_size
+
+    @property
+    def min_pool_size(self) -> int:
+        """The fewest idle connections kept open to each server (default 0)."""
+        return self._setup.pool_options.min_pool_size
+
+    @property
+    def max_idle_time_ms(self) -> Optional[int]:
+        """How long a connection may stay idle in the pool before it is closed."""
+        seconds = self._setup.pool_options.max_idle_time_seconds
+        return None if seconds is None else int(seconds * 1000)
+
+    @property
+    def local_threshold_ms(self) -> int:
+        """The local threshold for this instance."""
+        return int(self._setup.topology_settings.local_threshold_ms)
+
+    @property
+    def server_selection_timeout(self) -> float:
+        """The server selection timeout, in seconds."""
+        return self._setup.topology_settings.server_selection_timeout
+
+    @property
+    def event_listeners(self) -> List[Any]:
+        """The event listeners registered for this client."""
+        return list(self._setup.listeners)
+
+    @property
+    def primary(self) -> Optional[Address]:
+        """The (host, port) of the replica set primary, or None."""
+        td = self._topology.description
+        for sd in td.known_servers:
+            from mongofw.core.topology.server_type import SERVER_TYPE
+
+            if sd.server_type == SERVER_TYPE.RSPrimary:
+                return sd.address
+        return None
+
+    def _members_of(self, server_type: int) -> Set[Address]:
+        return {sd.address for sd in self._topology.description.known_servers
+                if sd.server_type == server_type}
+
+    @property
+    def secondaries(self) -> Set[Address]:
+        """The secondary members known to this client."""
+        from mongofw.core.topology.server_type import SERVER_TYPE
+
+        return self._members_of(SERVER_TYPE.RSSecondary)
+
+    @property
+    def arbiters(self) -> Set[Address]:
+        """The arbiters known to this client."""
+        from mongofw.core.topology.server_type import SERVER_TYPE
+
+        return self._members_of(SERVER_TYPE.RSArbiter)
+
+    # ------------------------------------------------------------ admin helpers
+
+    def fsync(self, **kwargs: Any) -> Mapping[str, Any]:
+        """Flush all pending writes to datafiles (``lock=True`` to lock)."""
+        return self.admin.command("fsync", **kwargs)
+
+    def unlock(self) -> None:
+        """Unlock a server locked by ``fsync(lock=True)``."""
+        self.admin.command("fsyncUnlock")
+
+    @property
+    def is_locked(self) -> bool:
+        """Whether the server is locked by fsync."""
+        ops = self.admin.command("currentOp")
+        return bool(ops.get("fsyncLock", False))

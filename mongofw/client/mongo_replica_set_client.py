@@ -1,0 +1,20 @@
+"""Deprecated replica-set client (documented as ``MongoReplicaSetClient``)."""
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from mongofw.client.mongo_client import MongoClient
+
+
+class MongoReplicaSetClient(MongoClient):
+    """DEPRECATED: a MongoClient for a replica set; use MongoClient instead."""
+
+    def __init__(self, hosts_or_uri: Any = None, document_class: type = dict,
+                 tz_aware: bool = False, connect: bool = True, **kwargs: Any) -> None:
+        warnings.warn("MongoReplicaSetClient is deprecated, use MongoClient to connect to "
+                      "a replica set", DeprecationWarning, stacklevel=2)
+        super().__init__(hosts_or_uri, None, document_class, tz_aware, connect, **kwargs)
+
+    def __repr__(self) -> str:
+        return "MongoReplicaSetClient" + super().__repr__()[len("MongoClient"):]

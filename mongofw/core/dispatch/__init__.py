@@ -1,0 +1,1 @@
+"""Dispatch: one operation on one server (legacy opcodes, exhaust, write batches, kills)."""

@@ -1,0 +1,194 @@
+"""Write commands: batching within the server's limits and merging their replies.
+
+Each statement is encoded once, before anything is sent, so a ``DocumentTooLarge`` leaves
+the collection untouched.  Batches travel as OP_MSG kind-1 document sequences (or inline
+arrays for servers before wire version 6).  Replies merge into the bulk API result shape
+(``nInserted``, ``nMatched``, ``writeErrors`` with indexes of the whole request and the
+failing ``op``), the shape ``BulkWriteError.details`` documents.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+import bson
+from bson.codec_options import CodecOptions
+from bson.son import SON
+from mongofw.core.wire.message import COMMAND_OVERHEAD, check_document_size
+from mongofw.core.wire.server_errors import raise_write_concern_error, raise_write_error
+from mongofw.errors import BulkWriteError, ConfigurationError
+
+INSERT, UPDATE, DELETE = "insert", "update", "delete"
+_SEQUENCE_KEY = {INSERT: "documents", UPDATE: "updates", DELETE: "deletes"}
+# First wire version whose update/delete statements may carry a collation (MongoDB 3.4).
+COLLATION_WIRE_VERSION = 5
+
+
+def new_bulk_result() -> Dict[str, Any]:
+    """An empty bulk API result, the shape ``BulkWriteError.details`` documents."""
+    return {"writeErrors": [], "writeConcernErrors": [], "nInserted": 0, "nUpserted": 0,
+            "nMatched": 0, "nModified": 0, "nRemoved": 0, "upserted": []}
+
+
+def merge_reply(result: Dict[str, Any], kind: str, offset: int, reply: Mapping[str, Any],
+                index_map: Optional[Sequence[int]] = None,
+                ops: Optional[Sequence[Any]] = None) -> None:
+    """Fold one batch reply into ``result``.
+
+    ``offset`` is the batch's first position in the run, ``index_map`` maps run positions
+    to request indexes, and ``ops`` (the run's statements) supplies each error's ``op``.
+    """
+    def request_index(i: int) -> int:
+        return index_map[offset + i] if index_map is not None else offset + i
+
+    n = reply.get("n", 0)
+    if kind == INSERT:
+        result["nInserted"] += n
+    elif kind == DELETE:
+        result["nRemoved"] += n
+    else:
+        upserted = reply.get("upserted") or []
+        result["nUpserted"] += len(upserted)
+        result["nMatched"] += n - len(upserted)
+        if result.get("nModified") is not None and "nModified" in reply:
+            result["nModified"] += reply["nModified"]
+        else:
+            # A server that does not count modifications makes the total unknowable.
+            result["nModified"] = None
+        for doc in upserted:
+            result["upserted"].append({"index": request_index(doc["index"]), "_id": doc["_id"]})
+    for error in reply.get("writeErrors") or []:
+        error = dict(error)
+        position = error["index"]
+        error["index"] = request_index(position)
+        if ops is not None:
+            error["op"] = ops[offset + position]
+        result["writeErrors"].append(error)
+    if reply.get("writeConcernError"):
+        result["writeConcernErrors"].append(reply["writeConcernError"])
+
+
+def split_batches(sizes: Sequence[int], max_count: int, max_bytes: int
+                  ) -> List[Tuple[int, int]]:
+    """``(start, end)`` slices of at most ``max_count`` statements of ``max_bytes`` in all."""
+    out = []
+    start = 0
+    total = 0
+    for i, size in enumerate(sizes):
+        if i > start and (i - start >= max_count or total + size > max_bytes):
+            out.append((start, i))
+            start, total = i, 0
+        total += size
+    if start < len(sizes):
+        out.append((start, len(sizes)))
+    return out
+
+
+def encode_statements(kind: str, items: Sequence[Mapping[str, Any]], codec_options: CodecOptions,
+                      check_keys: bool, max_bson_size: int) -> List[bytes]:
+    """Encode every statement once; ``DocumentTooLarge`` names the first that cannot fit."""
+    encode = bson._dict_to_bson  # bytes, straight from the (compiled) codec
+    check = check_keys and kind == INSERT
+    encoded = [encode(doc, check, codec_options) for doc in items]
+    # Update and delete statements may exceed the document limit by the command overhead.
+    limit = max_bson_size if kind == INSERT else max_bson_size + COMMAND_OVERHEAD
+    for doc in encoded:
+        check_document_size(len(doc), limit)
+    return encoded
+
+
+def check_collation(sock_info: Any, write_concern: Any) -> None:
+    """Statements with a collation need MongoDB 3.4 and an acknowledged write."""
+    if not write_concern.acknowledged:
+        raise ConfigurationError("Collation is unsupported for unacknowledged writes.")
+    if sock_info.max_wire_version < COLLATION_WIRE_VERSION:
+        raise ConfigurationError(
+            f"Must be connected to MongoDB 3.4+ (wire version {COLLATION_WIRE_VERSION}) to use "
+            f"a collation; the server speaks wire version {sock_info.max_wire_version}.")
+
+
+def _write_command(kind: str, coll_name: str, ordered: bool, write_concern: Mapping[str, Any],
+                   bypass_document_validation: bool) -> SON:
+    cmd = SON([(kind, coll_name), ("ordered", ordered)])
+    if write_concern:
+        cmd["writeConcern"] = write_concern
+    if bypass_document_validation and kind != DELETE:
+        cmd["bypassDocumentValidation"] = True
+    return cmd
+
+
+def send_run(sock_info: Any, db_name: str, coll_name: str, kind: str,
+             items: Sequence[Mapping[str, Any]], encoded: Sequence[bytes], *, ordered: bool,
+             write_concern: Any, codec_options: CodecOptions, result: Dict[str, Any],
+             bypass_document_validation: bool = False,
+             index_map: Optional[Sequence[int]] = None, final: bool = True,
+             operation_id: Optional[int] = None) -> None:
+    """Send one run of same-kind statements in as few batches as the server allows.
+
+    ``operation_id`` ties the command events of every batch of one bulk operation together.
+
+    Acknowledged replies merge into ``result``; an ordered run stops at its first write
+    error.  Unacknowledged (``w=0``) batches go out with ``moreToCome`` and no reply is read,
+    except that an ordered write sends every batch but the very last (``final``) with
+    ``w=1``: the only way to honour "abort on the first error" across batches.
+    """
+    acknowledged = write_concern.acknowledged
+    wc_doc = write_concern.document
+    max_bytes = sock_info.max_message_size - COMMAND_OVERHEAD
+    batches = split_batches([len(doc) for doc in encoded], sock_info.max_write_batch_size,
+                            max_bytes)
+    for number, (start, end) in enumerate(batches):
+        last = final and number == len(batches) - 1
+        wait = acknowledged or (ordered and not last)
+        cmd = _write_command(kind, coll_name, ordered, wc_doc if acknowledged or not wait
+                             else {"w": 1}, bypass_document_validation)
+        reply = sock_info.command(
+            db_name, cmd, codec_options=codec_options, check=True,
+            sequences=[(_SEQUENCE_KEY[kind], encoded[start:end], items[start:end])],
+            unacknowledged=not wait, operation_id=operation_id)
+        if not wait:
+            continue
+        merge_reply(result, kind, start, reply, index_map, items)
+        if ordered and result["writeErrors"]:
+            break
+
+
+def write_one(client: Any, db_name: str, coll_name: str, kind: str,
+              statement: Mapping[str, Any], *, write_concern: Any, codec_options: CodecOptions,
+              check_keys: bool = False, bypass_document_validation: bool = False
+              ) -> Optional[Mapping[str, Any]]:
+    """Send a single statement; return the server's reply, or None when unacknowledged.
+
+    Raises ``WriteError`` (``DuplicateKeyError`` for the 11000 family) for a write error
+    and ``WriteConcernError`` when the write concern was not satisfied.
+    """
+    with client._socket_for_writes() as sock_info:
+        if statement.get("collation") is not None:
+            check_collation(sock_info, write_concern)
+        encoded = encode_statements(kind, [statement], codec_options, check_keys,
+                                    sock_info.max_bson_size)
+        acknowledged = write_concern.acknowledged
+        cmd = _write_command(kind, coll_name, True, write_concern.document,
+                             bypass_document_validation)
+        reply = sock_info.command(db_name, cmd, codec_options=codec_options, check=True,
+                                  sequences=[(_SEQUENCE_KEY[kind], encoded, [statement])],
+                                  unacknowledged=not acknowledged)
+    if not acknowledged:
+        return None
+    raise_for_reply(reply)
+    return reply
+
+
+def raise_for_reply(reply: Mapping[str, Any]) -> None:
+    """The documented error for a single-statement reply (write errors before concern)."""
+    errors = reply.get("writeErrors")
+    if errors:
+        raise_write_error(errors[-1])
+    if reply.get("writeConcernError"):
+        raise_write_concern_error(reply["writeConcernError"])
+
+
+def raise_for_bulk(result: Dict[str, Any]) -> None:
+    """Raise ``BulkWriteError`` with the bulk result as ``details`` when anything failed."""
+    if result["writeErrors"] or result["writeConcernErrors"]:
+        result["writeErrors"].sort(key=lambda e: e["index"])
+        raise BulkWriteError(result)

@@ -1,0 +1,1 @@
+"""The topology: descriptions, monitors, the SDAM state machine and server selection."""

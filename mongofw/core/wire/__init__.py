@@ -1,0 +1,1 @@
+"""The wire: message building, socket I/O, one connection, the handshake, reply errors."""

@@ -1,0 +1,288 @@
+"""One connection to one server.
+
+The client API hands the pool :class:`mongofw.client.socket_info.SocketInfo` (the
+documented ``pymongo.pool.SocketInfo``, a subclass) as the class of its connections.
+"""
+from __future__ import annotations
+
+import itertools
+import socket
+import time
+from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple
+
+from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
+from bson.son import SON
+from mongofw.core.wire import message
+from mongofw.core.wire.message import check_document_size
+from mongofw.core.wire.network import DEFAULT_MAX_MESSAGE_SIZE, format_address, receive_reply
+from mongofw.core.wire.server_errors import check_command_response, failure_document
+from mongofw.errors import (
+    AutoReconnect,
+    ConfigurationError,
+    NetworkTimeout,
+    NotMasterError,
+    ProtocolError,
+)
+from mongofw.options.read_concern import DEFAULT_READ_CONCERN
+from mongofw.options.read_preferences import ReadPreference
+
+# First wire version that speaks OP_MSG (MongoDB 3.6).
+OP_MSG_WIRE_VERSION = 6
+
+_connection_ids = itertools.count(1)
+
+# A kind-1 document sequence: identifier, encoded documents, and the documents themselves
+# (only read when a command listener needs to see them).
+Sequence1 = Tuple[str, Sequence[bytes], Sequence[Any]]
+
+
+def _elapsed(start: float) -> float:
+    return time.perf_counter() - start
+
+
+class Connection:
+    """A socket with what the handshake told us about its server.
+
+    ``ismaster`` is the handshake reply document; ``pool`` the owning pool (or None).
+    Every network error closes the socket before it propagates.
+    """
+
+    def __init__(self, sock: socket.socket, pool: Any, ismaster: Optional[Mapping[str, Any]],
+                 address: Tuple[str, Optional[int]]) -> None:
+        self.sock = sock
+        self.pool = pool
+        self.address = address
+        self.id = next(_connection_ids)
+        self.authset: set = set()
+        # Ids of requests sent with moreToCome: a reply to one of them is dropped.
+        self.stray_ids: set = set()
+        self.closed = False
+        self.last_checkin = time.monotonic()
+        self.generation = getattr(pool, "generation", 0)
+        self.publisher = getattr(pool, "publisher", None)
+        self.ismaster: Mapping[str, Any] = {}
+        self._set_ismaster(ismaster or {})
+
+    def _set_ismaster(self, reply: Mapping[str, Any]) -> None:
+        self.ismaster = reply
+        self.max_wire_version = int(reply.get("maxWireVersion", 0))
+        self.min_wire_version = int(reply.get("minWireVersion", 0))
+        self.max_bson_size = int(reply.get("maxBsonObjectSize", 16 * 1024 * 1024))
+        self.max_message_size = int(reply.get("maxMessageSizeBytes", 2 * self.max_bson_size))
+        self.max_write_batch_size = int(reply.get("maxWriteBatchSize", 1000))
+        self.is_mongos = reply.get("msg") == "isdbgrid"
+        self.is_writable = bool(reply.get("ismaster") or reply.get("isWritablePrimary"))
+        self.op_msg = self.max_wire_version >= OP_MSG_WIRE_VERSION
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"{type(self).__name__}({format_address(self.address)}, id={self.id}, {state})"
+
+    # ------------------------------------------------------------ raw messages
+
+    def _network_error(self, exc: BaseException) -> None:
+        self.close()
+        where = format_address(self.address)
+        if isinstance(exc, socket.timeout):
+            raise NetworkTimeout(f"{where}: timed out") from None
+        if isinstance(exc, (ProtocolError, AutoReconnect)):
+            raise exc
+        raise AutoReconnect(f"{where}: {exc}") from None
+
+    def send_message(self, message: bytes, max_doc_size: int) -> None:
+        """Send a raw message; a network error closes the socket (``AutoReconnect``)."""
+        if max_doc_size > self.max_bson_size:
+            check_document_size(max_doc_size, self.max_bson_size)
+        try:
+            self.sock.sendall(message)
+        except BaseException as exc:  # noqa: BLE001 - any interruption leaves the socket unusable
+            self._network_error(exc)
+
+    def receive_message(self, operation: Any, request_id: int) -> Tuple[int, memoryview]:
+        """Receive the reply to ``request_id`` as ``(opcode, body)``; errors close the socket."""
+        opcode, body, _reply_id = self.receive_reply(request_id)
+        return opcode, body
+
+    def receive_reply(self, request_id: int) -> Tuple[int, memoryview, int]:
+        """``(opcode, body, the reply's own request id)`` of the reply to ``request_id``."""
+        try:
+            return receive_reply(self.sock, request_id,
+                                 max(self.max_message_size, DEFAULT_MAX_MESSAGE_SIZE),
+                                 self.stray_ids)
+        except BaseException as exc:  # noqa: BLE001
+            self._network_error(exc)
+            raise  # pragma: no cover - _network_error always raises
+
+    def _round_trip(self, request_id: int, data: bytes, max_doc_size: int,
+                    opts: CodecOptions) -> Mapping[str, Any]:
+        self.send_message(data, max_doc_size)
+        opcode, body, _reply_id = self.receive_reply(request_id)
+        try:
+            if opcode == message.OP_MSG:
+                return message.parse_op_msg(body, opts)[1][0]
+            if opcode == message.OP_REPLY:
+                reply = message.Reply(body)
+                docs = reply.unpack(opts)
+                if not docs:
+                    raise ProtocolError("command reply carried no document")
+                return docs[0]
+            raise ProtocolError(f"unexpected opcode {opcode} in reply")
+        except ProtocolError:
+            self.close()
+            raise
+
+    # ------------------------------------------------------------ commands
+
+    def command(self, dbname: str, spec: Mapping[str, Any], slave_ok: bool = False,
+                read_preference: Any = ReadPreference.PRIMARY,
+                codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS,
+                check: bool = True, allowable_errors: Optional[Iterable] = None,
+                check_keys: bool = False, read_concern: Any = DEFAULT_READ_CONCERN,
+                write_concern: Any = None,
+                parse_write_concern_error: bool = False, collation: Any = None,
+                sequences: Sequence[Sequence1] = (), unacknowledged: bool = False,
+                operation_id: Optional[int] = None) -> Mapping[str, Any]:
+        """Run ``spec`` on ``dbname`` and return the reply, raising for failures when ``check``.
+
+        Over OP_MSG the command travels with ``$db`` and kind-1 ``sequences``; older servers
+        get an OP_QUERY on ``dbname.$cmd``.  ``operation_id`` goes into the command events
+        (the request id when None): the batches of one bulk write share one.
+        """
+        spec = self._decorate(spec, read_concern, write_concern, collation)
+        name = next(iter(spec))
+        publisher = self.publisher
+        listening = publisher is not None and publisher.enabled_for_commands
+        if self.op_msg:
+            body = SON(spec)
+            body["$db"] = dbname
+            if read_preference is not None and self.is_mongos and \
+                    getattr(read_preference, "mode", 0) != 0:
+                body["$readPreference"] = read_preference.document
+            elif slave_ok and not self.is_mongos and not self.is_writable:
+                body["$readPreference"] = {"mode": "primaryPreferred"}
+            flags = message.MSG_MORE_TO_COME if unacknowledged else 0
+            rid, data, _ = message.op_msg(
+                body, codec_options, flags=flags, check_keys=check_keys,
+                sequences=[(ident, docs) for ident, docs, _ in sequences],
+                max_bson_size=self.max_bson_size)
+        else:
+            if sequences:
+                spec = SON(spec)
+                for ident, _docs, originals in sequences:
+                    spec[ident] = list(originals)
+            query = spec
+            if read_preference is not None and self.is_mongos and \
+                    getattr(read_preference, "mode", 0) != 0:
+                query = SON([("$query", spec), ("$readPreference", read_preference.document)])
+            flags = message.QUERY_SLAVE_OK if slave_ok else 0
+            rid, data, _ = message.op_query(flags, dbname + ".$cmd", 0, -1, query, None,
+                                               codec_options, check_keys)
+        if listening:
+            event_cmd = spec
+            if sequences:
+                event_cmd = SON(spec)
+                for ident, _docs, originals in sequences:
+                    event_cmd[ident] = list(originals)
+            publisher.publish_command_start(event_cmd, dbname, rid, self.address, operation_id)
+        # The spec's duration covers the wire round trip only: not building the message,
+        # not the listeners, not checking the reply.  Without listeners: no clock read.
+        start = time.perf_counter() if listening else 0.0
+        duration = None
+        try:
+            if unacknowledged and self.op_msg:
+                self.send_message(data, 0)
+                # Bounded: a server that does answer moreToCome sends at most one reply.
+                if len(self.stray_ids) < 10_000:
+                    self.stray_ids.add(rid)
+                reply: Mapping[str, Any] = {"ok": 1}
+            else:
+                reply = self._round_trip(rid, data, 0, codec_options)
+            if listening:
+                duration = _elapsed(start)
+            if check:
+                check_command_response(reply, allowable_errors, parse_write_concern_error)
+        except Exception as exc:
+            # Every started command ends in one event, whatever the error (a reply that
+            # does not decode, a document too large …), not only the server's failures.
+            if listening:
+                publisher.publish_command_failure(
+                    _elapsed(start) if duration is None else duration,
+                    failure_document(exc), name, rid, self.address, operation_id)
+            if isinstance(exc, NotMasterError) and self.pool is not None:
+                self.pool.on_not_master(exc, self)
+            raise
+        if listening:
+            publisher.publish_command_success(duration, reply, name, rid, self.address,
+                                              operation_id)
+        return reply
+
+    def _decorate(self, spec: Mapping[str, Any], read_concern: Any, write_concern: Any,
+                  collation: Any) -> Mapping[str, Any]:
+        if read_concern is not None and getattr(read_concern, "level", None):
+            spec = SON(spec)
+            spec["readConcern"] = read_concern.document
+        if write_concern is not None and not write_concern.is_server_default:
+            spec = SON(spec)
+            spec["writeConcern"] = write_concern.document
+        if collation is not None:
+            if self.max_wire_version < 5:
+                raise ConfigurationError(
+                    f"collation requires wire version 5 (MongoDB 3.4); "
+                    f"{format_address(self.address)} speaks {self.max_wire_version}")
+            spec = SON(spec)
+            spec["collation"] = collation
+        return spec
+
+    # ------------------------------------------------------------ legacy opcodes
+
+    def legacy_write(self, request_id: int, msg: bytes, max_doc_size: int,
+                     with_last_error: bool) -> Optional[Mapping[str, Any]]:
+        """Send OP_INSERT/OP_UPDATE/OP_DELETE, returning the getlasterror reply when asked."""
+        if not with_last_error and not self.is_writable and not self.is_mongos:
+            raise NotMasterError("not master", {"ok": 0, "errmsg": "not master"})
+        self.send_message(msg, max_doc_size)
+        if not with_last_error:
+            return None
+        opcode, body = self.receive_message(None, request_id)
+        if opcode != message.OP_REPLY:
+            self.close()
+            raise ProtocolError(f"unexpected opcode {opcode} in getlasterror reply")
+        reply = message.Reply(body).unpack(DEFAULT_CODEC_OPTIONS)[0]
+        return reply
+
+    def write_command(self, request_id: int, msg: bytes) -> Mapping[str, Any]:
+        """Send a prepared ``insert``/``update``/``delete`` command and return its reply."""
+        return self._round_trip(request_id, msg, 0, DEFAULT_CODEC_OPTIONS)
+
+    # ------------------------------------------------------------ authentication
+
+    def check_auth(self, all_credentials: Mapping[str, Any]) -> None:
+        """Bring this socket's logins up to date: log out stale ones, log in new ones."""
+        wanted = set(all_credentials.values())
+        for credentials in list(self.authset - wanted):
+            self.command(credentials.source, SON([("logout", 1)]), check=False)
+            self.authset.discard(credentials)
+        for credentials in all_credentials.values():
+            if credentials not in self.authset:
+                self.authenticate(credentials)
+
+    def authenticate(self, credentials: Any) -> None:
+        """Run the credentials' mechanism on this socket and remember them."""
+        authenticator = getattr(self.pool, "authenticator", None)
+        if authenticator is None:
+            raise ConfigurationError("no authentication mechanisms are registered; "
+                                     "is the default_auth plugin disabled?")
+        authenticator(credentials, self)
+        self.authset.add(credentials)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def idle_time_seconds(self) -> float:
+        return time.monotonic() - self.last_checkin
+
+    def close(self) -> None:
+        self.closed = True
+        try:
+            self.sock.close()
+        except OSError:  # pragma: no cover - closing a broken socket
+            pass

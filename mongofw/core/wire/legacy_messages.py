@@ -1,0 +1,115 @@
+"""The documented legacy message builders of ``pymongo.message``.
+
+Each returns what the 3.4 API returned: ``(request_id, message_bytes)`` for ``get_more``
+and ``kill_cursors``, ``(request_id, message_bytes, largest_document_size)`` for the others.
+With ``safe=True`` a write message is followed by a ``getlasterror`` OP_QUERY on the
+collection's database, and the request id returned is that query's, since its reply is the
+one to wait for.  The byte layouts come from :mod:`mongofw.core.wire.message`.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, List, Mapping, Optional, Tuple
+
+from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
+from bson.son import SON
+from mongofw.core.wire import message
+
+__all__ = ["insert", "update", "delete", "query", "get_more", "kill_cursors"]
+
+
+def _check_name(collection_name: Any) -> str:
+    if not isinstance(collection_name, str):
+        raise TypeError(f"collection_name must be an instance of str, not "
+                        f"{type(collection_name).__name__}")
+    return collection_name
+
+
+def _check_opts(opts: Any) -> CodecOptions:
+    if not isinstance(opts, CodecOptions):
+        raise TypeError(f"opts must be an instance of CodecOptions, not {type(opts).__name__}")
+    return opts
+
+
+def _check_int(name: str, value: Any, bits: int = 32) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    low, high = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    if not low <= value <= high:
+        raise ValueError(f"{name} must fit a signed {bits}-bit integer "
+                         f"({low}..{high}), not {value}")
+    return value
+
+
+def _last_error(collection_name: str, last_error_args: Optional[Mapping[str, Any]]
+                ) -> Tuple[int, bytes]:
+    """The ``getlasterror`` query on ``<database>.$cmd`` that acknowledges a legacy write."""
+    if last_error_args is not None and not isinstance(last_error_args, Mapping):
+        raise TypeError(f"last_error_args must be a mapping, not "
+                        f"{type(last_error_args).__name__}")
+    cmd = SON([("getlasterror", 1)])
+    cmd.update(last_error_args or {})
+    db_name = collection_name.split(".", 1)[0]
+    rid, data, _ = message.op_query(0, db_name + ".$cmd", 0, -1, cmd, None,
+                                    DEFAULT_CODEC_OPTIONS)
+    return rid, data
+
+
+def _with_last_error(built: Tuple[int, bytes, int], safe: bool, collection_name: str,
+                     last_error_args: Optional[Mapping[str, Any]]) -> Tuple[int, bytes, int]:
+    rid, data, size = built
+    if not safe:
+        return rid, data, size
+    gle_rid, gle = _last_error(collection_name, last_error_args)
+    return gle_rid, data + gle, size
+
+
+def insert(collection_name: str, docs: Iterable[Mapping[str, Any]], check_keys: bool,
+           safe: bool, last_error_args: Optional[Mapping[str, Any]], continue_on_error: bool,
+           opts: CodecOptions) -> Tuple[int, bytes, int]:
+    """An OP_INSERT of ``docs`` (flag ContinueOnError when asked), optionally acknowledged."""
+    built = message.op_insert(_check_name(collection_name), list(docs), check_keys,
+                              continue_on_error, _check_opts(opts))
+    return _with_last_error(built, safe, collection_name, last_error_args)
+
+
+def update(collection_name: str, upsert: bool, multi: bool, spec: Mapping[str, Any],
+           doc: Mapping[str, Any], safe: bool, last_error_args: Optional[Mapping[str, Any]],
+           check_keys: bool, opts: CodecOptions) -> Tuple[int, bytes, int]:
+    """An OP_UPDATE (flags Upsert and MultiUpdate), optionally acknowledged."""
+    built = message.op_update(_check_name(collection_name), upsert, multi, spec, doc,
+                              check_keys, _check_opts(opts))
+    return _with_last_error(built, safe, collection_name, last_error_args)
+
+
+def delete(collection_name: str, spec: Mapping[str, Any], safe: bool,
+           last_error_args: Optional[Mapping[str, Any]], opts: CodecOptions,
+           flags: int = 0) -> Tuple[int, bytes, int]:
+    """An OP_DELETE; ``flags`` 1 is SingleRemove.  Optionally acknowledged."""
+    built = message.op_delete(_check_name(collection_name), spec, _check_opts(opts),
+                              _check_int("flags", flags))
+    return _with_last_error(built, safe, collection_name, last_error_args)
+
+
+def query(options: int, collection_name: str, num_to_skip: int, num_to_return: int,
+          query: Mapping[str, Any], field_selector: Optional[Mapping[str, Any]],
+          opts: CodecOptions, check_keys: bool = False) -> Tuple[int, bytes, int]:
+    """An OP_QUERY; ``options`` are the query flag bits (TailableCursor, SlaveOk, …)."""
+    return message.op_query(_check_int("options", options), _check_name(collection_name),
+                            _check_int("num_to_skip", num_to_skip),
+                            _check_int("num_to_return", num_to_return), query, field_selector,
+                            _check_opts(opts), check_keys)
+
+
+def get_more(collection_name: str, num_to_return: int, cursor_id: int) -> Tuple[int, bytes]:
+    """An OP_GET_MORE for ``cursor_id``."""
+    return message.op_get_more(_check_name(collection_name),
+                               _check_int("num_to_return", num_to_return),
+                               _check_int("cursor_id", cursor_id, 64))
+
+
+def kill_cursors(cursor_ids: List[int]) -> Tuple[int, bytes]:
+    """An OP_KILL_CURSORS for every id in ``cursor_ids``."""
+    if isinstance(cursor_ids, (str, bytes)) or not hasattr(cursor_ids, "__iter__"):
+        raise TypeError(f"cursor_ids must be a list of ints, not {type(cursor_ids).__name__}")
+    ids = [_check_int("cursor id", cursor_id, 64) for cursor_id in cursor_ids]
+    return message.op_kill_cursors(ids)

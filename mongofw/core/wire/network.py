@@ -1,0 +1,145 @@
+"""Opening sockets and moving whole wire messages over them."""
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import sys
+from typing import Any, Dict, Optional, Tuple
+
+from mongofw._version import __version__
+from mongofw.core.wire.message import HEADER
+from mongofw.errors import AutoReconnect, ConnectionFailure, NetworkTimeout, ProtocolError
+
+DEFAULT_MAX_MESSAGE_SIZE = 48_000_000
+
+
+def format_address(address: Tuple[str, Optional[int]]) -> str:
+    """``("a", 27017)`` as ``"a:27017"`` (IPv6 hosts in brackets; sockets as the path)."""
+    host, port = address
+    if port is None:
+        return host
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def create_socket(address: Tuple[str, Optional[int]], connect_timeout: Optional[float],
+                  socket_keepalive: bool = True, ssl_context: Any = None,
+                  ssl_match_hostname: bool = True) -> socket.socket:
+    """A connected (and, with ``ssl_context``, TLS-wrapped) socket, or ``AutoReconnect``."""
+    host, port = address
+    if host.endswith(".sock"):
+        if not hasattr(socket, "AF_UNIX"):
+            raise ConnectionFailure("UNIX-sockets are not supported on this system")
+        sock = socket.socket(socket.AF_UNIX)
+        sock.settimeout(connect_timeout)
+        try:
+            sock.connect(host)
+        except OSError as exc:
+            sock.close()
+            raise AutoReconnect(f"{host}: {exc}") from None
+        return sock
+    # localhost resolves to ::1 first on some machines while servers listen on IPv4 only.
+    family = socket.AF_INET if host == "localhost" else 0
+    try:
+        infos = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise AutoReconnect(f"{format_address(address)}: {exc}") from None
+    error: Optional[BaseException] = None
+    for af, socktype, proto, _name, sockaddr in infos:
+        sock = socket.socket(af, socktype, proto)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.settimeout(connect_timeout)
+            if socket_keepalive:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            sock.connect(sockaddr)
+            break
+        except OSError as exc:
+            error = exc
+            sock.close()
+    else:
+        if isinstance(error, socket.timeout):
+            raise NetworkTimeout(f"{format_address(address)}: timed out connecting") from None
+        raise AutoReconnect(f"{format_address(address)}: {error}") from None
+    if ssl_context is not None:
+        import ssl
+
+        try:
+            sock = ssl_context.wrap_socket(
+                sock, server_hostname=host if ssl_match_hostname or ssl_context.check_hostname
+                else None)
+        except ssl.CertificateError as exc:
+            sock.close()
+            raise ConnectionFailure(f"{format_address(address)}: certificate error: {exc}") \
+                from None
+        except (OSError, ssl.SSLError) as exc:
+            sock.close()
+            raise AutoReconnect(f"{format_address(address)}: TLS handshake failed: {exc}") \
+                from None
+    return sock
+
+
+def recv_exactly(sock: socket.socket, length: int) -> memoryview:
+    """Read exactly ``length`` bytes into one buffer (no joins of partial reads)."""
+    buf = bytearray(length)
+    view = memoryview(buf)
+    got = 0
+    while got < length:
+        n = sock.recv_into(view[got:])
+        if n == 0:
+            raise AutoReconnect("connection closed by the server")
+        got += n
+    return view
+
+
+def receive_message(sock: socket.socket, request_id: int,
+                    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+                    stray_ids: Optional[set] = None) -> Tuple[int, memoryview]:
+    """Read one reply to ``request_id``: ``(opcode, body_without_header)``.
+
+    Replies to ids in ``stray_ids`` (requests sent with moreToCome, which a server must
+    not answer but some do) are read and dropped.  A reply that answers none of these or
+    announces an impossible length is a ``ProtocolError``; the caller discards the socket.
+    """
+    opcode, body, _reply_id = receive_reply(sock, request_id, max_message_size, stray_ids)
+    return opcode, body
+
+
+def receive_reply(sock: socket.socket, request_id: int,
+                  max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+                  stray_ids: Optional[set] = None) -> Tuple[int, memoryview, int]:
+    """:func:`receive_message`, also returning the reply's own request id.
+
+    A server streaming an exhaust cursor answers each of its replies with the next: the
+    reply's id is the ``request_id`` to wait for after it.
+    """
+    while True:
+        length, reply_id, response_to, opcode = HEADER.unpack(recv_exactly(sock, 16))
+        if length <= 16:
+            raise ProtocolError(f"message length ({length!r}) not longer than standard "
+                                f"message header size (16)")
+        if length > max_message_size:
+            raise ProtocolError(f"message length ({length!r}) is larger than server max "
+                                f"message size ({max_message_size!r})")
+        if stray_ids and response_to in stray_ids and response_to != request_id:
+            stray_ids.discard(response_to)
+            recv_exactly(sock, length - 16)
+            continue
+        if response_to != request_id:
+            raise ProtocolError(f"got response id {response_to!r} but expected {request_id!r}")
+        return opcode, recv_exactly(sock, length - 16), reply_id
+
+
+def client_metadata(appname: Optional[str]) -> Dict[str, Any]:
+    """The ``client`` document of the handshake (the handshake specification's shape)."""
+    meta: Dict[str, Any] = {
+        "driver": {"name": "mongofw", "version": __version__},
+        "os": {"type": platform.system() or "unknown", "name": platform.system(),
+               "architecture": platform.machine(), "version": platform.release()},
+        "platform": f"{platform.python_implementation()} {sys.version.split()[0]}",
+    }
+    if appname:
+        meta["application"] = {"name": appname}
+    if os.environ.get("MONGOFW_METADATA_MINIMAL"):
+        meta.pop("os")
+    return meta

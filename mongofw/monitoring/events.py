@@ -1,0 +1,377 @@
+"""Monitoring events and listener base classes (documented as ``pymongo.monitoring``).
+
+Events are frozen value objects built by :class:`mongofw.monitoring.publisher.EventPublisher`
+(or by anyone: their constructors follow the documented signatures).  Listeners subclass
+one of the four base classes; :func:`register` keeps the one process-wide list that a
+client copies when it is constructed.
+
+Durations: constructors take a ``datetime.timedelta`` or a number of seconds (what the
+core measures with ``time.perf_counter``); every event with a duration exposes
+``duration_micros`` as an ``int``.
+"""
+from __future__ import annotations
+
+import datetime
+import threading
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+
+import attrs
+
+Address = Tuple[str, Optional[int]]
+Duration = Union[datetime.timedelta, float, int]
+
+# Commands whose documents carry credentials (command monitoring spec, "Security").
+# Compared lower-cased: the server accepts any case for these names.
+SENSITIVE_COMMANDS = frozenset([
+    "authenticate", "saslstart", "saslcontinue", "getnonce", "createuser", "updateuser",
+    "copydbgetnonce", "copydbsaslstart", "copydb",
+])
+# hello/isMaster are sensitive only when they carry speculativeAuthenticate.
+HELLO_COMMANDS = frozenset(["hello", "ismaster"])
+# What survives of a sensitive command's failure document: error codes only, never the
+# message (it could echo a user name or payload) — enough for logs and metrics.
+_SAFE_FAILURE_FIELDS = ("ok", "code", "codeName")
+
+
+def is_sensitive_command(command_name: str, document: Optional[Mapping[str, Any]] = None) -> bool:
+    """Whether events for ``command_name`` (with this command or reply) must be redacted."""
+    name = command_name.lower()
+    if name in SENSITIVE_COMMANDS:
+        return True
+    return name in HELLO_COMMANDS and document is not None and \
+        "speculativeAuthenticate" in document
+
+
+def redacted_failure(failure: Mapping[str, Any]) -> Dict[str, Any]:
+    """The fields of a sensitive command's failure document that may be published."""
+    return {key: failure[key] for key in _SAFE_FAILURE_FIELDS if key in failure}
+
+
+def to_micros(duration: Duration) -> int:
+    """A ``timedelta`` or a number of seconds as whole microseconds (raises for bad input)."""
+    if isinstance(duration, datetime.timedelta):
+        micros = duration // datetime.timedelta(microseconds=1)
+    elif isinstance(duration, (int, float)) and not isinstance(duration, bool):
+        micros = int(round(duration * 1_000_000))
+    else:
+        raise TypeError(f"duration must be a datetime.timedelta or a number of seconds, "
+                        f"not {type(duration).__name__}: {duration!r}")
+    if micros < 0:
+        raise ValueError(f"duration must not be negative, not {duration!r}")
+    return micros
+
+
+def _check_mapping(what: str, value: Any) -> None:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{what} must be a mapping (a dict, SON or RawBSONDocument), "
+                        f"not {type(value).__name__}: {value!r}")
+
+
+def _check_str(what: str, value: Any) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}: {value!r}")
+
+
+# ---------------------------------------------------------------- command events
+
+
+@attrs.frozen(init=False)
+class CommandStartedEvent:
+    """Event published when a command starts.
+
+    ``command`` is the command document (empty for security-sensitive commands);
+    ``command_name`` its first key; ``connection_id`` the server's ``(host, port)``;
+    ``operation_id`` an optional id shared by a series of related events.
+    """
+
+    command: Mapping[str, Any]
+    database_name: str
+    request_id: int
+    connection_id: Address
+    operation_id: Optional[int]
+    command_name: str
+
+    def __init__(self, command: Mapping[str, Any], database_name: str, request_id: int,
+                 connection_id: Address, operation_id: Optional[int] = None) -> None:
+        _check_mapping("command", command)
+        if not command:
+            raise ValueError(f"{command!r} is not a valid command: the document must not be "
+                             f"empty, its first key is the command name")
+        name = next(iter(command))
+        if not isinstance(name, str):
+            raise ValueError(f"{command!r} is not a valid command: its first key must be the "
+                             f"command name (a str), not {name!r}")
+        _check_str("database_name", database_name)
+        if is_sensitive_command(name, command):
+            command = {}
+        self.__attrs_init__(command, database_name, request_id, connection_id, operation_id,
+                            name)
+
+
+@attrs.frozen(init=False)
+class CommandSucceededEvent:
+    """Event published when a command succeeds.
+
+    ``reply`` is the server's reply document (empty for security-sensitive commands);
+    ``duration_micros`` the round trip in microseconds.
+    """
+
+    duration_micros: int
+    reply: Mapping[str, Any]
+    command_name: str
+    request_id: int
+    connection_id: Address
+    operation_id: Optional[int]
+
+    def __init__(self, duration: Duration, reply: Mapping[str, Any], command_name: str,
+                 request_id: int, connection_id: Address,
+                 operation_id: Optional[int] = None) -> None:
+        micros = to_micros(duration)
+        _check_mapping("reply", reply)
+        _check_str("command_name", command_name)
+        if is_sensitive_command(command_name, reply):
+            reply = {}
+        self.__attrs_init__(micros, reply, command_name, request_id, connection_id,
+                            operation_id)
+
+
+@attrs.frozen(init=False)
+class CommandFailedEvent:
+    """Event published when a command fails.
+
+    ``failure`` is the server's failure document (for a security-sensitive command only
+    its ``ok``, ``code`` and ``codeName``); ``duration_micros`` the round trip in
+    microseconds.
+    """
+
+    duration_micros: int
+    failure: Mapping[str, Any]
+    command_name: str
+    request_id: int
+    connection_id: Address
+    operation_id: Optional[int]
+
+    def __init__(self, duration: Duration, failure: Mapping[str, Any], command_name: str,
+                 request_id: int, connection_id: Address,
+                 operation_id: Optional[int] = None) -> None:
+        micros = to_micros(duration)
+        _check_mapping("failure", failure)
+        _check_str("command_name", command_name)
+        if is_sensitive_command(command_name, failure):
+            failure = redacted_failure(failure)
+        self.__attrs_init__(micros, failure, command_name, request_id, connection_id,
+                            operation_id)
+
+
+# ---------------------------------------------------------------- server and topology events
+
+
+@attrs.frozen
+class ServerOpeningEvent:
+    """Published when a server is initialized (``server_address`` is ``(host, port)``)."""
+
+    server_address: Address
+    topology_id: Any
+
+
+@attrs.frozen
+class ServerClosedEvent:
+    """Published when a server is closed."""
+
+    server_address: Address
+    topology_id: Any
+
+
+@attrs.frozen
+class ServerDescriptionChangedEvent:
+    """Published when a server's description changes (both are ``ServerDescription``)."""
+
+    previous_description: Any
+    new_description: Any
+    server_address: Address
+    topology_id: Any
+
+
+@attrs.frozen
+class TopologyOpenedEvent:
+    """Published when the topology is initialized."""
+
+    topology_id: Any
+
+
+@attrs.frozen
+class TopologyClosedEvent:
+    """Published when the topology is closed."""
+
+    topology_id: Any
+
+
+@attrs.frozen
+class TopologyDescriptionChangedEvent:
+    """Published when the topology description changes (both are ``TopologyDescription``)."""
+
+    previous_description: Any
+    new_description: Any
+    topology_id: Any
+
+
+# ---------------------------------------------------------------- heartbeat events
+
+
+@attrs.frozen
+class ServerHeartbeatStartedEvent:
+    """Published when a heartbeat is started; ``connection_id`` is the server's address."""
+
+    connection_id: Address
+
+
+def _seconds(duration: Duration) -> float:
+    to_micros(duration)  # validates type and sign
+    if isinstance(duration, datetime.timedelta):
+        return duration.total_seconds()
+    return float(duration)
+
+
+@attrs.frozen
+class ServerHeartbeatSucceededEvent:
+    """Fired when the server heartbeat succeeds.
+
+    ``duration`` is the round trip in seconds, as a float: the 3.4 reference page says
+    microseconds but its driver passed seconds, which is what code in the wild expects;
+    ``duration_micros`` gives whole microseconds.  ``reply`` is the hello/isMaster reply.
+    """
+
+    duration: float = attrs.field(converter=_seconds)
+    reply: Any
+    connection_id: Address
+
+    @property
+    def duration_micros(self) -> int:
+        """The round trip in whole microseconds."""
+        return int(round(self.duration * 1_000_000))
+
+
+@attrs.frozen
+class ServerHeartbeatFailedEvent:
+    """Fired when the server heartbeat fails, with an ``ok: 0`` reply or a socket error.
+
+    ``reply`` is the exception; ``duration`` is in seconds as for
+    :class:`ServerHeartbeatSucceededEvent`.
+    """
+
+    duration: float = attrs.field(converter=_seconds)
+    reply: Any
+    connection_id: Address
+
+    @property
+    def duration_micros(self) -> int:
+        """The time until the failure, in whole microseconds."""
+        return int(round(self.duration * 1_000_000))
+
+
+# ---------------------------------------------------------------- listeners
+
+
+class _EventListener:
+    """Base of every listener kind; a listener may subclass several kinds."""
+
+
+class CommandListener(_EventListener):
+    """Base class for command listeners: override the handlers you need (defaults do nothing).
+
+    Handles :class:`CommandStartedEvent`, :class:`CommandSucceededEvent` and
+    :class:`CommandFailedEvent`.
+    """
+
+    def started(self, event: CommandStartedEvent) -> None:
+        """Handle a :class:`CommandStartedEvent`."""
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        """Handle a :class:`CommandSucceededEvent`."""
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        """Handle a :class:`CommandFailedEvent`."""
+
+
+class ServerListener(_EventListener):
+    """Base class for server listeners: override the handlers you need (defaults do nothing).
+
+    Handles :class:`ServerOpeningEvent`, :class:`ServerDescriptionChangedEvent` and
+    :class:`ServerClosedEvent`.
+    """
+
+    def opened(self, event: ServerOpeningEvent) -> None:
+        """Handle a :class:`ServerOpeningEvent`."""
+
+    def description_changed(self, event: ServerDescriptionChangedEvent) -> None:
+        """Handle a :class:`ServerDescriptionChangedEvent`."""
+
+    def closed(self, event: ServerClosedEvent) -> None:
+        """Handle a :class:`ServerClosedEvent`."""
+
+
+class ServerHeartbeatListener(_EventListener):
+    """Base class for heartbeat listeners: override the handlers you need (defaults do nothing).
+
+    Handles :class:`ServerHeartbeatStartedEvent`, :class:`ServerHeartbeatSucceededEvent`
+    and :class:`ServerHeartbeatFailedEvent`.
+    """
+
+    def started(self, event: ServerHeartbeatStartedEvent) -> None:
+        """Handle a :class:`ServerHeartbeatStartedEvent`."""
+
+    def succeeded(self, event: ServerHeartbeatSucceededEvent) -> None:
+        """Handle a :class:`ServerHeartbeatSucceededEvent`."""
+
+    def failed(self, event: ServerHeartbeatFailedEvent) -> None:
+        """Handle a :class:`ServerHeartbeatFailedEvent`."""
+
+
+class TopologyListener(_EventListener):
+    """Base class for topology listeners: override the handlers you need (defaults do nothing).
+
+    Handles :class:`TopologyOpenedEvent`, :class:`TopologyDescriptionChangedEvent` and
+    :class:`TopologyClosedEvent`.
+    """
+
+    def opened(self, event: TopologyOpenedEvent) -> None:
+        """Handle a :class:`TopologyOpenedEvent`."""
+
+    def description_changed(self, event: TopologyDescriptionChangedEvent) -> None:
+        """Handle a :class:`TopologyDescriptionChangedEvent`."""
+
+    def closed(self, event: TopologyClosedEvent) -> None:
+        """Handle a :class:`TopologyClosedEvent`."""
+
+
+LISTENER_TYPES = (CommandListener, ServerHeartbeatListener, ServerListener, TopologyListener)
+_ALLOWED = "CommandListener, ServerHeartbeatListener, ServerListener or TopologyListener"
+
+
+def check_listener(listener: Any, what: str = "listener") -> Any:
+    """Return ``listener`` if it is an instance of a listener base class, else TypeError."""
+    if not isinstance(listener, LISTENER_TYPES):
+        raise TypeError(f"{what} must be an instance of {_ALLOWED}, "
+                        f"not {type(listener).__name__}: {listener!r}")
+    return listener
+
+
+_registered: List[_EventListener] = []
+_registered_lock = threading.Lock()
+
+
+def register(listener: _EventListener) -> None:
+    """Register a global event listener, used by every client constructed afterwards.
+
+    ``listener`` is an instance of a subclass of :class:`CommandListener`,
+    :class:`ServerHeartbeatListener`, :class:`ServerListener` or :class:`TopologyListener`.
+    """
+    check_listener(listener)
+    with _registered_lock:
+        _registered.append(listener)
+
+
+def registered_listeners() -> Tuple[_EventListener, ...]:
+    """The globally registered listeners, in registration order (a client copies them)."""
+    with _registered_lock:
+        return tuple(_registered)

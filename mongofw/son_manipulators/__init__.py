@@ -1,0 +1,1 @@
+"""SON manipulators (documented as ``pymongo.son_manipulator``) and their default plugin."""

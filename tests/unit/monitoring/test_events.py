@@ -1,0 +1,223 @@
+"""Event value objects, redaction, listener base classes and register()."""
+from __future__ import annotations
+
+import datetime
+
+import attrs
+import pytest
+
+from mongofw.monitoring import events
+from mongofw.monitoring.events import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+    ServerClosedEvent,
+    ServerDescriptionChangedEvent,
+    ServerHeartbeatFailedEvent,
+    ServerHeartbeatListener,
+    ServerHeartbeatStartedEvent,
+    ServerHeartbeatSucceededEvent,
+    ServerListener,
+    ServerOpeningEvent,
+    TopologyClosedEvent,
+    TopologyDescriptionChangedEvent,
+    TopologyListener,
+    TopologyOpenedEvent,
+)
+from tests.spec.loader import load, spec_path
+
+ADDRESS = ("localhost", 27017)
+
+
+@pytest.fixture
+def clean_registry(monkeypatch):
+    monkeypatch.setattr(events, "_registered", [])
+
+
+# ---------------------------------------------------------------- command events
+
+
+def test_started_event_takes_name_from_first_key():
+    event = CommandStartedEvent({"find": "things", "filter": {"x": 1}}, "db", 7, ADDRESS, 3)
+    assert (event.command_name, event.database_name, event.request_id, event.connection_id,
+            event.operation_id) == ("find", "db", 7, ADDRESS, 3)
+    assert event.command == {"find": "things", "filter": {"x": 1}}
+
+
+def test_started_event_operation_id_defaults_to_none():
+    assert CommandStartedEvent({"ping": 1}, "admin", 1, ADDRESS).operation_id is None
+
+
+def test_started_event_rejects_empty_command():
+    with pytest.raises(ValueError, match=r"\{\} is not a valid command"):
+        CommandStartedEvent({}, "db", 1, ADDRESS)
+
+
+def test_started_event_rejects_non_mapping_command():
+    with pytest.raises(TypeError, match="command must be a mapping.*list"):
+        CommandStartedEvent([("find", "c")], "db", 1, ADDRESS)
+
+
+def test_started_event_rejects_non_string_database_name():
+    with pytest.raises(TypeError, match="database_name must be a str, not int: 5"):
+        CommandStartedEvent({"ping": 1}, 5, 1, ADDRESS)
+
+
+def test_events_are_immutable():
+    event = CommandStartedEvent({"ping": 1}, "admin", 1, ADDRESS)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        event.command_name = "other"
+
+
+def test_events_compare_by_value():
+    assert ServerOpeningEvent(ADDRESS, 1) == ServerOpeningEvent(ADDRESS, 1)
+    assert ServerOpeningEvent(ADDRESS, 1) != ServerOpeningEvent(ADDRESS, 2)
+
+
+@pytest.mark.parametrize("duration", [datetime.timedelta(milliseconds=1.5), 0.0015])
+def test_succeeded_event_duration_micros_from_timedelta_or_seconds(duration):
+    event = CommandSucceededEvent(duration, {"ok": 1}, "ping", 1, ADDRESS)
+    assert event.duration_micros == 1500
+    assert isinstance(event.duration_micros, int)
+
+
+def test_failed_event_keeps_failure_document():
+    failure = {"ok": 0, "code": 11000, "errmsg": "E11000 duplicate key"}
+    event = CommandFailedEvent(0.25, failure, "insert", 5, ADDRESS, 5)
+    assert (event.failure, event.duration_micros, event.command_name, event.request_id,
+            event.operation_id) == (failure, 250000, "insert", 5, 5)
+
+
+@pytest.mark.parametrize("duration, error, message", [
+    ("1", TypeError, "duration must be a datetime.timedelta or a number of seconds, not str"),
+    (True, TypeError, "not bool"),
+    (-0.5, ValueError, "duration must not be negative, not -0.5"),
+])
+def test_bad_duration_is_rejected(duration, error, message):
+    with pytest.raises(error, match=message):
+        CommandSucceededEvent(duration, {"ok": 1}, "ping", 1, ADDRESS)
+
+
+def test_succeeded_event_rejects_non_mapping_reply():
+    with pytest.raises(TypeError, match="reply must be a mapping"):
+        CommandSucceededEvent(0.1, None, "ping", 1, ADDRESS)
+
+
+# ---------------------------------------------------------------- redaction
+
+
+def _spec_started_commands():
+    """The command documents of the redaction spec file, with whether each is redacted."""
+    data = load(spec_path("command-monitoring", "unified", "redacted-commands.json"))
+    cases = []
+    for test in data["tests"]:
+        redacted = "not redacted" not in test["description"]
+        for operation in test["operations"]:
+            command = operation["arguments"]["command"]
+            cases.append(pytest.param(command, redacted,
+                                      id=f"{test['description']}::{next(iter(command))}"))
+    return cases
+
+
+@pytest.mark.parametrize("command, redacted", _spec_started_commands())
+def test_started_event_redaction_follows_spec(command, redacted):
+    event = CommandStartedEvent(command, "admin", 1, ADDRESS)
+    assert event.command_name == next(iter(command))
+    assert event.command == ({} if redacted else command)
+
+
+@pytest.mark.parametrize("name", ["copydbgetnonce", "copydbsaslstart", "copydb", "SASLSTART"])
+def test_other_sensitive_commands_are_redacted(name):
+    assert CommandStartedEvent({name: 1, "x": 2}, "admin", 1, ADDRESS).command == {}
+    assert CommandSucceededEvent(0.0, {"ok": 1, "nonce": "n"}, name, 1, ADDRESS).reply == {}
+
+
+def test_hello_reply_with_speculative_authenticate_is_redacted():
+    reply = {"ok": 1, "isWritablePrimary": True, "speculativeAuthenticate": {"payload": b""}}
+    assert CommandSucceededEvent(0.0, reply, "hello", 1, ADDRESS).reply == {}
+
+
+def test_plain_hello_reply_is_kept():
+    reply = {"ok": 1, "isWritablePrimary": True}
+    assert CommandSucceededEvent(0.0, reply, "hello", 1, ADDRESS).reply == reply
+
+
+def test_sensitive_failure_keeps_error_codes_only():
+    failure = {"ok": 0, "code": 18, "codeName": "AuthenticationFailed",
+               "errmsg": "Authentication failed for user alice"}
+    event = CommandFailedEvent(0.0, failure, "saslContinue", 1, ADDRESS)
+    assert event.failure == {"ok": 0, "code": 18, "codeName": "AuthenticationFailed"}
+
+
+# ---------------------------------------------------------------- server/topology/heartbeat
+
+
+def test_server_and_topology_events_hold_their_attributes():
+    old, new = object(), object()
+    changed = ServerDescriptionChangedEvent(old, new, ADDRESS, "tid")
+    assert (changed.previous_description, changed.new_description, changed.server_address,
+            changed.topology_id) == (old, new, ADDRESS, "tid")
+    topo = TopologyDescriptionChangedEvent(old, new, "tid")
+    assert (topo.previous_description, topo.new_description, topo.topology_id) == \
+        (old, new, "tid")
+    assert ServerClosedEvent(ADDRESS, "tid").server_address == ADDRESS
+    assert TopologyOpenedEvent("tid").topology_id == "tid"
+    assert TopologyClosedEvent("tid").topology_id == "tid"
+    assert ServerHeartbeatStartedEvent(ADDRESS).connection_id == ADDRESS
+
+
+def test_heartbeat_succeeded_duration_in_seconds_and_micros():
+    reply = {"ok": 1, "ismaster": True}
+    event = ServerHeartbeatSucceededEvent(0.002, reply, ADDRESS)
+    assert (event.duration, event.duration_micros, event.reply, event.connection_id) == \
+        (0.002, 2000, reply, ADDRESS)
+
+
+def test_heartbeat_failed_takes_timedelta_and_exception():
+    error = OSError("connection refused")
+    event = ServerHeartbeatFailedEvent(datetime.timedelta(milliseconds=3), error, ADDRESS)
+    assert (event.duration, event.duration_micros, event.reply) == (0.003, 3000, error)
+
+
+# ---------------------------------------------------------------- listeners and register()
+
+
+def test_listener_base_handlers_do_nothing():
+    listener = CommandListener()
+    assert listener.started(CommandStartedEvent({"ping": 1}, "admin", 1, ADDRESS)) is None
+
+
+def test_register_keeps_listeners_in_order(clean_registry):
+    first, second = CommandListener(), TopologyListener()
+    events.register(first)
+    events.register(second)
+    assert events.registered_listeners() == (first, second)
+
+
+@pytest.mark.parametrize("kind", [CommandListener, ServerListener, ServerHeartbeatListener,
+                                  TopologyListener])
+def test_register_accepts_each_listener_kind(clean_registry, kind):
+    listener = kind()
+    events.register(listener)
+    assert events.registered_listeners() == (listener,)
+
+
+def test_register_rejects_other_objects(clean_registry):
+    with pytest.raises(TypeError, match=(
+            "listener must be an instance of CommandListener, ServerHeartbeatListener, "
+            "ServerListener or TopologyListener, not object")):
+        events.register(object())
+    assert events.registered_listeners() == ()
+
+
+def test_pymongo_monitoring_reexports_documented_names():
+    from pymongo import monitoring as module
+
+    for name in ["CommandListener", "ServerListener", "ServerHeartbeatListener",
+                 "TopologyListener", "CommandStartedEvent", "CommandSucceededEvent",
+                 "CommandFailedEvent", "ServerOpeningEvent", "ServerClosedEvent",
+                 "ServerDescriptionChangedEvent", "TopologyOpenedEvent", "TopologyClosedEvent",
+                 "TopologyDescriptionChangedEvent", "ServerHeartbeatStartedEvent",
+                 "ServerHeartbeatSucceededEvent", "ServerHeartbeatFailedEvent", "register"]:
+        assert getattr(module, name) is getattr(events, name)
