@@ -6,15 +6,15 @@ select a server, check out a socket and run commands without touching pluggy.
 """
 from __future__ import annotations
 
-import contextlib
 import warnings
 import weakref
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Any, ContextManager, Dict, List, Mapping, Optional, Set, Tuple
 
 from bson.son import SON
 from mongofw.client import client_setup
 from mongofw.client.base_object import BaseObject
 from mongofw.client.database import Database
+from mongofw.core.dispatch import sockets as dispatch_sockets
 from mongofw.core.dispatch.cursor_killer import CursorKiller
 from mongofw.core.topology.topology import Topology
 from mongofw.core.wire.network import format_address
@@ -69,33 +69,16 @@ class MongoClient(BaseObject):
     def _plugin_son_manipulators(self, database: Database) -> List[Any]:
         return self.__plugins.son_manipulators(database) if self.__plugins else []
 
-    @contextlib.contextmanager
-    def _socket_for_writes(self) -> Iterator[Any]:
-        from mongofw.core.topology.server_selectors import writable_server_selector
+    def _socket_for_writes(self) -> ContextManager[Any]:
+        return dispatch_sockets.socket_for_writes(self._topology, self.__credentials)
 
-        server = self._topology.select_server(writable_server_selector)
-        with server.get_socket(self.__credentials) as sock_info:
-            yield sock_info
-
-    @contextlib.contextmanager
-    def _socket_for_reads(self, read_preference: Any) -> Iterator[Tuple[Any, bool]]:
+    def _socket_for_reads(self, read_preference: Any) -> ContextManager[Tuple[Any, bool]]:
         """A socket for ``read_preference`` and whether to set slaveOk on it."""
-        from mongofw.core.topology.topology_description import TOPOLOGY_TYPE
+        return dispatch_sockets.socket_for_reads(self._topology, self.__credentials,
+                                                 read_preference)
 
-        server = self._topology.select_server(read_preference)
-        single = self._topology.description.topology_type == TOPOLOGY_TYPE.Single
-        with server.get_socket(self.__credentials) as sock_info:
-            slave_ok = (single and not sock_info.is_mongos) or \
-                getattr(read_preference, "mode", 0) != 0
-            yield sock_info, slave_ok
-
-    @contextlib.contextmanager
-    def _socket_for_address(self, address: Address) -> Iterator[Any]:
-        from mongofw.core.topology.server_selectors import any_server_selector
-
-        server = self._topology.select_server(any_server_selector, address=address)
-        with server.get_socket(self.__credentials) as sock_info:
-            yield sock_info
+    def _socket_for_address(self, address: Address) -> ContextManager[Any]:
+        return dispatch_sockets.socket_for_address(self._topology, self.__credentials, address)
 
     def _run_command(self, db_name: str, command: Mapping[str, Any], read_preference: Any,
                      codec_options: Any, **kwargs: Any) -> Any:

@@ -1,1 +1,3 @@
-"""The default monitoring plugins: listener-error logging and the structlog listener."""
+"""Monitoring: the event classes and listener bases (``pymongo.monitoring``), the publisher a
+client hands its core, and the default plugins (listener-error logging, the structlog
+listener)."""

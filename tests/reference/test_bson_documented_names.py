@@ -3,14 +3,11 @@ members (``#### name`` headings) on classes."""
 from __future__ import annotations
 
 import importlib
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-API = Path(os.environ.get("MONGOFW_API_DIR")
-           or Path(__file__).resolve().parents[4] / "shared" / "api")
+from tests.support.shared import API
 
 
 def _documented():

@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import os
 import re
-from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
-API = Path(os.environ.get("MONGOFW_API_DIR")
-           or Path(__file__).resolve().parents[3] / "shared" / "api")
+from tests.support.shared import API
 
 # "<label>: <problem>" -> why ours differs on purpose.
 _PARAMETER_LIST_ORDER = ("the heading omits a parameter that the page's own parameter list "

@@ -1,0 +1,49 @@
+"""A connection for one operation: select a server, check a connection out, give it back.
+
+Every operation of the client API starts here: writes (and commands with no read
+preference) go to a writable server, reads to a server the read preference accepts, and
+cursor follow-ups (getMore, killCursors) to the server that holds the cursor.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Iterator, Mapping, Optional, Tuple
+
+from mongofw.core.topology.server_selectors import any_server_selector, writable_server_selector
+from mongofw.core.topology.topology_type import TOPOLOGY_TYPE
+
+Address = Tuple[str, Optional[int]]
+Credentials = Optional[Mapping[str, Any]]
+
+
+@contextlib.contextmanager
+def socket_for_writes(topology: Any, credentials: Credentials) -> Iterator[Any]:
+    """A connection to a writable server (the primary, a mongos or a standalone)."""
+    server = topology.select_server(writable_server_selector)
+    with server.get_socket(credentials) as sock_info:
+        yield sock_info
+
+
+@contextlib.contextmanager
+def socket_for_reads(topology: Any, credentials: Credentials,
+                     read_preference: Any) -> Iterator[Tuple[Any, bool]]:
+    """A connection to a server ``read_preference`` accepts, and whether to set slaveOk.
+
+    slaveOk goes with every mode but primary, and with any read from a single server
+    that is not a mongos (a direct connection may read from a secondary).
+    """
+    server = topology.select_server(read_preference)
+    single = topology.description.topology_type == TOPOLOGY_TYPE.Single
+    with server.get_socket(credentials) as sock_info:
+        slave_ok = (single and not sock_info.is_mongos) or \
+            getattr(read_preference, "mode", 0) != 0
+        yield sock_info, slave_ok
+
+
+@contextlib.contextmanager
+def socket_for_address(topology: Any, credentials: Credentials,
+                       address: Address) -> Iterator[Any]:
+    """A connection to the server at ``address`` (where a cursor lives)."""
+    server = topology.select_server(any_server_selector, address=address)
+    with server.get_socket(credentials) as sock_info:
+        yield sock_info
