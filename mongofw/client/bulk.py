@@ -9,12 +9,13 @@ the bulk API document (``nInserted`` … ``writeErrors`` with request indexes), 
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
 from bson.objectid import ObjectId
 from bson.son import SON
 from mongofw.client.operations import (
     _is_raw,
+    statement_extras,
     validate_collation,
     validate_document,
     validate_filter,
@@ -59,7 +60,8 @@ class Bulk:
         self.bypass_document_validation = bypass_document_validation
         self.ops: List[Tuple[str, Any]] = []
         self.check_keys = check_keys
-        self.uses_collation = False
+        # (kind, option) pairs of statement options to check against the server once.
+        self.statement_options: Set[Tuple[str, str]] = set()
         self.executed = False
 
     # ------------------------------------------------------------ adding statements
@@ -71,40 +73,43 @@ class Bulk:
             document["_id"] = ObjectId()
         self.ops.append((INSERT, document))
 
+    def _note_options(self, kind: str, statement: Mapping[str, Any]) -> None:
+        for name in write_ops.statement_options(statement):
+            self.statement_options.add((kind, name))
+
     def _statement(self, selector: Mapping[str, Any], update: Any, multi: bool, upsert: bool,
-                   collation: Optional[Mapping[str, Any]]) -> SON:
+                   collation: Any, array_filters: Any, hint: Any) -> SON:
         statement = SON([("q", selector), ("u", update), ("multi", multi), ("upsert", upsert)])
-        if collation is not None:
-            self.uses_collation = True
-            statement["collation"] = collation
+        statement_extras(statement, collation, array_filters, hint)
+        self._note_options(UPDATE, statement)
         return statement
 
-    def add_update(self, selector: Mapping[str, Any], update: Mapping[str, Any],
-                   multi: bool = False, upsert: bool = False, collation: Any = None) -> None:
-        """Add an update statement of ``$`` operators."""
+    def add_update(self, selector: Mapping[str, Any], update: Any, multi: bool = False,
+                   upsert: bool = False, collation: Any = None, array_filters: Any = None,
+                   hint: Any = None) -> None:
+        """Add an update statement (``$`` operators, or a pipeline from MongoDB 4.2)."""
         validate_filter(selector)
         validate_update(update)
         validate_upsert(upsert)
-        self.ops.append((UPDATE, self._statement(selector, update, multi, upsert,
-                                                 validate_collation(collation))))
+        self.ops.append((UPDATE, self._statement(selector, update, multi, upsert, collation,
+                                                 array_filters, hint)))
 
     def add_replace(self, selector: Mapping[str, Any], replacement: Mapping[str, Any],
-                    upsert: bool = False, collation: Any = None) -> None:
+                    upsert: bool = False, collation: Any = None, hint: Any = None) -> None:
         """Add a replacement of one document."""
         validate_filter(selector)
         validate_replacement(replacement)
         validate_upsert(upsert)
         self.ops.append((UPDATE, self._statement(selector, replacement, False, upsert,
-                                                 validate_collation(collation))))
+                                                 collation, None, hint)))
 
-    def add_delete(self, selector: Mapping[str, Any], limit: int, collation: Any = None) -> None:
+    def add_delete(self, selector: Mapping[str, Any], limit: int, collation: Any = None,
+                   hint: Any = None) -> None:
         """Add a delete of one (``limit=1``) or every (``limit=0``) matching document."""
         validate_filter(selector)
         statement = SON([("q", selector), ("limit", limit)])
-        collation = validate_collation(collation)
-        if collation is not None:
-            self.uses_collation = True
-            statement["collation"] = collation
+        statement_extras(statement, collation, None, hint)
+        self._note_options(DELETE, statement)
         self.ops.append((DELETE, statement))
 
     # ------------------------------------------------------------ running
@@ -144,8 +149,8 @@ class Bulk:
         result = write_ops.new_bulk_result()
         runs = self.runs()
         with database.client._socket_for_writes() as sock_info:
-            if self.uses_collation:
-                write_ops.check_collation(sock_info, write_concern)
+            for kind, name in sorted(self.statement_options):
+                write_ops.check_statement_options(sock_info, write_concern, kind, [name])
             for run in runs:
                 # Encode everything first: a document too large must stop the bulk unsent.
                 run.encoded = write_ops.encode_statements(

@@ -17,7 +17,7 @@ from mongofw.client.bulk import Bulk, BulkOperationBuilder
 from mongofw.client.cursor_options import CursorType
 from mongofw.client.names import validate_collection_name
 from mongofw.client.operations import (
-    validate_collation,
+    statement_extras,
     validate_document,
     validate_filter,
     validate_replacement,
@@ -195,83 +195,90 @@ class Collection(BaseObject):
                                 self.write_concern.acknowledged)
 
     def _update(self, filter: Any, update: Any, upsert: bool, multi: bool,
-                bypass_document_validation: bool, collation: Any = None) -> UpdateResult:
+                bypass_document_validation: bool, collation: Any = None,
+                array_filters: Any = None, hint: Any = None) -> UpdateResult:
         statement = SON([("q", validate_filter(filter)), ("u", update), ("multi", multi),
                          ("upsert", validate_upsert(upsert))])
-        collation = validate_collation(collation)
-        if collation is not None:
-            statement["collation"] = collation
+        statement_extras(statement, collation, array_filters, hint)
         reply = self._write_one(write_ops.UPDATE, statement,
                                 bypass_document_validation=bypass_document_validation)
         return UpdateResult(collection_writes.update_result_document(reply),
                             self.write_concern.acknowledged)
 
     def replace_one(self, filter: Any, replacement: Any, upsert: bool = False,
-                    bypass_document_validation: bool = False,
-                    collation: Any = None) -> UpdateResult:
+                    bypass_document_validation: bool = False, collation: Any = None,
+                    hint: Any = None) -> UpdateResult:
         """Replace a single document matching ``filter``."""
         validate_replacement(replacement)
         return self._update(filter, replacement, upsert, False, bypass_document_validation,
-                            collation)
+                            collation, None, hint)
 
     def update_one(self, filter: Any, update: Any, upsert: bool = False,
-                   bypass_document_validation: bool = False,
-                   collation: Any = None) -> UpdateResult:
-        """Update a single document matching ``filter`` with ``$`` operators."""
+                   bypass_document_validation: bool = False, collation: Any = None,
+                   array_filters: Optional[List[Any]] = None, hint: Any = None
+                   ) -> UpdateResult:
+        """Update a single document matching ``filter`` with ``$`` operators (or a pipeline)."""
         validate_update(update)
         return self._update(filter, update, upsert, False, bypass_document_validation,
-                            collation)
+                            collation, array_filters, hint)
 
     def update_many(self, filter: Any, update: Any, upsert: bool = False,
-                    bypass_document_validation: bool = False,
-                    collation: Any = None) -> UpdateResult:
-        """Update every document matching ``filter`` with ``$`` operators."""
+                    bypass_document_validation: bool = False, collation: Any = None,
+                    array_filters: Optional[List[Any]] = None, hint: Any = None
+                    ) -> UpdateResult:
+        """Update every document matching ``filter`` with ``$`` operators (or a pipeline).
+
+        The positional order is 3.4's (``bypass_document_validation`` fourth); PyMongo 3.6+
+        moved ``array_filters`` there: pass it by keyword.
+        """
         validate_update(update)
         return self._update(filter, update, upsert, True, bypass_document_validation,
-                            collation)
+                            collation, array_filters, hint)
 
-    def _delete(self, filter: Any, limit: int, collation: Any = None) -> DeleteResult:
+    def _delete(self, filter: Any, limit: int, collation: Any = None,
+                hint: Any = None) -> DeleteResult:
         statement = SON([("q", validate_filter(filter)), ("limit", limit)])
-        collation = validate_collation(collation)
-        if collation is not None:
-            statement["collation"] = collation
+        statement_extras(statement, collation, None, hint)
         reply = self._write_one(write_ops.DELETE, statement)
         return DeleteResult(None if reply is None else dict(reply),
                             self.write_concern.acknowledged)
 
-    def delete_one(self, filter: Any, collation: Any = None) -> DeleteResult:
+    def delete_one(self, filter: Any, collation: Any = None, hint: Any = None) -> DeleteResult:
         """Delete a single document matching ``filter``."""
-        return self._delete(filter, 1, collation)
+        return self._delete(filter, 1, collation, hint)
 
-    def delete_many(self, filter: Any, collation: Any = None) -> DeleteResult:
+    def delete_many(self, filter: Any, collation: Any = None, hint: Any = None) -> DeleteResult:
         """Delete every document matching ``filter``."""
-        return self._delete(filter, 0, collation)
+        return self._delete(filter, 0, collation, hint)
 
     def find_one_and_delete(self, filter: Any, projection: Any = None, sort: Any = None,
-                            **kwargs: Any) -> Any:
+                            hint: Any = None, **kwargs: Any) -> Any:
         """Find a single document, delete it and return it (None when nothing matched)."""
         kwargs["remove"] = True
-        return collection_writes.find_and_modify_one(self, filter, projection, sort, **kwargs)
+        return collection_writes.find_and_modify_one(self, filter, projection, sort,
+                                                     hint=hint, **kwargs)
 
     def find_one_and_replace(self, filter: Any, replacement: Any, projection: Any = None,
                              sort: Any = None, upsert: bool = False,
                              return_document: bool = ReturnDocument.BEFORE,
-                             **kwargs: Any) -> Any:
+                             hint: Any = None, **kwargs: Any) -> Any:
         """Replace a single document; return it as it was before (or after) the change."""
         validate_replacement(replacement)
         kwargs["update"] = replacement
         return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
-                                                     return_document, **kwargs)
+                                                     return_document, hint=hint, **kwargs)
 
     def find_one_and_update(self, filter: Any, update: Any, projection: Any = None,
                             sort: Any = None, upsert: bool = False,
                             return_document: bool = ReturnDocument.BEFORE,
+                            array_filters: Optional[List[Any]] = None, hint: Any = None,
                             **kwargs: Any) -> Any:
         """Update a single document; return it as it was before (or after) the update."""
         validate_update(update)
         kwargs["update"] = update
-        return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
-                                                     return_document, **kwargs)
+        return collection_writes.find_and_modify_one(
+            self, filter, projection, sort, upsert, return_document,
+            array_filters=array_filters, hint=hint, **kwargs)
 
     def rename(self, new_name: str, **kwargs: Any) -> Any:
         """Rename this collection (``dropTarget=True`` and other options as keywords)."""

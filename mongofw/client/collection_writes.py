@@ -14,10 +14,11 @@ import bson
 from bson.objectid import ObjectId
 from bson.son import SON
 from mongofw.client.bulk import Bulk, write_concern_from_options
-from mongofw.client.index_specs import index_document
+from mongofw.client.index_specs import hint_document, index_document
 from mongofw.client.names import validate_collection_name
 from mongofw.client.operations import (
     _is_raw,
+    validate_array_filters,
     validate_collation,
     validate_document,
     validate_filter,
@@ -29,7 +30,7 @@ from mongofw.client.operations import (
 from mongofw.core.dispatch import write_ops
 from mongofw.core.dispatch.write_ops import DELETE, UPDATE
 from mongofw.core.wire.server_errors import raise_write_concern_error, raise_write_error
-from mongofw.errors import BulkWriteError
+from mongofw.errors import BulkWriteError, ConfigurationError
 
 # The server's errmsg when findAndModify matched nothing (servers before 3.0 failed).
 NO_MATCH_ERRMSG = "No matching object found"
@@ -55,9 +56,21 @@ def _write_concern_for_command(collection: Any, cmd: SON, sock_info: Any) -> Non
             cmd["writeConcern"] = document
 
 
+def _check_find_and_modify_options(collection: Any, cmd: SON, sock_info: Any) -> None:
+    """arrayFilters needs MongoDB 3.6, a hint 4.4; neither goes with an unacknowledged write."""
+    for name, needs in (("arrayFilters", write_ops.ARRAY_FILTERS_NEEDS),
+                        ("hint", write_ops.FIND_AND_MODIFY_HINT_NEEDS)):
+        if cmd.get(name) is None:
+            continue
+        if not collection.write_concern.acknowledged:
+            raise ConfigurationError(f"{name} is unsupported for unacknowledged writes.")
+        write_ops.require_wire_version(sock_info, needs)
+
+
 def _run_find_and_modify(collection: Any, cmd: SON, collation: Any) -> Mapping[str, Any]:
     database = collection.database
     with database.client._socket_for_writes() as sock_info:
+        _check_find_and_modify_options(collection, cmd, sock_info)
         _write_concern_for_command(collection, cmd, sock_info)
         reply = sock_info.command(database.name, cmd, codec_options=collection.codec_options,
                                   allowable_errors=[NO_MATCH_ERRMSG], collation=collation)
@@ -68,7 +81,7 @@ def _run_find_and_modify(collection: Any, cmd: SON, collation: Any) -> Mapping[s
 
 def find_and_modify_one(collection: Any, filter: Any, projection: Any, sort: Any,
                         upsert: Optional[bool] = None, return_document: Any = False,
-                        **kwargs: Any) -> Any:
+                        array_filters: Any = None, hint: Any = None, **kwargs: Any) -> Any:
     """``findAndModify`` for ``find_one_and_*``: the document before/after, or None."""
     validate_filter(filter)
     if not isinstance(return_document, bool):
@@ -84,6 +97,11 @@ def find_and_modify_one(collection: Any, filter: Any, projection: Any, sort: Any
         cmd["sort"] = index_document(sort, "sort")
     if upsert is not None:
         cmd["upsert"] = validate_upsert(upsert)
+    array_filters = validate_array_filters(array_filters)
+    if array_filters is not None:
+        cmd["arrayFilters"] = array_filters
+    if hint is not None:
+        cmd["hint"] = hint_document(hint)
     return _run_find_and_modify(collection, cmd, collation).get("value")
 
 

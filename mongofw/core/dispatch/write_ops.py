@@ -8,7 +8,7 @@ failing ``op``), the shape ``BulkWriteError.details`` documents.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import bson
 from bson.codec_options import CodecOptions
@@ -96,14 +96,45 @@ def encode_statements(kind: str, items: Sequence[Mapping[str, Any]], codec_optio
     return encoded
 
 
-def check_collation(sock_info: Any, write_concern: Any) -> None:
-    """Statements with a collation need MongoDB 3.4 and an acknowledged write."""
-    if not write_concern.acknowledged:
-        raise ConfigurationError("Collation is unsupported for unacknowledged writes.")
-    if sock_info.max_wire_version < COLLATION_WIRE_VERSION:
+# Statement options and what they need: (wire version, server version, the name in messages).
+ARRAY_FILTERS_NEEDS = (6, "3.6", "arrayFilters")
+_OPTION_NEEDS = {
+    "collation": (COLLATION_WIRE_VERSION, "3.4", "a collation"),
+    "arrayFilters": ARRAY_FILTERS_NEEDS,
+    "hint": (8, "4.2", "hint on update statements"),
+}
+# A hint on a delete statement needs MongoDB 4.4 (wire version 9).
+_DELETE_HINT_NEEDS = (9, "4.4", "hint on delete statements")
+# findAndModify takes a hint from MongoDB 4.4 on.
+FIND_AND_MODIFY_HINT_NEEDS = (9, "4.4", "hint on find and modify commands")
+_UNACKNOWLEDGED_NAMES = {"collation": "Collation", "arrayFilters": "arrayFilters",
+                         "hint": "hint"}
+
+
+def statement_options(statement: Mapping[str, Any]) -> List[str]:
+    """The options of one statement that need a check: collation, arrayFilters, hint."""
+    return [name for name in _OPTION_NEEDS if statement.get(name) is not None]
+
+
+def require_wire_version(sock_info: Any, needs: Tuple[int, str, str]) -> None:
+    """``ConfigurationError`` unless the server speaks at least the needed wire version."""
+    wire_version, server_version, what = needs
+    if sock_info.max_wire_version < wire_version:
         raise ConfigurationError(
-            f"Must be connected to MongoDB 3.4+ (wire version {COLLATION_WIRE_VERSION}) to use "
-            f"a collation; the server speaks wire version {sock_info.max_wire_version}.")
+            f"Must be connected to MongoDB {server_version}+ (wire version {wire_version}) to "
+            f"use {what}; the server speaks wire version {sock_info.max_wire_version}.")
+
+
+def check_statement_options(sock_info: Any, write_concern: Any, kind: str,
+                            options: Iterable[str]) -> None:
+    """Statements with a collation, arrayFilters or a hint need an acknowledged write and a
+    server new enough for them (``ConfigurationError`` otherwise, before anything is sent)."""
+    for name in options:
+        if not write_concern.acknowledged:
+            raise ConfigurationError(
+                f"{_UNACKNOWLEDGED_NAMES[name]} is unsupported for unacknowledged writes.")
+        needs = _DELETE_HINT_NEEDS if name == "hint" and kind == DELETE else _OPTION_NEEDS[name]
+        require_wire_version(sock_info, needs)
 
 
 def _write_command(kind: str, coll_name: str, ordered: bool, write_concern: Mapping[str, Any],
@@ -162,8 +193,7 @@ def write_one(client: Any, db_name: str, coll_name: str, kind: str,
     and ``WriteConcernError`` when the write concern was not satisfied.
     """
     with client._socket_for_writes() as sock_info:
-        if statement.get("collation") is not None:
-            check_collation(sock_info, write_concern)
+        check_statement_options(sock_info, write_concern, kind, statement_options(statement))
         encoded = encode_statements(kind, [statement], codec_options, check_keys,
                                     sock_info.max_bson_size)
         acknowledged = write_concern.acknowledged
