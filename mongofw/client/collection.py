@@ -17,6 +17,7 @@ from mongofw.client.bulk import Bulk, BulkOperationBuilder
 from mongofw.client.cursor_options import CursorType
 from mongofw.client.names import validate_collection_name
 from mongofw.client.operations import (
+    check_session,
     statement_extras,
     validate_document,
     validate_filter,
@@ -361,6 +362,22 @@ class Collection(BaseObject):
     def count(self, filter: Any = None, **kwargs: Any) -> int:
         """The number of documents matching ``filter`` (hint, limit, skip, maxTimeMS, collation)."""
         return collection_reads.count(self, filter, **kwargs)
+
+    def count_documents(self, filter: Mapping[str, Any], session: Any = None,
+                        **kwargs: Any) -> int:
+        """The number of documents matching ``filter`` (``{}`` for all), from an aggregation.
+
+        Keywords: ``skip``, ``limit`` (positive), ``maxTimeMS``, ``collation``, ``hint``.
+        Query operators that need the legacy count (``$where``, ``$near``) are refused
+        by the server.  New in PyMongo 3.7.
+        """
+        check_session(session)
+        return collection_reads.count_documents(self, filter, **kwargs)
+
+    def estimated_document_count(self, **kwargs: Any) -> int:
+        """The number of documents from the collection's metadata (fast, not in a
+        transaction); ``maxTimeMS`` may be given.  New in PyMongo 3.7."""
+        return collection_reads.estimated_document_count(self, **kwargs)
 
     def distinct(self, key: str, filter: Any = None, **kwargs: Any) -> List[Any]:
         """The distinct values of ``key`` among the documents matching ``filter``."""

@@ -14,6 +14,7 @@ from mongofw.client.collection_commands import run_read_command, run_write_comma
 from mongofw.client.command_cursor import CommandCursor
 from mongofw.client.index_specs import hint_document
 from mongofw.options.collation import validate_collation_or_none
+from mongofw.options.read_preferences import ReadPreference
 
 
 def _check_filter(value: Any, name: str = "filter") -> None:
@@ -34,6 +35,41 @@ def count(collection: Any, filter: Any = None, **kwargs: Any) -> int:
     collation = validate_collation_or_none(kwargs.pop("collation", None))
     cmd.update(kwargs)
     return run_count(collection, cmd, collation)
+
+
+def count_documents(collection: Any, filter: Any, **kwargs: Any) -> int:
+    """The number of documents matching ``filter``, counted by an aggregation (3.7).
+
+    ``skip`` and ``limit`` become pipeline stages; ``hint``, ``collation`` and
+    ``maxTimeMS`` go to the aggregate command.  Unlike ``count``, it works in a
+    transaction and never trusts collection metadata.
+    """
+    if not isinstance(filter, Mapping):
+        raise TypeError(f"filter must be an instance of dict, bson.son.SON, or another type "
+                        f"that inherits from collections.abc.Mapping, not "
+                        f"{type(filter).__name__}")
+    pipeline: List[Any] = [{"$match": filter}]
+    for stage in ("skip", "limit"):
+        if stage in kwargs:
+            value = kwargs.pop(stage)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or \
+                    (stage == "limit" and value == 0):
+                raise ValueError(f"{stage} must be a {'positive' if stage == 'limit' else 'non-negative'} "
+                                 f"integer, not {value!r}")
+            pipeline.append({f"${stage}": value})
+    pipeline.append({"$group": {"_id": 1, "n": {"$sum": 1}}})
+    if "hint" in kwargs and not isinstance(kwargs["hint"], str):
+        kwargs["hint"] = hint_document(kwargs["hint"])
+    for result in aggregate(collection, pipeline, **kwargs):
+        return int(result["n"])
+    return 0
+
+
+def estimated_document_count(collection: Any, **kwargs: Any) -> int:
+    """The collection's document count from its metadata (the ``count`` command, 3.7)."""
+    cmd = SON([("count", collection.name)])
+    cmd.update(kwargs)
+    return run_count(collection, cmd)
 
 
 def run_count(collection: Any, cmd: Mapping[str, Any], collation: Any = None) -> int:
@@ -111,8 +147,19 @@ def distinct(collection: Any, key: Any, filter: Any = None, **kwargs: Any) -> Li
     return list(reply["values"])
 
 
-def aggregate(collection: Any, pipeline: Any, **kwargs: Any) -> CommandCursor:
-    """Run an aggregation pipeline; returns a CommandCursor over the results."""
+def writes_output(pipeline: List[Any]) -> bool:
+    """Whether the pipeline ends in a stage that writes (``$out``, or ``$merge`` from 4.2)."""
+    last = pipeline[-1] if pipeline else None
+    return isinstance(last, Mapping) and ("$out" in last or "$merge" in last)
+
+
+def aggregate(collection: Any, pipeline: Any, database_level: bool = False,
+              **kwargs: Any) -> CommandCursor:
+    """Run an aggregation pipeline; returns a CommandCursor over the results.
+
+    ``database_level`` runs ``{aggregate: 1}`` on the collection's database (the
+    collection then only names the namespace, ``<db>.$cmd.aggregate``).
+    """
     if not isinstance(pipeline, list):
         raise TypeError(f"pipeline must be a list, not {type(pipeline).__name__}")
     use_cursor = kwargs.pop("useCursor", True)
@@ -120,17 +167,18 @@ def aggregate(collection: Any, pipeline: Any, **kwargs: Any) -> CommandCursor:
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 0):
         raise ValueError(f"batchSize must be a non-negative integer, not {batch_size!r}")
     collation = validate_collation_or_none(kwargs.pop("collation", None))
-    dollar_out = bool(pipeline) and isinstance(pipeline[-1], Mapping) and \
-        "$out" in pipeline[-1]
-    cmd = SON([("aggregate", collection.name), ("pipeline", pipeline)])
+    writes = writes_output(pipeline)
+    cmd = SON([("aggregate", 1 if database_level else collection.name),
+               ("pipeline", pipeline)])
     cmd.update(kwargs)
     if use_cursor and "cursor" not in cmd:
         cmd["cursor"] = {"batchSize": batch_size} if batch_size else {}
-    # $out writes: no read concern, the collection's write concern instead (3.4+).
+    # A pipeline that writes runs on the primary (PyMongo 3.9 fixed sending it to a
+    # secondary), without a read concern and with the collection's write concern (3.4+).
     reply, address = run_read_command(
-        collection, cmd, collation=collation,
-        read_concern=None if dollar_out else collection.read_concern,
-        write_concern=collection.write_concern if dollar_out else None)
+        collection, cmd, read_preference=ReadPreference.PRIMARY if writes else None,
+        collation=collation, read_concern=None if writes else collection.read_concern,
+        write_concern=collection.write_concern if writes else None)
     if "cursor" in reply:
         info = reply["cursor"]
     else:

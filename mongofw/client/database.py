@@ -8,6 +8,7 @@ from bson.son import SON
 from mongofw.client.base_object import BaseObject
 from mongofw.client.database_users import UserAdministration
 from mongofw.client.names import validate_collection_name, validate_database_name
+from mongofw.client.operations import check_session, validate_mapping
 from mongofw.client.system_js import SystemJS
 from mongofw.errors import CollectionInvalid
 from mongofw.options.read_preferences import ReadPreference
@@ -122,6 +123,47 @@ class Database(UserAdministration, BaseObject):
         if filter:
             cmd["filter"] = filter
         return self.__client._command_cursor_documents(self.__name, cmd, self.codec_options)
+
+    def list_collections(self, session: Any = None, filter: Optional[Mapping[str, Any]] = None,
+                         **kwargs: Any) -> Any:
+        """A CommandCursor over this database's collection documents (``listCollections``).
+
+        ``filter`` selects collections (e.g. ``{"name": "people"}``); other keywords
+        (``nameOnly``, ``authorizedCollections``) go to the command.  New in PyMongo 3.6.
+        """
+        from mongofw.client.command_cursor import CommandCursor
+
+        check_session(session)
+        cmd = SON([("listCollections", 1), ("cursor", {})])
+        if filter is not None:
+            cmd["filter"] = validate_mapping("filter", filter)
+        cmd.update(kwargs)
+        reply, address = self.__client._run_cursor_command(
+            self.__name, cmd, ReadPreference.PRIMARY, self.codec_options)
+        return CommandCursor(self["$cmd"], reply["cursor"], address)
+
+    def list_collection_names(self, session: Any = None,
+                              filter: Optional[Mapping[str, Any]] = None,
+                              **kwargs: Any) -> List[str]:
+        """The names of this database's collections, system collections included.
+
+        Asks the server for names only unless ``filter`` looks at more than the name.
+        New in PyMongo 3.6 (``filter`` in 3.8).
+        """
+        if filter is None or (len(filter) == 1 and "name" in filter):
+            kwargs.setdefault("nameOnly", True)
+        return [info["name"] for info in self.list_collections(session, filter, **kwargs)]
+
+    def aggregate(self, pipeline: List[Any], session: Any = None, **kwargs: Any) -> Any:
+        """Run a database-level aggregation (``$currentOp``, ``$listLocalSessions`` ...).
+
+        Returns a CommandCursor; keywords are the aggregate command's options, as for
+        ``Collection.aggregate``.  New in PyMongo 3.9.
+        """
+        from mongofw.client.collection_reads import aggregate
+
+        check_session(session)
+        return aggregate(self["$cmd.aggregate"], pipeline, database_level=True, **kwargs)
 
     def collection_names(self, include_system_collections: bool = True) -> List[str]:
         """The names of the collections in this database."""

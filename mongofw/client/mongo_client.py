@@ -246,23 +246,57 @@ class MongoClient(BaseObject):
     def __getitem__(self, name: str) -> Database:
         return Database(self, name)
 
-    def get_database(self, name: str, codec_options: Any = None, read_preference: Any = None,
-                     write_concern: Any = None, read_concern: Any = None) -> Database:
-        """A Database with the given name and options (the client's where not given)."""
+    def get_database(self, name: Optional[str] = None, codec_options: Any = None,
+                     read_preference: Any = None, write_concern: Any = None,
+                     read_concern: Any = None) -> Database:
+        """A Database with the given name and options (the client's where not given).
+
+        Without ``name``, the database of the connection URI (PyMongo 3.5);
+        ``ConfigurationError`` when the URI names none.
+        """
+        if name is None:
+            name = self._default_database_name(None)
         return Database(self, name, codec_options, read_preference, write_concern,
                         read_concern)
 
-    def get_default_database(self) -> Database:
-        """The database named in the connection URI."""
-        if self.__default_database_name is None:
+    def get_default_database(self, default: Optional[str] = None, codec_options: Any = None,
+                             read_preference: Any = None, write_concern: Any = None,
+                             read_concern: Any = None) -> Database:
+        """The database named in the connection URI, else ``default`` (PyMongo 3.8).
+
+        ``ConfigurationError`` when neither names one; the options are ``get_database``'s.
+        """
+        return self.get_database(self._default_database_name(default), codec_options,
+                                 read_preference, write_concern, read_concern)
+
+    def _default_database_name(self, default: Optional[str]) -> str:
+        name = self.__default_database_name or default
+        if name is None:
             raise ConfigurationError("No default database defined")
-        return self[self.__default_database_name]
+        return name
+
+    def list_databases(self, session: Any = None, **kwargs: Any) -> Any:
+        """A CommandCursor over the ``listDatabases`` documents (``name``, ``sizeOnDisk``,
+        ``empty``); keywords such as ``nameOnly`` or ``filter`` go to the command.
+        New in PyMongo 3.6."""
+        from mongofw.client.command_cursor import CommandCursor
+        from mongofw.client.operations import check_session
+
+        check_session(session)
+        cmd = SON([("listDatabases", 1)])
+        cmd.update(kwargs)
+        admin = self["admin"]
+        reply = self._run_command("admin", cmd, None, admin.codec_options)
+        info = {"id": 0, "firstBatch": list(reply["databases"]), "ns": "admin.$cmd"}
+        return CommandCursor(admin["$cmd"], info, None)
+
+    def list_database_names(self, session: Any = None) -> List[str]:
+        """The names of every database on the connected server.  New in PyMongo 3.6."""
+        return [info["name"] for info in self.list_databases(session, nameOnly=True)]
 
     def database_names(self) -> List[str]:
-        """Names of all databases on the connected server."""
-        reply = self._run_command("admin", SON([("listDatabases", 1)]), None,
-                                  self.codec_options)
-        return [db["name"] for db in reply["databases"]]
+        """Names of all databases on the connected server (``list_database_names`` in 3.6+)."""
+        return [info["name"] for info in self.list_databases()]
 
     def drop_database(self, name_or_database: Any) -> None:
         """Drop a database, by name or Database."""

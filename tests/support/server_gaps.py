@@ -15,6 +15,9 @@ GAPS = {
     # Filled in by the tests that discover a gap: feature name -> reason.
     "arrayFilters": "update and findAndModify do not implement arrayFilters (\"support for "
                     "field 'arrayFilters' ... is not implemented yet\")",
+    "database aggregate": "there is no database-level aggregate ({aggregate: 1}): every "
+                          "pipeline is refused as 'must specify a collection name or 1'",
+    "aggregate $merge": "the aggregation stage $merge is not implemented",
     "update pipelines": "an update statement's 'u' must be a document: aggregation pipeline "
                         "updates (MongoDB 4.2) are refused as the wrong type",
     "collation": "collation on queries and writes is not implemented (\"support for field "
