@@ -338,13 +338,36 @@ class Collection(BaseObject):
              cursor_type: int = CursorType.NON_TAILABLE, sort: Any = None,
              allow_partial_results: bool = False, oplog_replay: bool = False,
              modifiers: Optional[Mapping[str, Any]] = None, batch_size: int = 0,
-             manipulate: bool = True, collation: Any = None) -> Any:
-        """A Cursor over the documents matching ``filter`` (the arguments are ``Cursor``'s)."""
+             manipulate: bool = True, collation: Any = None, hint: Any = None,
+             max_scan: Optional[int] = None, max_time_ms: Optional[int] = None,
+             max: Any = None, min: Any = None, return_key: Optional[bool] = None,
+             show_record_id: Optional[bool] = None, snapshot: Optional[bool] = None,
+             comment: Any = None, session: Any = None,
+             allow_disk_use: Optional[bool] = None) -> Any:
+        """A Cursor over the documents matching ``filter`` (the arguments are ``Cursor``'s;
+        ``hint`` ... ``comment`` from PyMongo 3.5, ``allow_disk_use`` from 3.11)."""
         from mongofw.client.cursor import Cursor
 
         return Cursor(self, filter, projection, skip, limit, no_cursor_timeout, cursor_type,
                       sort, allow_partial_results, oplog_replay, modifiers, batch_size,
-                      manipulate, collation)
+                      manipulate, collation, hint, max_scan, max_time_ms, max, min,
+                      return_key, show_record_id, snapshot, comment, session, allow_disk_use)
+
+    def find_raw_batches(self, *args: Any, **kwargs: Any) -> Any:
+        """Like ``find``, but each iteration returns one whole batch of raw BSON bytes
+        (``bson.decode_all`` reads it).  New in PyMongo 3.6."""
+        from mongofw.client.raw_batch_cursors import RawBatchCursor
+
+        return RawBatchCursor(self, *args, **kwargs)
+
+    def aggregate_raw_batches(self, pipeline: List[Any], session: Any = None,
+                              **kwargs: Any) -> Any:
+        """Like ``aggregate``, but each iteration returns one whole batch of raw BSON
+        bytes.  New in PyMongo 3.6."""
+        from mongofw.client.raw_batch_cursors import aggregate_raw_batches
+
+        check_session(session)
+        return aggregate_raw_batches(self, pipeline, **kwargs)
 
     def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
         """The first matching document, or None; a non-mapping filter means ``{"_id": filter}``.

@@ -154,8 +154,8 @@ def writes_output(pipeline: List[Any]) -> bool:
 
 
 def aggregate(collection: Any, pipeline: Any, database_level: bool = False,
-              **kwargs: Any) -> CommandCursor:
-    """Run an aggregation pipeline; returns a CommandCursor over the results.
+              cursor_class: type = CommandCursor, **kwargs: Any) -> CommandCursor:
+    """Run an aggregation pipeline; returns a ``cursor_class`` over the results.
 
     ``database_level`` runs ``{aggregate: 1}`` on the collection's database (the
     collection then only names the namespace, ``<db>.$cmd.aggregate``).
@@ -183,7 +183,7 @@ def aggregate(collection: Any, pipeline: Any, database_level: bool = False,
         info = reply["cursor"]
     else:
         info = {"id": 0, "firstBatch": reply.get("result", []), "ns": collection.full_name}
-    return CommandCursor(collection, info, address).batch_size(batch_size or 0)
+    return cursor_class(collection, info, address).batch_size(batch_size or 0)
 
 
 def _check_code(value: Any, name: str) -> None:

@@ -157,6 +157,11 @@ class CommandCursor:
     def __iter__(self) -> CommandCursor:
         return self
 
+    @property
+    def session(self) -> Any:
+        """The ClientSession this cursor runs in, or None (no explicit session).  3.6."""
+        return None
+
     def __next__(self) -> Any:
         # An empty batch with a live id is not the end: ask again until data or id 0.
         while not self.__data and not self.__killed:
@@ -166,6 +171,14 @@ class CommandCursor:
         return self.__data.popleft()
 
     next = __next__
+
+    def _take_batch(self) -> List[Any]:
+        """Every buffered document, fetching the next batch first when none is buffered."""
+        while not self.__data and not self.__killed:
+            self._refresh()
+        batch = list(self.__data)
+        self.__data.clear()
+        return batch
 
     def __enter__(self) -> CommandCursor:
         return self

@@ -22,6 +22,7 @@ from bson.son import SON
 from mongofw.client import command_cursor
 from mongofw.client.cursor_options import CursorType, check_bool, find_command, query_flag
 from mongofw.client.index_specs import hint_document, index_document, index_list
+from mongofw.client.operations import check_session
 from mongofw.core.dispatch import cursor_legacy, exhaust
 from mongofw.errors import (
     AutoReconnect,
@@ -50,7 +51,13 @@ class Cursor:
                  no_cursor_timeout: bool = False, cursor_type: int = CursorType.NON_TAILABLE,
                  sort: Any = None, allow_partial_results: bool = False,
                  oplog_replay: bool = False, modifiers: Optional[Mapping[str, Any]] = None,
-                 batch_size: int = 0, manipulate: bool = True, collation: Any = None) -> None:
+                 batch_size: int = 0, manipulate: bool = True, collation: Any = None,
+                 hint: Any = None, max_scan: Optional[int] = None,
+                 max_time_ms: Optional[int] = None, max: Any = None, min: Any = None,
+                 return_key: Optional[bool] = None, show_record_id: Optional[bool] = None,
+                 snapshot: Optional[bool] = None, comment: Any = None, session: Any = None,
+                 allow_disk_use: Optional[bool] = None) -> None:
+        check_session(session)
         self.__collection = collection
         if filter is not None and not isinstance(filter, Mapping):
             raise TypeError(f"filter must be an instance of dict, bson.son.SON, or another "
@@ -91,8 +98,21 @@ class Cursor:
             "modifiers": dict(modifiers or {}), "manipulate": check_bool("manipulate",
                                                                          manipulate),
             "collation": validate_collation_or_none(collation), "empty": False,
+            "allow_disk_use": None,
         }
         self.__reset()
+        # The 3.5+ keyword forms of the query modifiers, checked by their methods.
+        for method, value in ((self.hint, hint), (self.max_scan, max_scan),
+                              (self.max_time_ms, max_time_ms), (self.max, max),
+                              (self.min, min), (self.comment, comment),
+                              (self.allow_disk_use, allow_disk_use)):
+            if value is not None:
+                method(value)
+        for modifier, name, value in (("$returnKey", "return_key", return_key),
+                                      ("$showDiskLoc", "show_record_id", show_record_id),
+                                      ("$snapshot", "snapshot", snapshot)):
+            if value is not None:
+                self.__opts["modifiers"][modifier] = check_bool(name, value)
 
     def __reset(self) -> None:
         self.__data: Deque[Any] = deque()
@@ -208,6 +228,18 @@ class Cursor:
     def comment(self, comment: Any) -> Cursor:
         """Attach a comment (a string or document) to the query."""
         return self.__set("comment", comment)
+
+    def allow_disk_use(self, allow_disk_use: bool) -> Cursor:
+        """Let the server write temporary files for a large sort (MongoDB 4.4+).
+
+        ``TypeError`` unless a bool.  New in PyMongo 3.11.
+        """
+        return self.__set("allow_disk_use", check_bool("allow_disk_use", allow_disk_use))
+
+    @property
+    def session(self) -> Any:
+        """The ClientSession this cursor runs in, or None (no explicit session).  3.6."""
+        return None
 
     def where(self, code: Any) -> Cursor:
         """Add a ``$where`` JavaScript clause to the filter."""
@@ -448,6 +480,16 @@ class Cursor:
         return document
 
     next = __next__
+
+    def _take_batch(self) -> List[Any]:
+        """Every buffered document, fetching the next batch first when none is buffered."""
+        while not self.__data and not self.__killed:
+            self._refresh()
+            if self.__opts["flags"] & CursorType.TAILABLE:
+                break
+        batch = list(self.__data)
+        self.__data.clear()
+        return batch
 
     def __enter__(self) -> Cursor:
         return self
