@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional
 
 from gridfs.errors import CorruptGridFile, FileExists, GridFSError, NoFile
 from gridfs.grid_file import DEFAULT_CHUNK_SIZE, GridIn, GridOut, GridOutCursor
+from mongofw.compat.attributes import GridFSBucketAttributes
 from mongofw.errors import ConfigurationError
 from mongofw.gridfs.bucket import Bucket, check_database
 from mongofw.gridfs.storage import check_chunk_size
@@ -105,7 +106,7 @@ class GridFS:
         return files.find_one(document_or_id, projection={"_id": True}) is not None
 
 
-class GridFSBucket:
+class GridFSBucket(GridFSBucketAttributes):
     """A GridFS bucket (the GridFS specification's API)."""
 
     def __init__(self, db: Any, bucket_name: str = "fs",

@@ -55,6 +55,7 @@ _LAZY = {
 # Documented submodules, importable as attributes after a plain ``import pymongo``.
 _SUBMODULES = frozenset([
     "auth", "bulk", "collation", "collection", "command_cursor", "cursor", "cursor_manager",
+    "driver_info", "server_description", "topology_description", "client_options", "common",
     "database", "errors", "message", "mongo_client", "mongo_replica_set_client",
     "monitoring", "operations", "pool", "read_concern", "read_preferences", "results",
     "son_manipulator", "uri_parser", "write_concern",

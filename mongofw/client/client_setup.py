@@ -182,14 +182,14 @@ def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Opti
         wait_queue_multiple=opts.wait_queue_multiple,
         socket_keepalive=opts.socket_keepalive, ssl_context=_ssl_context(opts),
         ssl_match_hostname=opts.ssl_match_hostname, ssl_certfile=opts.ssl_certfile,
-        appname=opts.appname,
+        appname=opts.appname, driver=opts.driver,
         handshake_fields=handshake, connection_class=SocketInfo)
     settings = TopologySettings(
         seeds=opts.hosts, replica_set_name=opts.replica_set_name,
         local_threshold_ms=opts.local_threshold_ms,
         server_selection_timeout=opts.server_selection_timeout,
         heartbeat_frequency=opts.heartbeat_frequency,
-        direct_connection=opts.direct_connection)
+        direct_connection=opts.direct_connection, server_selector=opts.server_selector)
     return ClientSetup(
         options=opts, seeds=tuple(opts.hosts), replica_set_name=opts.replica_set_name,
         default_database=opts.database, codec_options=codec_options,

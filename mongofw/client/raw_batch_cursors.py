@@ -16,7 +16,6 @@ from mongofw.client.command_cursor import CommandCursor
 from mongofw.client.cursor import Cursor
 from mongofw.errors import InvalidOperation
 
-
 _RAW = CodecOptions(document_class=RawBSONDocument)
 
 

@@ -42,6 +42,8 @@ class PoolOptions:
     # The client certificate file: MONGODB-X509 reads the user name from it.
     ssl_certfile: Optional[str] = None
     appname: Optional[str] = None
+    # A wrapping library's DriverInfo (name, version, platform), or None.
+    driver: Any = None
     # Extra handshake fields (e.g. saslSupportedMechs) the client asks for.
     handshake_fields: Tuple[Tuple[str, Any], ...] = ()
     # The class of the pool's connections: a Connection subclass (the client API's
@@ -109,7 +111,7 @@ class Pool:
         try:
             sock.settimeout(opts.connect_timeout)
             hello = SON([("isMaster", 1), ("helloOk", True),
-                         ("client", client_metadata(opts.appname))])
+                         ("client", client_metadata(opts.appname, opts.driver))])
             for key, value in opts.handshake_fields:
                 hello[key] = value
             sock_info = opts.connection_class(sock, self, None, self.address)

@@ -95,6 +95,8 @@ class ClientOptions:
     socket_timeout_ms: Optional[float] = None
     socket_keepalive: bool = False
     appname: Optional[str] = None
+    driver: Any = None
+    server_selector: Any = attrs.field(default=None, eq=False)
     compressors: Tuple[str, ...] = ()
     zlib_compression_level: int = -1
     # TLS, in the 3.4 names.
@@ -181,7 +183,8 @@ class ClientOptions:
                   "document_class": "document_class", "tz_aware": "tz_aware",
                   "tzinfo": "tzinfo", "uuidrepresentation": "uuid_representation",
                   "unicode_decode_error_handler": "unicode_decode_error_handler",
-                  "connect": "connect", "event_listeners": "event_listeners"}
+                  "connect": "connect", "event_listeners": "event_listeners",
+                  "driver": "driver", "server_selector": "server_selector"}
         for name, attr in simple.items():
             if name in opts:
                 values[attr] = opts[name]

@@ -16,6 +16,7 @@ from collections import abc
 from typing import Any, Callable, Dict, List, Optional
 
 from mongofw.errors import ConfigurationError
+from mongofw.options.driver_info import validate_driver_or_none
 
 Validator = Callable[[str, Any], Any]
 
@@ -299,6 +300,14 @@ def validate_read_preference(name: str, value: Any) -> Any:
 
 _timeout = _or_none(validate_non_negative_number)
 
+
+def validate_server_selector(name: str, value: Any) -> Any:
+    """``server_selector=`` (3.8): None, or a callable from a list of server descriptions
+    to the ones it accepts."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be a callable or None, not {type(value).__name__}")
+    return value
+
 # Canonical spelling -> validator, for names valid both in a URI and as keyword arguments.
 URI_OPTIONS: Dict[str, Validator] = {
     "replicaSet": validate_non_empty_string,
@@ -374,6 +383,8 @@ KWARG_OPTIONS: Dict[str, Validator] = {
     "read_preference": validate_read_preference,
     "username": _or_none(validate_string),
     "password": _or_none(validate_secret_string),
+    "driver": validate_driver_or_none,
+    "server_selector": validate_server_selector,
 }
 
 CANONICAL_NAMES: Dict[str, str] = {n.lower(): n for n in (*URI_OPTIONS, *KWARG_OPTIONS)}

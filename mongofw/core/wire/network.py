@@ -130,8 +130,12 @@ def receive_reply(sock: socket.socket, request_id: int,
         return opcode, recv_exactly(sock, length - 16), reply_id
 
 
-def client_metadata(appname: Optional[str]) -> Dict[str, Any]:
-    """The ``client`` document of the handshake (the handshake specification's shape)."""
+def client_metadata(appname: Optional[str], driver: Any = None) -> Dict[str, Any]:
+    """The ``client`` document of the handshake (the handshake specification's shape).
+
+    ``driver`` (name, version, platform; each may be None) is a wrapping library's:
+    its parts follow ours after a ``|``.
+    """
     meta: Dict[str, Any] = {
         "driver": {"name": "mongofw", "version": __version__},
         "os": {"type": platform.system() or "unknown", "name": platform.system(),
@@ -140,6 +144,14 @@ def client_metadata(appname: Optional[str]) -> Dict[str, Any]:
     }
     if appname:
         meta["application"] = {"name": appname}
+    if driver is not None:
+        name, version, extra = driver
+        if name:
+            meta["driver"]["name"] += f"|{name}"
+        if version:
+            meta["driver"]["version"] += f"|{version}"
+        if extra:
+            meta["platform"] += f"|{extra}"
     if os.environ.get("MONGOFW_METADATA_MINIMAL"):
         meta.pop("os")
     return meta
