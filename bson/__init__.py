@@ -179,6 +179,9 @@ def gen_list_name() -> Iterator[bytes]:
         counter += 1
 
 
+_SERVED_BY = "mongofw"  # what `python -m mongofw check` looks for
+
+
 def has_c() -> bool:
     """Is the C extension (``bson._cbson``) built and in use?"""
     return _c_codec is not None

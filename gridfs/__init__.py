@@ -38,7 +38,7 @@ def _check_filename(filename: Any) -> None:
 class GridFS:
     """An instance of GridFS on top of a database (the legacy API)."""
 
-    def __init__(self, database: Any, collection: str = "fs") -> None:
+    def __init__(self, database: Any, collection: str = "fs", disable_md5: bool = False) -> None:
         check_database(database)
         if not isinstance(collection, str):
             raise TypeError(f"collection must be an instance of str, not "
@@ -47,7 +47,7 @@ class GridFS:
             raise ConfigurationError("database must use acknowledged write_concern for "
                                      "GridFS, not w=0")
         self.__database = database
-        self.__bucket = Bucket(database[collection])
+        self.__bucket = Bucket(database[collection], disable_md5=disable_md5)
 
     def new_file(self, **kwargs: Any) -> GridIn:
         """A new GridIn; keyword arguments become fields of the file (see GridIn)."""
@@ -111,7 +111,7 @@ class GridFSBucket(GridFSBucketAttributes):
 
     def __init__(self, db: Any, bucket_name: str = "fs",
                  chunk_size_bytes: int = DEFAULT_CHUNK_SIZE, write_concern: Any = None,
-                 read_preference: Any = None) -> None:
+                 read_preference: Any = None, disable_md5: bool = False) -> None:
         check_database(db, "db")
         if not isinstance(bucket_name, str):
             raise TypeError(f"bucket_name must be an instance of str, not "
@@ -123,7 +123,7 @@ class GridFSBucket(GridFSBucketAttributes):
         check_chunk_size(chunk_size_bytes)
         root = db.get_collection(bucket_name, write_concern=write_concern,
                                  read_preference=read_preference or db.read_preference)
-        self._bucket = Bucket(root, chunk_size_bytes)
+        self._bucket = Bucket(root, chunk_size_bytes, disable_md5=disable_md5)
 
     def _fields(self, filename: Any, chunk_size_bytes: Any, metadata: Any) -> dict:
         _check_filename(filename)

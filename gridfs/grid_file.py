@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from gridfs.errors import CorruptGridFile, FileExists, GridFSError, NoFile  # noqa: F401
 from mongofw.client.cursor import Cursor
+from mongofw.client.operations import check_session
 from mongofw.gridfs.bucket import DEFAULT_CHUNK_SIZE, Bucket, check_collection
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "GridIn", "GridOut", "GridOutCursor"]
@@ -38,9 +39,11 @@ def _field(name: str, doc: str, writable: bool = False, closed_only: bool = Fals
 class GridIn:
     """Write a file to GridFS (see :meth:`gridfs.GridFS.new_file`)."""
 
-    def __init__(self, root_collection: Any, **kwargs: Any) -> None:
+    def __init__(self, root_collection: Any, session: Any = None, disable_md5: bool = False,
+                 **kwargs: Any) -> None:
         check_collection(root_collection, "root_collection")
-        self._start(Bucket(root_collection), kwargs)
+        check_session(session)
+        self._start(Bucket(root_collection, disable_md5=disable_md5), kwargs)
 
     @classmethod
     def _create(cls, bucket: Bucket, kwargs: Any) -> GridIn:

@@ -27,9 +27,11 @@ SLOW_ONLY = 1
 ALL = 2
 """Profile all operations."""
 
-version_tuple = (3, 4, 0)
-version = "3.4.0"
-"""The PyMongo API version this package implements."""
+_SERVED_BY = "mongofw"  # what `python -m mongofw check` looks for
+version_tuple = (3, 5, 0)
+version = "3.5.0"
+"""The newest PyMongo release whose whole API this package provides (see the README's
+"Which PyMongo version it reports"): libraries choose code paths by ``version_tuple``."""
 __version__ = version
 
 # Documented names -> the module that defines them, imported when first asked for.

@@ -12,7 +12,7 @@ from bson.codec_options import CodecOptions
 from bson.objectid import ObjectId
 from bson.son import SON
 from mongofw.client import collection_indexes, collection_reads, collection_writes
-from mongofw.client.base_object import BaseObject
+from mongofw.client.base_object import BaseObject, inherit
 from mongofw.client.bulk import Bulk, BulkOperationBuilder
 from mongofw.client.cursor_options import CursorType
 from mongofw.client.names import validate_collection_name
@@ -59,9 +59,11 @@ class Collection(BaseObject):
 
     def __init__(self, database: Any, name: str, create: bool = False,
                  codec_options: Optional[CodecOptions] = None, read_preference: Any = None,
-                 write_concern: Any = None, read_concern: Any = None, **kwargs: Any) -> None:
-        super().__init__(*database._inherit(codec_options, read_preference, write_concern,
-                                            read_concern))
+                 write_concern: Any = None, read_concern: Any = None, session: Any = None,
+                 **kwargs: Any) -> None:
+        check_session(session)
+        super().__init__(*inherit(database, codec_options, read_preference, write_concern,
+                                  read_concern))
         self.__database = database
         self.__name = validate_collection_name(name)
         self.__full_name = f"{database.name}.{name}"
@@ -149,11 +151,13 @@ class Collection(BaseObject):
             check_keys=check_keys, bypass_document_validation=bypass_document_validation)
 
     def bulk_write(self, requests: List[Any], ordered: bool = True,
-                   bypass_document_validation: bool = False) -> BulkWriteResult:
+                   bypass_document_validation: bool = False,
+                   session: Any = None) -> BulkWriteResult:
         """Send a list of InsertOne/UpdateOne/UpdateMany/ReplaceOne/DeleteOne/DeleteMany.
 
         Raises ``BulkWriteError`` (the bulk API result in ``details``) when any failed.
         """
+        check_session(session)
         if not isinstance(requests, list):
             raise TypeError(f"requests must be a list, not {type(requests).__name__}")
         bulk = Bulk(self, ordered, bypass_document_validation)
@@ -168,9 +172,10 @@ class Collection(BaseObject):
             return BulkWriteResult({}, False)
         return BulkWriteResult(result, True)
 
-    def insert_one(self, document: Any, bypass_document_validation: bool = False
-                   ) -> InsertOneResult:
+    def insert_one(self, document: Any, bypass_document_validation: bool = False,
+                   session: Any = None) -> InsertOneResult:
         """Insert one document; an ``_id`` is added to ``document`` when it has none."""
+        check_session(session)
         validate_document(document)
         if "_id" not in document and not hasattr(document, "raw"):
             document["_id"] = ObjectId()
@@ -178,11 +183,13 @@ class Collection(BaseObject):
         return InsertOneResult(document.get("_id"), self.write_concern.acknowledged)
 
     def insert_many(self, documents: Any, ordered: bool = True,
-                    bypass_document_validation: bool = False) -> InsertManyResult:
+                    bypass_document_validation: bool = False,
+                    session: Any = None) -> InsertManyResult:
         """Insert an iterable of documents (``_id`` added where missing).
 
         Raises ``BulkWriteError`` when any insert failed.
         """
+        check_session(session)
         if isinstance(documents, Mapping) or not hasattr(documents, "__iter__"):
             raise TypeError(f"documents must be a non-empty list of documents, not "
                             f"{type(documents).__name__}")
@@ -208,30 +215,33 @@ class Collection(BaseObject):
 
     def replace_one(self, filter: Any, replacement: Any, upsert: bool = False,
                     bypass_document_validation: bool = False, collation: Any = None,
-                    hint: Any = None) -> UpdateResult:
+                    hint: Any = None, session: Any = None) -> UpdateResult:
         """Replace a single document matching ``filter``."""
+        check_session(session)
         validate_replacement(replacement)
         return self._update(filter, replacement, upsert, False, bypass_document_validation,
                             collation, None, hint)
 
     def update_one(self, filter: Any, update: Any, upsert: bool = False,
                    bypass_document_validation: bool = False, collation: Any = None,
-                   array_filters: Optional[List[Any]] = None, hint: Any = None
-                   ) -> UpdateResult:
+                   array_filters: Optional[List[Any]] = None, hint: Any = None,
+                   session: Any = None) -> UpdateResult:
         """Update a single document matching ``filter`` with ``$`` operators (or a pipeline)."""
+        check_session(session)
         validate_update(update)
         return self._update(filter, update, upsert, False, bypass_document_validation,
                             collation, array_filters, hint)
 
     def update_many(self, filter: Any, update: Any, upsert: bool = False,
                     bypass_document_validation: bool = False, collation: Any = None,
-                    array_filters: Optional[List[Any]] = None, hint: Any = None
-                    ) -> UpdateResult:
+                    array_filters: Optional[List[Any]] = None, hint: Any = None,
+                    session: Any = None) -> UpdateResult:
         """Update every document matching ``filter`` with ``$`` operators (or a pipeline).
 
         The positional order is 3.4's (``bypass_document_validation`` fourth); PyMongo 3.6+
         moved ``array_filters`` there: pass it by keyword.
         """
+        check_session(session)
         validate_update(update)
         return self._update(filter, update, upsert, True, bypass_document_validation,
                             collation, array_filters, hint)
@@ -244,17 +254,22 @@ class Collection(BaseObject):
         return DeleteResult(None if reply is None else dict(reply),
                             self.write_concern.acknowledged)
 
-    def delete_one(self, filter: Any, collation: Any = None, hint: Any = None) -> DeleteResult:
+    def delete_one(self, filter: Any, collation: Any = None, hint: Any = None,
+                   session: Any = None) -> DeleteResult:
         """Delete a single document matching ``filter``."""
+        check_session(session)
         return self._delete(filter, 1, collation, hint)
 
-    def delete_many(self, filter: Any, collation: Any = None, hint: Any = None) -> DeleteResult:
+    def delete_many(self, filter: Any, collation: Any = None, hint: Any = None,
+                    session: Any = None) -> DeleteResult:
         """Delete every document matching ``filter``."""
+        check_session(session)
         return self._delete(filter, 0, collation, hint)
 
     def find_one_and_delete(self, filter: Any, projection: Any = None, sort: Any = None,
-                            hint: Any = None, **kwargs: Any) -> Any:
+                            hint: Any = None, session: Any = None, **kwargs: Any) -> Any:
         """Find a single document, delete it and return it (None when nothing matched)."""
+        check_session(session)
         kwargs["remove"] = True
         return collection_writes.find_and_modify_one(self, filter, projection, sort,
                                                      hint=hint, **kwargs)
@@ -262,8 +277,9 @@ class Collection(BaseObject):
     def find_one_and_replace(self, filter: Any, replacement: Any, projection: Any = None,
                              sort: Any = None, upsert: bool = False,
                              return_document: bool = ReturnDocument.BEFORE,
-                             hint: Any = None, **kwargs: Any) -> Any:
+                             hint: Any = None, session: Any = None, **kwargs: Any) -> Any:
         """Replace a single document; return it as it was before (or after) the change."""
+        check_session(session)
         validate_replacement(replacement)
         kwargs["update"] = replacement
         return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
@@ -273,16 +289,19 @@ class Collection(BaseObject):
                             sort: Any = None, upsert: bool = False,
                             return_document: bool = ReturnDocument.BEFORE,
                             array_filters: Optional[List[Any]] = None, hint: Any = None,
+                            session: Any = None,
                             **kwargs: Any) -> Any:
         """Update a single document; return it as it was before (or after) the update."""
+        check_session(session)
         validate_update(update)
         kwargs["update"] = update
         return collection_writes.find_and_modify_one(
             self, filter, projection, sort, upsert, return_document,
             array_filters=array_filters, hint=hint, **kwargs)
 
-    def rename(self, new_name: str, **kwargs: Any) -> Any:
+    def rename(self, new_name: str, session: Any = None, **kwargs: Any) -> Any:
         """Rename this collection (``dropTarget=True`` and other options as keywords)."""
+        check_session(session)
         return collection_writes.rename(self, new_name, **kwargs)
 
     def initialize_unordered_bulk_op(self, bypass_document_validation: bool = False
@@ -382,8 +401,9 @@ class Collection(BaseObject):
             return document
         return None
 
-    def count(self, filter: Any = None, **kwargs: Any) -> int:
+    def count(self, filter: Any = None, session: Any = None, **kwargs: Any) -> int:
         """The number of documents matching ``filter`` (hint, limit, skip, maxTimeMS, collation)."""
+        check_session(session)
         return collection_reads.count(self, filter, **kwargs)
 
     def count_documents(self, filter: Mapping[str, Any], session: Any = None,
@@ -402,22 +422,27 @@ class Collection(BaseObject):
         transaction); ``maxTimeMS`` may be given.  New in PyMongo 3.7."""
         return collection_reads.estimated_document_count(self, **kwargs)
 
-    def distinct(self, key: str, filter: Any = None, **kwargs: Any) -> List[Any]:
+    def distinct(self, key: str, filter: Any = None, session: Any = None,
+                 **kwargs: Any) -> List[Any]:
         """The distinct values of ``key`` among the documents matching ``filter``."""
+        check_session(session)
         return collection_reads.distinct(self, key, filter, **kwargs)
 
-    def aggregate(self, pipeline: List[Any], **kwargs: Any) -> Any:
+    def aggregate(self, pipeline: List[Any], session: Any = None, **kwargs: Any) -> Any:
         """Run an aggregation pipeline; returns a CommandCursor over the results."""
+        check_session(session)
         return collection_reads.aggregate(self, pipeline, **kwargs)
 
     def map_reduce(self, map: Any, reduce: Any, out: Any, full_response: bool = False,
-                   **kwargs: Any) -> Any:
+                   session: Any = None, **kwargs: Any) -> Any:
         """Map/reduce into ``out``; the output Collection, or the full reply."""
+        check_session(session)
         return collection_reads.map_reduce(self, map, reduce, out, full_response, **kwargs)
 
     def inline_map_reduce(self, map: Any, reduce: Any, full_response: bool = False,
-                          **kwargs: Any) -> Any:
+                          session: Any = None, **kwargs: Any) -> Any:
         """Map/reduce in memory; the result documents, or the full reply."""
+        check_session(session)
         return collection_reads.inline_map_reduce(self, map, reduce, full_response, **kwargs)
 
     def group(self, key: Any, condition: Any, initial: Any, reduce: Any, finalize: Any = None,
@@ -426,46 +451,56 @@ class Collection(BaseObject):
         return collection_reads.group(self, key, condition, initial, reduce, finalize,
                                       **kwargs)
 
-    def parallel_scan(self, num_cursors: int, **kwargs: Any) -> List[Any]:
+    def parallel_scan(self, num_cursors: int, session: Any = None, **kwargs: Any) -> List[Any]:
         """Up to ``num_cursors`` CommandCursors covering the whole collection once."""
+        check_session(session)
         return collection_reads.parallel_scan(self, num_cursors, **kwargs)
 
-    def options(self) -> Mapping[str, Any]:
+    def options(self, session: Any = None) -> Mapping[str, Any]:
         """The options the collection was created with ({} if it does not exist)."""
+        check_session(session)
         return collection_reads.options(self)
 
-    def create_index(self, keys: Any, **kwargs: Any) -> str:
+    def create_index(self, keys: Any, session: Any = None, **kwargs: Any) -> str:
         """Create an index on a key or (key, direction) list; returns its name."""
+        check_session(session)
         return collection_indexes.create_index(self, keys, **kwargs)
 
-    def create_indexes(self, indexes: List[Any]) -> List[str]:
+    def create_indexes(self, indexes: List[Any], session: Any = None) -> List[str]:
         """Create the indexes described by IndexModel instances; returns their names."""
+        check_session(session)
         return collection_indexes.create_indexes(self, indexes)
 
     def ensure_index(self, key_or_list: Any, cache_for: int = 300, **kwargs: Any) -> str:
         """DEPRECATED - create the index if needed; returns its name."""
         return collection_indexes.ensure_index(self, key_or_list, cache_for, **kwargs)
 
-    def drop_index(self, index_or_name: Any) -> None:
+    def drop_index(self, index_or_name: Any, session: Any = None) -> None:
         """Drop an index by name or by its (key, direction) list."""
+        check_session(session)
         collection_indexes.drop_index(self, index_or_name)
 
-    def drop_indexes(self) -> None:
+    def drop_indexes(self, session: Any = None) -> None:
         """Drop every index but the one on ``_id``."""
+        check_session(session)
         collection_indexes.drop_index(self, "*")
 
-    def reindex(self) -> Mapping[str, Any]:
+    def reindex(self, session: Any = None) -> Mapping[str, Any]:
         """Rebuild all indexes of this collection."""
+        check_session(session)
         return collection_indexes.reindex(self)
 
-    def list_indexes(self) -> Any:
+    def list_indexes(self, session: Any = None) -> Any:
         """A CommandCursor over this collection's index documents."""
+        check_session(session)
         return collection_indexes.list_indexes(self)
 
-    def index_information(self) -> Mapping[str, Any]:
+    def index_information(self, session: Any = None) -> Mapping[str, Any]:
         """``{index name: {"key": [(key, direction), ...], ...}}`` for every index."""
+        check_session(session)
         return collection_indexes.index_information(self)
 
-    def drop(self) -> None:
+    def drop(self, session: Any = None) -> None:
         """Drop this collection (an alias of ``Database.drop_collection``)."""
+        check_session(session)
         self.__database.drop_collection(self.__name)

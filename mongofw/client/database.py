@@ -5,7 +5,8 @@ from typing import Any, List, Mapping, Optional
 
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
 from bson.son import SON
-from mongofw.client.base_object import BaseObject
+from mongofw.client.base_object import BaseObject, inherit
+from mongofw.client.cursor_options import check_bool
 from mongofw.client.database_users import UserAdministration
 from mongofw.client.names import validate_collection_name, validate_database_name
 from mongofw.client.operations import check_session, validate_mapping
@@ -20,15 +21,17 @@ class Database(UserAdministration, BaseObject):
     def __init__(self, client: Any, name: str, codec_options: Optional[CodecOptions] = None,
                  read_preference: Any = None, write_concern: Any = None,
                  read_concern: Any = None) -> None:
-        super().__init__(*client._inherit(codec_options, read_preference, write_concern,
-                                          read_concern))
+        super().__init__(*inherit(client, codec_options, read_preference, write_concern,
+                                  read_concern))
         self.__client = client
         self.__name = validate_database_name(name)
         self._incoming_manipulators: List[Any] = []
         self._incoming_copying_manipulators: List[Any] = []
         self._outgoing_manipulators: List[Any] = []
         self._outgoing_copying_manipulators: List[Any] = []
-        for manipulator in client._plugin_son_manipulators(self):
+        # A client without plugins (a library's stand-in client object) adds none.
+        plugin_manipulators = getattr(client, "_plugin_son_manipulators", None)
+        for manipulator in plugin_manipulators(self) if plugin_manipulators else ():
             self.add_son_manipulator(manipulator)
 
     @property
@@ -95,8 +98,10 @@ class Database(UserAdministration, BaseObject):
 
     def command(self, command: Any, value: Any = 1, check: bool = True,
                 allowable_errors: Any = None, read_preference: Any = ReadPreference.PRIMARY,
-                codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS, **kwargs: Any) -> Any:
+                codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS, session: Any = None,
+                **kwargs: Any) -> Any:
         """Run a database command; a string ``command`` becomes ``{command: value}``."""
+        check_session(session)
         if isinstance(command, str):
             command = SON([(command, value)])
         elif not isinstance(command, Mapping):
@@ -165,8 +170,10 @@ class Database(UserAdministration, BaseObject):
         check_session(session)
         return aggregate(self["$cmd.aggregate"], pipeline, database_level=True, **kwargs)
 
-    def collection_names(self, include_system_collections: bool = True) -> List[str]:
+    def collection_names(self, include_system_collections: bool = True,
+                         session: Any = None) -> List[str]:
         """The names of the collections in this database."""
+        check_session(session)
         names = [c["name"] for c in self._list_collections()]
         if not include_system_collections:
             names = [n for n in names if not n.startswith("system.")]
@@ -174,8 +181,9 @@ class Database(UserAdministration, BaseObject):
 
     def create_collection(self, name: str, codec_options: Optional[CodecOptions] = None,
                           read_preference: Any = None, write_concern: Any = None,
-                          read_concern: Any = None, **kwargs: Any) -> Any:
+                          read_concern: Any = None, session: Any = None, **kwargs: Any) -> Any:
         """Create a collection explicitly; ``CollectionInvalid`` if it already exists."""
+        check_session(session)
         from mongofw.client.collection import Collection
 
         validate_collection_name(name)  # bad input fails before any I/O
@@ -184,8 +192,9 @@ class Database(UserAdministration, BaseObject):
         return Collection(self, name, True, codec_options, read_preference, write_concern,
                           read_concern, **kwargs)
 
-    def drop_collection(self, name_or_collection: Any) -> Any:
+    def drop_collection(self, name_or_collection: Any, session: Any = None) -> Any:
         """Drop a collection (missing collections are not an error)."""
+        check_session(session)
         from mongofw.client.collection import Collection
 
         name = name_or_collection
@@ -264,17 +273,24 @@ class Database(UserAdministration, BaseObject):
                         f"because no such method exists.")
 
     def validate_collection(self, name_or_collection: Any, scandata: bool = False,
-                            full: bool = False) -> Mapping[str, Any]:
-        """Validate a collection; ``CollectionInvalid`` if the server finds it invalid."""
+                            full: bool = False, session: Any = None,
+                            background: Optional[bool] = None) -> Mapping[str, Any]:
+        """Validate a collection; ``CollectionInvalid`` if the server finds it invalid.
+
+        ``background`` (3.11, MongoDB 4.4+) validates without blocking writers.
+        """
         from mongofw.client.collection import Collection
 
+        check_session(session)
         name = name_or_collection.name if isinstance(name_or_collection, Collection) \
             else name_or_collection
         if not isinstance(name, str):
             raise TypeError(f"name_or_collection must be an instance of str or Collection, "
                             f"not {type(name).__name__}")
-        result = self.command(SON([("validate", name), ("scandata", scandata),
-                                   ("full", full)]))
+        cmd = SON([("validate", name), ("scandata", scandata), ("full", full)])
+        if background is not None:
+            cmd["background"] = check_bool("background", background)
+        result = self.command(cmd)
         if "result" in result:  # servers before 1.9 answered with a text report
             if "exception" in result["result"] or "corrupt" in result["result"]:
                 raise CollectionInvalid(f"{name} invalid: {result['result']}")
@@ -285,8 +301,9 @@ class Database(UserAdministration, BaseObject):
             raise CollectionInvalid(f"{name} invalid: {result!r}")
         return result
 
-    def current_op(self, include_all: bool = False) -> Mapping[str, Any]:
+    def current_op(self, include_all: bool = False, session: Any = None) -> Mapping[str, Any]:
         """Operations currently running (``include_all``: idle ones too)."""
+        check_session(session)
         from mongofw.core.dispatch import cursor_legacy
 
         cmd = SON([("currentOp", 1), ("$all", include_all)])
@@ -300,12 +317,25 @@ class Database(UserAdministration, BaseObject):
                                               None, self.codec_options)
             return docs[0] if docs else {}
 
-    def profiling_level(self) -> int:
+    def profiling_level(self, session: Any = None) -> int:
         """The current profiling level: OFF (0), SLOW_ONLY (1) or ALL (2)."""
+        check_session(session)
         return int(self.command("profile", -1)["was"])
 
-    def set_profiling_level(self, level: int, slow_ms: Optional[int] = None) -> None:
-        """Set the profiling level (OFF, SLOW_ONLY, ALL) and optionally the slow threshold."""
+    def set_profiling_level(self, level: int, slow_ms: Optional[int] = None,
+                            session: Any = None, sample_rate: Optional[float] = None,
+                            filter: Optional[Mapping[str, Any]] = None) -> None:
+        """Set the profiling level (OFF, SLOW_ONLY, ALL) and optionally the slow threshold.
+
+        ``sample_rate`` (0 to 1) and ``filter`` (which operations to profile) are 3.12's,
+        for MongoDB 4.0 and 4.4.2+.
+        """
+        check_session(session)
+        if sample_rate is not None and (isinstance(sample_rate, bool) or
+                                        not isinstance(sample_rate, (int, float))):
+            raise TypeError(f"sample_rate must be a number, not {type(sample_rate).__name__}")
+        if filter is not None:
+            validate_mapping("filter", filter)
         if not isinstance(level, int) or isinstance(level, bool) or level not in (0, 1, 2):
             raise ValueError(f"level must be one of (OFF, SLOW_ONLY, ALL), not {level!r}")
         if slow_ms is not None and (not isinstance(slow_ms, int) or isinstance(slow_ms, bool)):
@@ -313,14 +343,20 @@ class Database(UserAdministration, BaseObject):
         cmd = SON([("profile", level)])
         if slow_ms is not None:
             cmd["slowms"] = slow_ms
+        if sample_rate is not None:
+            cmd["sampleRate"] = sample_rate
+        if filter is not None:
+            cmd["filter"] = filter
         self.command(cmd)
 
-    def profiling_info(self) -> List[Any]:
+    def profiling_info(self, session: Any = None) -> List[Any]:
         """The documents of ``system.profile``."""
+        check_session(session)
         return list(self["system.profile"].find())
 
-    def dereference(self, dbref: Any, **kwargs: Any) -> Any:
+    def dereference(self, dbref: Any, session: Any = None, **kwargs: Any) -> Any:
         """The document ``dbref`` points to, or None (``kwargs`` as for ``find``)."""
+        check_session(session)
         from bson.dbref import DBRef
 
         if not isinstance(dbref, DBRef):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from bson.son import SON
+from mongofw.client.operations import check_session
 
 
 class UserAdministration:
@@ -63,7 +64,7 @@ class UserAdministration:
         return "read" if read_only else "dbOwner"
 
     def add_user(self, name: str, password: Optional[str] = None,
-                 read_only: Optional[bool] = None, **kwargs: Any) -> None:
+                 read_only: Optional[bool] = None, session: Any = None, **kwargs: Any) -> None:
         """Create user ``name`` (or update it if it exists) with ``password``.
 
         Without ``roles`` in ``kwargs`` the user gets ``dbOwner`` (``root`` on admin), or
@@ -71,6 +72,7 @@ class UserAdministration:
         server to digest, so SCRAM-SHA-256 credentials can be made (the command is
         redacted from monitoring events).
         """
+        check_session(session)
         from mongofw.errors import ConfigurationError, OperationFailure
 
         if not isinstance(name, str):
@@ -105,8 +107,9 @@ class UserAdministration:
         command.update(kwargs)
         self._command_on_primary(command, write_concern=self.write_concern)
 
-    def remove_user(self, name: str) -> None:
+    def remove_user(self, name: str, session: Any = None) -> None:
         """Remove user ``name`` from this database."""
+        check_session(session)
         if not isinstance(name, str):
             raise TypeError(f"name must be an instance of str, not {type(name).__name__}")
         self._command_on_primary(SON([("dropUser", name)]), write_concern=self.write_concern)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from typing import Any, ContextManager, Dict, List, Mapping, Optional, Set, Tuple
+from typing import Any, ContextManager, Dict, List, Mapping, Optional, Tuple
 
 from bson.son import SON
 from mongofw.client import client_setup
 from mongofw.client.base_object import BaseObject
+from mongofw.client.client_views import ClientViews
 from mongofw.client.database import Database
+from mongofw.client.operations import check_session
+from mongofw.client.public_options import ClientOptions
 from mongofw.core.dispatch import sockets as dispatch_sockets
 from mongofw.core.dispatch.cursor_killer import CursorKiller
 from mongofw.core.topology.topology import Topology
@@ -21,7 +24,6 @@ from mongofw.core.wire.network import format_address
 from mongofw.errors import (
     AutoReconnect,
     ConfigurationError,
-    InvalidOperation,
     OperationFailure,
 )
 
@@ -31,7 +33,7 @@ Address = Tuple[str, Optional[int]]
 _NO_OP_KILL_CURSORS_WIRE_VERSION = 14
 
 
-class MongoClient(BaseObject):
+class MongoClient(ClientViews, BaseObject):
     """Client for a MongoDB instance, a replica set, or a set of mongoses."""
 
     HOST = "localhost"
@@ -43,6 +45,7 @@ class MongoClient(BaseObject):
         setup = client_setup.resolve(host, port, document_class, tz_aware, connect, kwargs,
                                      default_host=self.HOST, default_port=self.PORT)
         self._setup = setup
+        self.__options = ClientOptions._from_setup(setup)
         super().__init__(setup.codec_options, setup.read_preference, setup.write_concern,
                          setup.read_concern)
         self.__default_database_name = setup.default_database
@@ -280,7 +283,6 @@ class MongoClient(BaseObject):
         ``empty``); keywords such as ``nameOnly`` or ``filter`` go to the command.
         New in PyMongo 3.6."""
         from mongofw.client.command_cursor import CommandCursor
-        from mongofw.client.operations import check_session
 
         check_session(session)
         cmd = SON([("listDatabases", 1)])
@@ -294,12 +296,14 @@ class MongoClient(BaseObject):
         """The names of every database on the connected server.  New in PyMongo 3.6."""
         return [info["name"] for info in self.list_databases(session, nameOnly=True)]
 
-    def database_names(self) -> List[str]:
+    def database_names(self, session: Any = None) -> List[str]:
         """Names of all databases on the connected server (``list_database_names`` in 3.6+)."""
+        check_session(session)
         return [info["name"] for info in self.list_databases()]
 
-    def drop_database(self, name_or_database: Any) -> None:
+    def drop_database(self, name_or_database: Any, session: Any = None) -> None:
         """Drop a database, by name or Database."""
+        check_session(session)
         name = name_or_database
         if isinstance(name, Database):
             name = name.name
@@ -309,8 +313,9 @@ class MongoClient(BaseObject):
         self._run_command(name, SON([("dropDatabase", 1)]), None, self.codec_options,
                           write_concern=self.write_concern)
 
-    def server_info(self) -> Mapping[str, Any]:
+    def server_info(self, session: Any = None) -> Mapping[str, Any]:
         """The ``buildinfo`` of the connected server."""
+        check_session(session)
         return self.admin.command("buildinfo")
 
     def close(self) -> None:
@@ -350,134 +355,15 @@ class MongoClient(BaseObject):
 
     next = __next__
 
-    # ------------------------------------------------------------ topology views
-
-    def _server_property(self, attr: str) -> Any:
-        from mongofw.core.topology.server_selectors import writable_server_selector
-
-        server = self._topology.select_server(writable_server_selector)
-        return getattr(server.description, attr)
-
-    @property
-    def address(self) -> Optional[Address]:
-        """(host, port) of the standalone, primary or mongos in use, or None."""
-        from mongofw.core.topology.server_selectors import writable_server_selector
-        from mongofw.core.topology.topology_description import TOPOLOGY_TYPE
-
-        td = self._topology.description
-        if td.topology_type == TOPOLOGY_TYPE.Sharded and len(td.known_servers) > 1:
-            raise InvalidOperation("Cannot use \"address\" property when load balancing among "
-                                   "mongoses, use \"nodes\" instead.")
-        if td.topology_type not in (TOPOLOGY_TYPE.ReplicaSetWithPrimary, TOPOLOGY_TYPE.Single,
-                                    TOPOLOGY_TYPE.Sharded, TOPOLOGY_TYPE.Unknown):
-            return None
-        try:
-            return self._topology.select_server(writable_server_selector).address
-        except Exception:  # noqa: BLE001 - documented to return None with no primary
-            if td.topology_type == TOPOLOGY_TYPE.Unknown:
-                raise
-            return None
-
-    @property
-    def is_primary(self) -> bool:
-        """Whether the connected server accepts writes."""
-        return self._server_property("is_writable")
-
-    @property
-    def is_mongos(self) -> bool:
-        """Whether the connected server is a mongos."""
-        from mongofw.core.topology.server_type import SERVER_TYPE
-
-        return self._server_property("server_type") == SERVER_TYPE.Mongos
-
-    @property
-    def nodes(self) -> frozenset:
-        """The set of all currently connected servers."""
-        return frozenset(sd.address for sd in self._topology.description.known_servers)
-
-    @property
-    def max_bson_size(self) -> int:
-        """The largest BSON object the connected server accepts, in bytes."""
-        return self._server_property("max_bson_size")
-
-    @property
-    def max_message_size(self) -> int:
-        """The largest message the connected server accepts, in bytes."""
-        return self._server_property("max_message_size")
-
-    @property
-    def max_write_batch_size(self) -> int:
-        """The most write operations the connected server accepts in one batch."""
-        return self._server_property("max_write_batch_size")
-
-    @property
-    def max_pool_size(self) -> int:
-        """The most concurrent connections to each server (default 100)."""
-        return self._setup.pool_options.max_pool_size
-
-    @property
-    def min_pool_size(self) -> int:
-        """The fewest idle connections kept open to each server (default 0)."""
-        return self._setup.pool_options.min_pool_size
-
-    @property
-    def max_idle_time_ms(self) -> Optional[int]:
-        """How long a connection may stay idle in the pool before it is closed."""
-        seconds = self._setup.pool_options.max_idle_time_seconds
-        return None if seconds is None else int(seconds * 1000)
-
-    @property
-    def local_threshold_ms(self) -> int:
-        """The local threshold for this instance."""
-        return int(self._setup.topology_settings.local_threshold_ms)
-
-    @property
-    def server_selection_timeout(self) -> float:
-        """The server selection timeout, in seconds."""
-        return self._setup.topology_settings.server_selection_timeout
-
-    @property
-    def event_listeners(self) -> List[Any]:
-        """The event listeners registered for this client."""
-        return list(self._setup.listeners)
-
-    @property
-    def primary(self) -> Optional[Address]:
-        """The (host, port) of the replica set primary, or None."""
-        td = self._topology.description
-        for sd in td.known_servers:
-            from mongofw.core.topology.server_type import SERVER_TYPE
-
-            if sd.server_type == SERVER_TYPE.RSPrimary:
-                return sd.address
-        return None
-
-    def _members_of(self, server_type: int) -> Set[Address]:
-        return {sd.address for sd in self._topology.description.known_servers
-                if sd.server_type == server_type}
-
-    @property
-    def secondaries(self) -> Set[Address]:
-        """The secondary members known to this client."""
-        from mongofw.core.topology.server_type import SERVER_TYPE
-
-        return self._members_of(SERVER_TYPE.RSSecondary)
-
-    @property
-    def arbiters(self) -> Set[Address]:
-        """The arbiters known to this client."""
-        from mongofw.core.topology.server_type import SERVER_TYPE
-
-        return self._members_of(SERVER_TYPE.RSArbiter)
-
     # ------------------------------------------------------------ admin helpers
 
     def fsync(self, **kwargs: Any) -> Mapping[str, Any]:
         """Flush all pending writes to datafiles (``lock=True`` to lock)."""
         return self.admin.command("fsync", **kwargs)
 
-    def unlock(self) -> None:
+    def unlock(self, session: Any = None) -> None:
         """Unlock a server locked by ``fsync(lock=True)``."""
+        check_session(session)
         self.admin.command("fsyncUnlock")
 
     @property

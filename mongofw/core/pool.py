@@ -51,6 +51,16 @@ class PoolOptions:
     connection_class: type = attrs.field(default=Connection, eq=False, repr=False)
 
     @property
+    def metadata(self) -> Dict[str, Any]:
+        """The ``client`` document each new connection's handshake sends."""
+        return client_metadata(self.appname, self.driver)
+
+    @property
+    def tls_allow_invalid_hostnames(self) -> bool:
+        """Whether a TLS server's certificate may name another host."""
+        return not self.ssl_match_hostname
+
+    @property
     def max_waiters(self) -> Optional[int]:
         if self.wait_queue_multiple is None:
             return None

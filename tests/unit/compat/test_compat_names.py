@@ -71,3 +71,24 @@ def test_pymodm_reaches_the_bucket_root_collection():
         assert root.full_name == "app.photos"
         assert root.files.full_name == "app.photos.files"
         assert root.write_concern.acknowledged
+
+
+def test_ming_hangs_databases_and_collections_off_a_plain_options_holder():
+    """Ming's in-memory client subclasses Database and Collection over its own object."""
+    from bson.codec_options import CodecOptions
+    from pymongo.collection import Collection
+    from pymongo.database import Database
+    from pymongo.read_concern import ReadConcern
+    from pymongo.write_concern import WriteConcern
+
+    class Holder:
+        codec_options = CodecOptions(tz_aware=True)
+        read_preference = ReadPreference.NEAREST
+        write_concern = WriteConcern(w=2)
+        read_concern = ReadConcern("local")
+
+    db = Database(Holder(), "mim")
+    coll = Collection(db, "things")
+    assert (coll.full_name, coll.codec_options.tz_aware, coll.write_concern.document) == \
+        ("mim.things", True, {"w": 2})
+    assert db.read_preference is ReadPreference.NEAREST
