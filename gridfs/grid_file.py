@@ -106,6 +106,21 @@ class GridIn:
         """Remove all chunks/files that may have been uploaded and close."""
         self._writer.abort()
 
+    # The io.IOBase answers of 3.13's GridIn: a write-only, unseekable stream.
+
+    def read(self, size: int = -1) -> bytes:
+        """``io.UnsupportedOperation``: a GridIn is written, not read."""
+        raise io.UnsupportedOperation("read")
+
+    def readable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return False
+
+    def writeable(self) -> bool:
+        return True
+
     def __enter__(self) -> GridIn:
         return self
 
@@ -209,6 +224,10 @@ class GridOut:
 
     def seekable(self) -> bool:
         return True
+
+    def write(self, data: Any) -> None:
+        """``io.UnsupportedOperation``: a GridOut is read, not written (as in 3.13)."""
+        raise io.UnsupportedOperation("write")
 
     def __enter__(self) -> GridOut:
         return self

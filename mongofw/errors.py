@@ -56,6 +56,10 @@ class NotMasterError(AutoReconnect):
     """The server answered "not master" or "node is recovering"."""
 
 
+NotPrimaryError = NotMasterError
+"""PyMongo 3.12's name for :class:`NotMasterError` (the same class)."""
+
+
 class ServerSelectionTimeoutError(AutoReconnect):
     """No server suitable for the operation was found within serverSelectionTimeoutMS."""
 

@@ -58,6 +58,7 @@ _LAZY = {
 _SUBMODULES = frozenset([
     "auth", "bulk", "collation", "collection", "command_cursor", "cursor", "cursor_manager",
     "driver_info", "server_description", "topology_description", "client_options", "common",
+    "event_loggers",
     "database", "errors", "message", "mongo_client", "mongo_replica_set_client",
     "monitoring", "operations", "pool", "read_concern", "read_preferences", "results",
     "son_manipulator", "uri_parser", "write_concern",
@@ -82,6 +83,11 @@ def __dir__() -> list:
     return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
 
 
+def get_version_string() -> str:
+    """The version string, as PyMongo 3.x's ``get_version_string()`` returns it."""
+    return version
+
+
 def has_c() -> bool:
     """Is the C extension installed?"""
     import bson
@@ -92,5 +98,5 @@ def has_c() -> bool:
 __all__ = [
     "ASCENDING", "DESCENDING", "GEO2D", "GEOHAYSTACK", "GEOSPHERE", "HASHED", "TEXT",
     "OFF", "SLOW_ONLY", "ALL", "MIN_SUPPORTED_WIRE_VERSION", "MAX_SUPPORTED_WIRE_VERSION",
-    "version", "version_tuple", "has_c", *_LAZY,
+    "version", "version_tuple", "get_version_string", "has_c", *_LAZY,
 ]

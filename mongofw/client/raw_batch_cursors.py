@@ -50,6 +50,9 @@ class RawBatchCursor(Cursor):
 class RawBatchCommandCursor(CommandCursor):
     """A command cursor whose iteration yields one ``bytes`` per batch of documents."""
 
+    def __getitem__(self, index: Any) -> Any:
+        raise InvalidOperation("Cannot call __getitem__ on a RawBatchCommandCursor")
+
     def __next__(self) -> bytes:
         batch: List[Any] = self._take_batch()
         if not batch:

@@ -92,3 +92,34 @@ def test_ming_hangs_databases_and_collections_off_a_plain_options_holder():
     assert (coll.full_name, coll.codec_options.tz_aware, coll.write_concern.document) == \
         ("mim.things", True, {"w": 2})
     assert db.read_preference is ReadPreference.NEAREST
+
+
+def test_the_3_12_names_of_not_master_and_the_version_string():
+    import pymongo
+    from pymongo.errors import NotMasterError, NotPrimaryError
+
+    assert NotPrimaryError is NotMasterError
+    assert pymongo.get_version_string() == pymongo.version
+
+
+def test_heartbeat_events_say_they_were_not_awaited():
+    from pymongo.monitoring import ServerHeartbeatFailedEvent, ServerHeartbeatSucceededEvent
+
+    assert ServerHeartbeatSucceededEvent(0.1, {"ok": 1}, ("h", 1)).awaited is False
+    assert ServerHeartbeatFailedEvent(0.1, OSError(), ("h", 1), True).awaited is True
+
+
+def test_grid_files_answer_the_io_questions_as_3_13_does():
+    import io
+
+    from gridfs import GridIn, GridOut
+    from pymongo import MongoClient
+
+    with MongoClient(connect=False) as client:
+        grid_in = GridIn(client.db.fs)
+        assert (grid_in.readable(), grid_in.seekable(), grid_in.writeable()) == \
+            (False, False, True)
+        with pytest.raises(io.UnsupportedOperation):
+            grid_in.read()
+    with pytest.raises(io.UnsupportedOperation):
+        GridOut.write(None, b"x")
