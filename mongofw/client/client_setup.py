@@ -17,6 +17,7 @@ from mongofw.auth.credentials import MongoCredential
 from mongofw.client.socket_info import SocketInfo
 from mongofw.core.pool import PoolOptions
 from mongofw.core.topology.settings import TopologySettings
+from mongofw.core.wire.compression import check_available
 from mongofw.errors import ConfigurationError
 from mongofw.monitoring.publisher import EventPublisher, client_publisher
 from mongofw.options.client_options import ClientOptions
@@ -174,6 +175,7 @@ def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Opti
     if credentials is not None and credentials.username and \
             credentials.mechanism.upper() == "DEFAULT":
         handshake = (("saslSupportedMechs", f"{credentials.source}.{credentials.username}"),)
+    check_available(opts.compressors)  # a missing package fails now, naming the extra
     pool_options = PoolOptions(
         max_pool_size=opts.max_pool_size if opts.max_pool_size is not None else 2 ** 31 - 1,
         min_pool_size=opts.min_pool_size, max_idle_time_seconds=opts.max_idle_time,
@@ -182,7 +184,8 @@ def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Opti
         wait_queue_multiple=opts.wait_queue_multiple,
         socket_keepalive=opts.socket_keepalive, ssl_context=_ssl_context(opts),
         ssl_match_hostname=opts.ssl_match_hostname, ssl_certfile=opts.ssl_certfile,
-        appname=opts.appname, driver=opts.driver,
+        appname=opts.appname, driver=opts.driver, compressors=opts.compressors,
+        zlib_compression_level=opts.zlib_compression_level,
         handshake_fields=handshake, connection_class=SocketInfo)
     settings = TopologySettings(
         seeds=opts.hosts, replica_set_name=opts.replica_set_name,

@@ -13,6 +13,7 @@ import attrs
 from bson.codec_options import DEFAULT_CODEC_OPTIONS
 from bson.son import SON
 from mongofw.core.wire import message
+from mongofw.core.wire.compression import agreed
 from mongofw.core.wire.connection import Connection
 from mongofw.core.wire.network import client_metadata, create_socket, format_address
 from mongofw.errors import (
@@ -44,6 +45,9 @@ class PoolOptions:
     appname: Optional[str] = None
     # A wrapping library's DriverInfo (name, version, platform), or None.
     driver: Any = None
+    # Compressors offered in the handshake, in order of preference, and zlib's level.
+    compressors: Tuple[str, ...] = ()
+    zlib_compression_level: int = -1
     # Extra handshake fields (e.g. saslSupportedMechs) the client asks for.
     handshake_fields: Tuple[Tuple[str, Any], ...] = ()
     # The class of the pool's connections: a Connection subclass (the client API's
@@ -122,6 +126,8 @@ class Pool:
             sock.settimeout(opts.connect_timeout)
             hello = SON([("isMaster", 1), ("helloOk", True),
                          ("client", client_metadata(opts.appname, opts.driver))])
+            if opts.compressors:
+                hello["compression"] = list(opts.compressors)
             for key, value in opts.handshake_fields:
                 hello[key] = value
             sock_info = opts.connection_class(sock, self, None, self.address)
@@ -132,6 +138,7 @@ class Pool:
                 raise OperationFailure(str(reply.get("errmsg", "handshake failed")),
                                        reply.get("code"), reply)
             sock_info._set_ismaster(reply)
+            sock_info.compressor = agreed(opts.compressors, reply, opts.zlib_compression_level)
             sock.settimeout(opts.socket_timeout)
             return sock_info
         except BaseException:

@@ -315,10 +315,6 @@ def _warn_ignored(opts: OptionDict) -> None:
         if opts.get(name):
             warnings.warn(f"{canonical_name(name)}=true is ignored: this driver does not retry "
                           f"operations", UserWarning, stacklevel=4)
-    if opts.get("compressors"):
-        # The handshake offers no compressor, so the server never compresses: say so.
-        warnings.warn(f"compressors={','.join(opts['compressors'])} is ignored: this driver "
-                      f"does not compress wire messages", UserWarning, stacklevel=4)
     if opts.get("servermonitoringmode") == "stream":
         warnings.warn("serverMonitoringMode=stream is ignored: this driver's monitors poll "
                       "with heartbeatFrequencyMS", UserWarning, stacklevel=4)

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
 from bson.son import SON
 from mongofw.core.wire import message
+from mongofw.core.wire.compression import NOT_COMPRESSED, compress_message
 from mongofw.core.wire.message import check_document_size
 from mongofw.core.wire.network import DEFAULT_MAX_MESSAGE_SIZE, format_address, receive_reply
 from mongofw.core.wire.server_errors import check_command_response, failure_document
@@ -61,6 +62,8 @@ class Connection:
         self.generation = getattr(pool, "generation", 0)
         self.publisher = getattr(pool, "publisher", None)
         self.ismaster: Mapping[str, Any] = {}
+        # The compressor the handshake agreed on (wire/compression.py), or None.
+        self.compressor: Any = None
         self._set_ismaster(ismaster or {})
 
     def _set_ismaster(self, reply: Mapping[str, Any]) -> None:
@@ -177,6 +180,8 @@ class Connection:
             flags = message.QUERY_SLAVE_OK if slave_ok else 0
             rid, data, _ = message.op_query(flags, dbname + ".$cmd", 0, -1, query, None,
                                                codec_options, check_keys)
+        if self.compressor is not None and name.lower() not in NOT_COMPRESSED:
+            data = compress_message(data, self.compressor)
         if listening:
             event_cmd = spec
             if sequences:

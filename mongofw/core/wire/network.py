@@ -8,7 +8,8 @@ import sys
 from typing import Any, Dict, Optional, Tuple
 
 from mongofw._version import __version__
-from mongofw.core.wire.message import HEADER
+from mongofw.core.wire.compression import decompress_reply
+from mongofw.core.wire.message import HEADER, OP_COMPRESSED
 from mongofw.errors import AutoReconnect, ConnectionFailure, NetworkTimeout, ProtocolError
 
 DEFAULT_MAX_MESSAGE_SIZE = 48_000_000
@@ -127,7 +128,10 @@ def receive_reply(sock: socket.socket, request_id: int,
             continue
         if response_to != request_id:
             raise ProtocolError(f"got response id {response_to!r} but expected {request_id!r}")
-        return opcode, recv_exactly(sock, length - 16), reply_id
+        body = recv_exactly(sock, length - 16)
+        if opcode == OP_COMPRESSED:
+            opcode, body = decompress_reply(body)
+        return opcode, body, reply_id
 
 
 def client_metadata(appname: Optional[str], driver: Any = None) -> Dict[str, Any]:

@@ -401,10 +401,10 @@ def test_read_preference_object_keyword_wins_over_uri_mode():
         _options(read_preference="nearest")
 
 
-def test_compressors_warn_that_messages_stay_uncompressed():
-    with pytest.warns(UserWarning, match="compressors=zlib is ignored: this driver does not "
-                                         "compress wire messages"):
-        assert _options("mongodb://h/?compressors=zlib").compressors == ("zlib",)
+def test_compressors_are_taken_in_order_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _options("mongodb://h/?compressors=zstd,zlib").compressors == ("zstd", "zlib")
 
 
 def test_revocation_check_disabled_contradicts_crl_file():
