@@ -185,7 +185,7 @@ def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Opti
         socket_keepalive=opts.socket_keepalive, ssl_context=_ssl_context(opts),
         ssl_match_hostname=opts.ssl_match_hostname, ssl_certfile=opts.ssl_certfile,
         appname=opts.appname, driver=opts.driver, compressors=opts.compressors,
-        zlib_compression_level=opts.zlib_compression_level,
+        zlib_compression_level=opts.zlib_compression_level, server_api=opts.server_api,
         handshake_fields=handshake, connection_class=SocketInfo)
     settings = TopologySettings(
         seeds=opts.hosts, replica_set_name=opts.replica_set_name,

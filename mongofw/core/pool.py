@@ -48,6 +48,8 @@ class PoolOptions:
     # Compressors offered in the handshake, in order of preference, and zlib's level.
     compressors: Tuple[str, ...] = ()
     zlib_compression_level: int = -1
+    # The declared versioned API (mongofw.options.server_api.ServerApi), or None.
+    server_api: Any = None
     # Extra handshake fields (e.g. saslSupportedMechs) the client asks for.
     handshake_fields: Tuple[Tuple[str, Any], ...] = ()
     # The class of the pool's connections: a Connection subclass (the client API's
@@ -124,15 +126,23 @@ class Pool:
                              opts.ssl_context, opts.ssl_match_hostname)
         try:
             sock.settimeout(opts.connect_timeout)
-            hello = SON([("isMaster", 1), ("helloOk", True),
+            # With a declared API version the handshake is an OP_MSG hello carrying it (the
+            # versioned API spec); otherwise the legacy isMaster every server answers.
+            name = "hello" if opts.server_api is not None else "isMaster"
+            hello = SON([(name, 1), ("helloOk", True),
                          ("client", client_metadata(opts.appname, opts.driver))])
             if opts.compressors:
                 hello["compression"] = list(opts.compressors)
             for key, value in opts.handshake_fields:
                 hello[key] = value
             sock_info = opts.connection_class(sock, self, None, self.address)
-            rid, data, _ = message.op_query(0, "admin.$cmd", 0, -1, hello, None,
-                                            DEFAULT_CODEC_OPTIONS)
+            if opts.server_api is not None:
+                opts.server_api.add_to(hello)
+                hello["$db"] = "admin"
+                rid, data, _ = message.op_msg(hello)
+            else:
+                rid, data, _ = message.op_query(0, "admin.$cmd", 0, -1, hello, None,
+                                                DEFAULT_CODEC_OPTIONS)
             reply = sock_info._round_trip(rid, data, 0, DEFAULT_CODEC_OPTIONS)
             if not reply.get("ok"):
                 raise OperationFailure(str(reply.get("errmsg", "handshake failed")),

@@ -96,6 +96,7 @@ class ClientOptions:
     socket_keepalive: bool = False
     appname: Optional[str] = None
     driver: Any = None
+    server_api: Any = None
     server_selector: Any = attrs.field(default=None, eq=False)
     compressors: Tuple[str, ...] = ()
     zlib_compression_level: int = -1
@@ -184,7 +185,8 @@ class ClientOptions:
                   "tzinfo": "tzinfo", "uuidrepresentation": "uuid_representation",
                   "unicode_decode_error_handler": "unicode_decode_error_handler",
                   "connect": "connect", "event_listeners": "event_listeners",
-                  "driver": "driver", "server_selector": "server_selector"}
+                  "driver": "driver", "server_selector": "server_selector",
+                  "server_api": "server_api"}
         for name, attr in simple.items():
             if name in opts:
                 values[attr] = opts[name]

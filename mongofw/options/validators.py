@@ -17,6 +17,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from mongofw.errors import ConfigurationError
 from mongofw.options.driver_info import validate_driver_or_none
+from mongofw.options.server_api import validate_server_api_or_none
 
 Validator = Callable[[str, Any], Any]
 
@@ -385,6 +386,7 @@ KWARG_OPTIONS: Dict[str, Validator] = {
     "password": _or_none(validate_secret_string),
     "driver": validate_driver_or_none,
     "server_selector": validate_server_selector,
+    "server_api": validate_server_api_or_none,
 }
 
 CANONICAL_NAMES: Dict[str, str] = {n.lower(): n for n in (*URI_OPTIONS, *KWARG_OPTIONS)}

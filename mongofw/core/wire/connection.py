@@ -64,6 +64,9 @@ class Connection:
         self.ismaster: Mapping[str, Any] = {}
         # The compressor the handshake agreed on (wire/compression.py), or None.
         self.compressor: Any = None
+        # The client's declared versioned API (options/server_api.py), or None.
+        opts = getattr(pool, "opts", None)
+        self.server_api: Any = getattr(opts, "server_api", None)
         self._set_ismaster(ismaster or {})
 
     def _set_ismaster(self, reply: Mapping[str, Any]) -> None:
@@ -153,6 +156,10 @@ class Connection:
         """
         spec = self._decorate(spec, read_concern, write_concern, collation)
         name = next(iter(spec))
+        server_api = self.server_api
+        if server_api is not None and name != "getMore":  # servers refuse them on getMore
+            spec = SON(spec)
+            server_api.add_to(spec)
         publisher = self.publisher
         listening = publisher is not None and publisher.enabled_for_commands
         if self.op_msg:
