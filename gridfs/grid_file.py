@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from gridfs.errors import CorruptGridFile, FileExists, GridFSError, NoFile  # noqa: F401
 from mongofw.client.cursor import Cursor
-from mongofw.client.operations import check_session
+from mongofw.errors import ConfigurationError
 from mongofw.gridfs.bucket import DEFAULT_CHUNK_SIZE, Bucket, check_collection
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "GridIn", "GridOut", "GridOutCursor"]
@@ -42,7 +42,10 @@ class GridIn:
     def __init__(self, root_collection: Any, session: Any = None, disable_md5: bool = False,
                  **kwargs: Any) -> None:
         check_collection(root_collection, "root_collection")
-        check_session(session)
+        if session is not None:
+            # GridFS streams its chunks outside sessions here; refusing beats ignoring.
+            raise ConfigurationError("GridIn(session=...): GridFS operations do not run in "
+                                     "a session in this driver")
         self._start(Bucket(root_collection, disable_md5=disable_md5), kwargs)
 
     @classmethod

@@ -22,7 +22,6 @@ from bson.son import SON
 from mongofw.client import command_cursor
 from mongofw.client.cursor_options import CursorType, check_bool, find_command, query_flag
 from mongofw.client.index_specs import hint_document, index_document, index_list
-from mongofw.client.operations import check_session
 from mongofw.core.dispatch import cursor_legacy, exhaust
 from mongofw.errors import (
     AutoReconnect,
@@ -57,7 +56,8 @@ class Cursor:
                  return_key: Optional[bool] = None, show_record_id: Optional[bool] = None,
                  snapshot: Optional[bool] = None, comment: Any = None, session: Any = None,
                  allow_disk_use: Optional[bool] = None) -> None:
-        check_session(session)
+        # The caller's session (checked now); an implicit one is made when the query runs.
+        self.__explicit_session = collection.database.client._check_session(session)
         self.__collection = collection
         if filter is not None and not isinstance(filter, Mapping):
             raise TypeError(f"filter must be an instance of dict, bson.son.SON, or another "
@@ -123,6 +123,9 @@ class Cursor:
         self.__killed = False
         self.__started = False
         self.__exhaust: Optional[exhaust.ExhaustStream] = None
+        # The session of the query and its getMores; an implicit one ends with the cursor.
+        self.__session: Any = None
+        self.__owns_session = False
 
     # ------------------------------------------------------------ properties
 
@@ -238,8 +241,8 @@ class Cursor:
 
     @property
     def session(self) -> Any:
-        """The ClientSession this cursor runs in, or None (no explicit session).  3.6."""
-        return None
+        """The explicit ClientSession this cursor runs in, or None.  New in PyMongo 3.6."""
+        return self.__explicit_session
 
     def where(self, code: Any) -> Cursor:
         """Add a ``$where`` JavaScript clause to the filter."""
@@ -304,8 +307,9 @@ class Cursor:
         return self._clone(deepcopy=True)
 
     def _clone(self, deepcopy: bool) -> Cursor:
-        twin = Cursor.__new__(Cursor)
+        twin = type(self).__new__(type(self))
         twin._Cursor__collection = self.__collection
+        twin._Cursor__explicit_session = self.__explicit_session
         opts = dict(self.__opts)
         if deepcopy:
             opts = copy.deepcopy(opts)
@@ -330,13 +334,15 @@ class Cursor:
         from mongofw.client.collection_reads import count_for_cursor
 
         check_bool("with_limit_and_skip", with_limit_and_skip)
-        return count_for_cursor(self.__collection, self.__opts, with_limit_and_skip)
+        return count_for_cursor(self.__collection, self.__opts, with_limit_and_skip,
+                                self.__explicit_session)
 
     def distinct(self, key: str) -> List[Any]:
         """Distinct values of ``key`` among this query's documents."""
         from mongofw.client.collection_reads import distinct_for_cursor
 
-        return distinct_for_cursor(self.__collection, self.__opts, key)
+        return distinct_for_cursor(self.__collection, self.__opts, key,
+                                   self.__explicit_session)
 
     def explain(self) -> Mapping[str, Any]:
         """The server's explain plan for this query."""
@@ -355,28 +361,51 @@ class Cursor:
         client = coll.database.client
         cmd = find_command(coll.name, self.__opts)
         collation = cmd.pop("collation", None)
-        with client._socket_for_reads(coll.read_preference) as (sock_info, slave_ok):
-            self.__address = sock_info.address
-            if self.__opts["flags"] & CursorType.EXHAUST:
-                if sock_info.is_mongos:
-                    raise InvalidOperation("Exhaust cursors are not supported by mongos")
-                if sock_info.max_wire_version >= exhaust.EXHAUST_WIRE_VERSION:
-                    self.__exhaust = exhaust.ExhaustStream(client, sock_info.address)
-            from mongofw.client.collection_commands import check_read_concern
+        exhausting = bool(self.__opts["flags"] & CursorType.EXHAUST)
+        if exhausting and self.__explicit_session is None:
+            session = None  # an exhaust stream's getMores carry no lsid
+        else:
+            session, self.__owns_session = client._cursor_session(self.__explicit_session)
+        self.__session = session
 
-            read_concern = check_read_concern(coll.read_concern, sock_info)
-            if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
-                if collation is not None:
-                    raise ConfigurationError(f"collation requires wire version 5 (MongoDB "
-                                             f"3.4); the server speaks "
-                                             f"{sock_info.max_wire_version}")
-                self.__id, batch = cursor_legacy.run_query(
-                    sock_info, coll.full_name, cmd, slave_ok, coll.read_preference,
-                    coll.codec_options)
-                return batch
-            reply = sock_info.command(coll.database.name, cmd, slave_ok, coll.read_preference,
-                                      coll.codec_options, read_concern=read_concern,
-                                      collation=collation)
+        def run(sock_info: Any, slave_ok: bool) -> List[Any]:
+            return self.__open_on(sock_info, slave_ok, cmd, collation, session)
+
+        if exhausting:  # the stream is pinned to its first connection: never retried
+            read_preference = client._read_preference_in(session, coll.read_preference)
+            with client._socket_for_reads(read_preference) as (sock_info, slave_ok):
+                return run(sock_info, slave_ok)
+        return client._retryable_read(session, coll.read_preference, run)
+
+    def __open_on(self, sock_info: Any, slave_ok: bool, cmd: SON, collation: Any,
+                  session: Any) -> List[Any]:
+        coll = self.__collection
+        client = coll.database.client
+        self.__address = sock_info.address
+        if self.__opts["flags"] & CursorType.EXHAUST:
+            if sock_info.is_mongos:
+                raise InvalidOperation("Exhaust cursors are not supported by mongos")
+            if sock_info.max_wire_version >= exhaust.EXHAUST_WIRE_VERSION:
+                self.__exhaust = exhaust.ExhaustStream(client, sock_info.address)
+        from mongofw.client.collection_commands import check_read_concern
+
+        read_concern = check_read_concern(coll.read_concern, sock_info)
+        if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
+            if collation is not None:
+                raise ConfigurationError(f"collation requires wire version 5 (MongoDB "
+                                         f"3.4); the server speaks "
+                                         f"{sock_info.max_wire_version}")
+            if self.__opts["allow_disk_use"] is not None:
+                raise ConfigurationError(f"allow_disk_use requires the find command (MongoDB "
+                                         f"3.2, wire version 4); the server speaks "
+                                         f"{sock_info.max_wire_version}")
+            self.__id, batch = cursor_legacy.run_query(
+                sock_info, coll.full_name, cmd, slave_ok, coll.read_preference,
+                coll.codec_options)
+            return batch
+        reply = sock_info.command(coll.database.name, cmd, slave_ok, coll.read_preference,
+                                  coll.codec_options, read_concern=read_concern,
+                                  collation=collation, session=session)
         cursor = reply["cursor"]
         self.__namespace = str(cursor.get("ns") or coll.full_name)
         self.__id = int(cursor.get("id", 0))
@@ -399,7 +428,7 @@ class Cursor:
             max_time_ms = opts["max_await_time_ms"]
         self.__id, batch = command_cursor.get_more(
             self.__collection.database.client, self.__address, self.__namespace, self.__id,
-            batch_size, self.__collection.codec_options, max_time_ms)
+            batch_size, self.__collection.codec_options, max_time_ms, self.__session)
         return batch
 
     def _refresh(self) -> int:
@@ -417,6 +446,7 @@ class Cursor:
                 batch = self.__more()
         except OperationFailure:
             self.__killed = True  # the server reported the query or cursor dead
+            self.__end_session()
             raise
         except AutoReconnect:
             self.__die(later=True)
@@ -442,6 +472,12 @@ class Cursor:
                 command_cursor.kill_later(client, self.__id, self.__address, self.__namespace)
             else:
                 command_cursor.kill_now(client, self.__id, self.__address, self.__namespace)
+        self.__end_session()
+
+    def __end_session(self) -> None:
+        if self.__owns_session and self.__session is not None:
+            self.__owns_session = False
+            self.__session.end_session()
 
     def close(self) -> None:
         """Kill the server cursor (if any) and discard buffered documents."""

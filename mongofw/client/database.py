@@ -9,7 +9,7 @@ from mongofw.client.base_object import BaseObject, inherit
 from mongofw.client.cursor_options import check_bool
 from mongofw.client.database_users import UserAdministration
 from mongofw.client.names import validate_collection_name, validate_database_name
-from mongofw.client.operations import check_session, validate_mapping
+from mongofw.client.operations import validate_mapping
 from mongofw.client.system_js import SystemJS
 from mongofw.errors import CollectionInvalid
 from mongofw.options.read_preferences import ReadPreference
@@ -101,7 +101,6 @@ class Database(UserAdministration, BaseObject):
                 codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS, session: Any = None,
                 **kwargs: Any) -> Any:
         """Run a database command; a string ``command`` becomes ``{command: value}``."""
-        check_session(session)
         if isinstance(command, str):
             command = SON([(command, value)])
         elif not isinstance(command, Mapping):
@@ -114,7 +113,7 @@ class Database(UserAdministration, BaseObject):
             raise TypeError("codec_options must be an instance of CodecOptions")
         read_preference = read_preference or ReadPreference.PRIMARY
         return self.__client._run_command(
-            self.__name, command, read_preference, codec_options, check=check,
+            self.__name, command, read_preference, codec_options, session=session, check=check,
             allowable_errors=allowable_errors)
 
     def _command_on_primary(self, command: Mapping[str, Any], **kwargs: Any) -> Any:
@@ -122,12 +121,6 @@ class Database(UserAdministration, BaseObject):
                                           self.codec_options, **kwargs)
 
     # ------------------------------------------------------------ collections
-
-    def _list_collections(self, filter: Optional[Mapping[str, Any]] = None) -> List[Any]:
-        cmd = SON([("listCollections", 1), ("cursor", {})])
-        if filter:
-            cmd["filter"] = filter
-        return self.__client._command_cursor_documents(self.__name, cmd, self.codec_options)
 
     def list_collections(self, session: Any = None, filter: Optional[Mapping[str, Any]] = None,
                          **kwargs: Any) -> Any:
@@ -138,14 +131,21 @@ class Database(UserAdministration, BaseObject):
         """
         from mongofw.client.command_cursor import CommandCursor
 
-        check_session(session)
         cmd = SON([("listCollections", 1), ("cursor", {})])
         if filter is not None:
             cmd["filter"] = validate_mapping("filter", filter)
         cmd.update(kwargs)
-        reply, address = self.__client._run_cursor_command(
-            self.__name, cmd, ReadPreference.PRIMARY, self.codec_options)
-        return CommandCursor(self["$cmd"], reply["cursor"], address)
+        client = self.__client
+        session, owned = client._cursor_session(session)
+        try:
+            reply, address = client._run_cursor_command(
+                self.__name, cmd, ReadPreference.PRIMARY, self.codec_options, session=session)
+        except BaseException:
+            if owned:
+                session.end_session()
+            raise
+        return CommandCursor(self["$cmd"], reply["cursor"], address, session=session,
+                             owns_session=owned)
 
     def list_collection_names(self, session: Any = None,
                               filter: Optional[Mapping[str, Any]] = None,
@@ -167,14 +167,13 @@ class Database(UserAdministration, BaseObject):
         """
         from mongofw.client.collection_reads import aggregate
 
-        check_session(session)
-        return aggregate(self["$cmd.aggregate"], pipeline, database_level=True, **kwargs)
+        return aggregate(self["$cmd.aggregate"], pipeline, database_level=True,
+                         session=session, **kwargs)
 
     def collection_names(self, include_system_collections: bool = True,
                          session: Any = None) -> List[str]:
         """The names of the collections in this database."""
-        check_session(session)
-        names = [c["name"] for c in self._list_collections()]
+        names = [c["name"] for c in self.list_collections(session)]
         if not include_system_collections:
             names = [n for n in names if not n.startswith("system.")]
         return names
@@ -183,18 +182,16 @@ class Database(UserAdministration, BaseObject):
                           read_preference: Any = None, write_concern: Any = None,
                           read_concern: Any = None, session: Any = None, **kwargs: Any) -> Any:
         """Create a collection explicitly; ``CollectionInvalid`` if it already exists."""
-        check_session(session)
         from mongofw.client.collection import Collection
 
         validate_collection_name(name)  # bad input fails before any I/O
-        if name in self.collection_names():
+        if name in self.collection_names(session=session):
             raise CollectionInvalid(f"collection {name} already exists")
         return Collection(self, name, True, codec_options, read_preference, write_concern,
-                          read_concern, **kwargs)
+                          read_concern, session, **kwargs)
 
     def drop_collection(self, name_or_collection: Any, session: Any = None) -> Any:
         """Drop a collection (missing collections are not an error)."""
-        check_session(session)
         from mongofw.client.collection import Collection
 
         name = name_or_collection
@@ -205,6 +202,7 @@ class Database(UserAdministration, BaseObject):
                             f"not {type(name).__name__}")
         cmd = SON([("drop", name)])
         return self.__client._run_command(self.__name, cmd, None, self.codec_options,
+                                          session=session,
                                           allowable_errors=["ns not found", 26],
                                           write_concern=self.write_concern)
 
@@ -281,7 +279,6 @@ class Database(UserAdministration, BaseObject):
         """
         from mongofw.client.collection import Collection
 
-        check_session(session)
         name = name_or_collection.name if isinstance(name_or_collection, Collection) \
             else name_or_collection
         if not isinstance(name, str):
@@ -290,7 +287,7 @@ class Database(UserAdministration, BaseObject):
         cmd = SON([("validate", name), ("scandata", scandata), ("full", full)])
         if background is not None:
             cmd["background"] = check_bool("background", background)
-        result = self.command(cmd)
+        result = self.command(cmd, session=session)
         if "result" in result:  # servers before 1.9 answered with a text report
             if "exception" in result["result"] or "corrupt" in result["result"]:
                 raise CollectionInvalid(f"{name} invalid: {result['result']}")
@@ -303,13 +300,14 @@ class Database(UserAdministration, BaseObject):
 
     def current_op(self, include_all: bool = False, session: Any = None) -> Mapping[str, Any]:
         """Operations currently running (``include_all``: idle ones too)."""
-        check_session(session)
         from mongofw.core.dispatch import cursor_legacy
 
         cmd = SON([("currentOp", 1), ("$all", include_all)])
-        with self.__client._socket_for_writes() as sock_info:
+        client = self.__client
+        with client._tmp_session(session) as session, client._socket_for_writes() as sock_info:
             if sock_info.max_wire_version >= cursor_legacy.FIND_COMMAND_WIRE_VERSION:
-                return sock_info.command("admin", cmd, codec_options=self.codec_options)
+                return sock_info.command("admin", cmd, codec_options=self.codec_options,
+                                         session=session)
             # Before MongoDB 3.2 the operations are a query on a pseudo collection.
             query = {"filter": {"$all": True} if include_all else {}, "limit": 1,
                      "singleBatch": True}
@@ -319,8 +317,7 @@ class Database(UserAdministration, BaseObject):
 
     def profiling_level(self, session: Any = None) -> int:
         """The current profiling level: OFF (0), SLOW_ONLY (1) or ALL (2)."""
-        check_session(session)
-        return int(self.command("profile", -1)["was"])
+        return int(self.command("profile", -1, session=session)["was"])
 
     def set_profiling_level(self, level: int, slow_ms: Optional[int] = None,
                             session: Any = None, sample_rate: Optional[float] = None,
@@ -330,7 +327,6 @@ class Database(UserAdministration, BaseObject):
         ``sample_rate`` (0 to 1) and ``filter`` (which operations to profile) are 3.12's,
         for MongoDB 4.0 and 4.4.2+.
         """
-        check_session(session)
         if sample_rate is not None and (isinstance(sample_rate, bool) or
                                         not isinstance(sample_rate, (int, float))):
             raise TypeError(f"sample_rate must be a number, not {type(sample_rate).__name__}")
@@ -347,16 +343,14 @@ class Database(UserAdministration, BaseObject):
             cmd["sampleRate"] = sample_rate
         if filter is not None:
             cmd["filter"] = filter
-        self.command(cmd)
+        self.command(cmd, session=session)
 
     def profiling_info(self, session: Any = None) -> List[Any]:
         """The documents of ``system.profile``."""
-        check_session(session)
-        return list(self["system.profile"].find())
+        return list(self["system.profile"].find(session=session))
 
     def dereference(self, dbref: Any, session: Any = None, **kwargs: Any) -> Any:
         """The document ``dbref`` points to, or None (``kwargs`` as for ``find``)."""
-        check_session(session)
         from bson.dbref import DBRef
 
         if not isinstance(dbref, DBRef):
@@ -364,7 +358,7 @@ class Database(UserAdministration, BaseObject):
         if dbref.database is not None and dbref.database != self.__name:
             raise ValueError(f"trying to dereference a DBRef that points to another "
                              f"database ({dbref.database!r} not {self.__name!r})")
-        return self[dbref.collection].find_one({"_id": dbref.id}, **kwargs)
+        return self[dbref.collection].find_one({"_id": dbref.id}, session=session, **kwargs)
 
     def eval(self, code: Any, *args: Any) -> Any:
         """Run JavaScript ``code`` (a function) on the server with ``args``; its result."""

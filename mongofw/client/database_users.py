@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from bson.son import SON
-from mongofw.client.operations import check_session
 
 
 class UserAdministration:
@@ -72,7 +71,6 @@ class UserAdministration:
         server to digest, so SCRAM-SHA-256 credentials can be made (the command is
         redacted from monitoring events).
         """
-        check_session(session)
         from mongofw.errors import ConfigurationError, OperationFailure
 
         if not isinstance(name, str):
@@ -90,7 +88,7 @@ class UserAdministration:
         if "userSource" in kwargs and password is not None:
             raise ConfigurationError("add_user() takes password or userSource, not both")
         try:
-            users = self.command("usersInfo", name).get("users") or []
+            users = self.command("usersInfo", name, session=session).get("users") or []
         except OperationFailure as exc:
             # Not authorized to list users: try creating, as the server decides anyway.
             if exc.code != 13:
@@ -105,14 +103,14 @@ class UserAdministration:
         elif read_only is not None or not exists:
             command["roles"] = [self._default_role(bool(read_only))]
         command.update(kwargs)
-        self._command_on_primary(command, write_concern=self.write_concern)
+        self._command_on_primary(command, write_concern=self.write_concern, session=session)
 
     def remove_user(self, name: str, session: Any = None) -> None:
         """Remove user ``name`` from this database."""
-        check_session(session)
         if not isinstance(name, str):
             raise TypeError(f"name must be an instance of str, not {type(name).__name__}")
-        self._command_on_primary(SON([("dropUser", name)]), write_concern=self.write_concern)
+        self._command_on_primary(SON([("dropUser", name)]), write_concern=self.write_concern,
+                                 session=session)
 
     @staticmethod
     def _auth_properties(value: Any) -> Optional[dict]:

@@ -15,8 +15,8 @@ from mongofw.client import client_setup
 from mongofw.client.base_object import BaseObject
 from mongofw.client.client_views import ClientViews
 from mongofw.client.database import Database
-from mongofw.client.operations import check_session
 from mongofw.client.public_options import ClientOptions
+from mongofw.client.session_support import ClientSessions
 from mongofw.core.dispatch import sockets as dispatch_sockets
 from mongofw.core.dispatch.cursor_killer import CursorKiller
 from mongofw.core.topology.topology import Topology
@@ -26,6 +26,7 @@ from mongofw.errors import (
     ConfigurationError,
     OperationFailure,
 )
+from mongofw.options.read_preferences import ReadPreference
 
 Address = Tuple[str, Optional[int]]
 
@@ -33,7 +34,7 @@ Address = Tuple[str, Optional[int]]
 _NO_OP_KILL_CURSORS_WIRE_VERSION = 14
 
 
-class MongoClient(ClientViews, BaseObject):
+class MongoClient(ClientSessions, ClientViews, BaseObject):
     """Client for a MongoDB instance, a replica set, or a set of mongoses."""
 
     HOST = "localhost"
@@ -45,6 +46,7 @@ class MongoClient(ClientViews, BaseObject):
         setup = client_setup.resolve(host, port, document_class, tz_aware, connect, kwargs,
                                      default_host=self.HOST, default_port=self.PORT)
         self._setup = setup
+        self._init_sessions()
         self.__options = ClientOptions._from_setup(setup)
         super().__init__(setup.codec_options, setup.read_preference, setup.write_concern,
                          setup.read_concern)
@@ -84,41 +86,32 @@ class MongoClient(ClientViews, BaseObject):
         return dispatch_sockets.socket_for_address(self._topology, self.__credentials, address)
 
     def _run_command(self, db_name: str, command: Mapping[str, Any], read_preference: Any,
-                     codec_options: Any, **kwargs: Any) -> Any:
-        """Run a command on a server chosen by ``read_preference`` (None: the primary)."""
-        if read_preference is None:
-            with self._socket_for_writes() as sock_info:
-                return sock_info.command(db_name, command, codec_options=codec_options,
-                                         **kwargs)
-        with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
-            return sock_info.command(db_name, command, slave_ok, read_preference,
-                                     codec_options, **kwargs)
+                     codec_options: Any, session: Any = None, **kwargs: Any) -> Any:
+        """Run a command on a server chosen by ``read_preference`` (None: the primary),
+        in ``session`` or an implicit one; never retried (the specifications' rule for
+        user commands)."""
+        with self._tmp_session(session) as session:
+            if read_preference is None:
+                with self._socket_for_writes() as sock_info:
+                    return sock_info.command(db_name, command, codec_options=codec_options,
+                                             session=session, **kwargs)
+            read_preference = self._read_preference_in(session, read_preference)
+            with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
+                return sock_info.command(db_name, command, slave_ok, read_preference,
+                                         codec_options, session=session, **kwargs)
 
     def _run_cursor_command(self, db_name: str, command: Mapping[str, Any], read_preference: Any,
-                            codec_options: Any, read_concern: Any = None
+                            codec_options: Any, read_concern: Any = None, session: Any = None
                             ) -> Tuple[Any, Address]:
-        """Run a cursor-returning command; returns the reply and the server's address."""
-        with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
+        """Run a cursor-returning read (listCollections ...), retried once when allowed;
+        returns the reply and the server's address."""
+        def run(sock_info: Any, slave_ok: bool) -> Tuple[Any, Address]:
             reply = sock_info.command(db_name, command, slave_ok, read_preference,
-                                      codec_options, read_concern=read_concern)
+                                      codec_options, read_concern=read_concern,
+                                      session=session)
             return reply, sock_info.address
 
-    def _command_cursor_documents(self, db_name: str, command: Mapping[str, Any],
-                                  codec_options: Any) -> List[Any]:
-        """Every document of a cursor-returning command (small results: listCollections)."""
-        from mongofw.client.command_cursor import get_more
-        from mongofw.options.read_preferences import ReadPreference
-
-        reply, address = self._run_cursor_command(db_name, command, ReadPreference.PRIMARY,
-                                                  codec_options)
-        cursor = reply["cursor"]
-        docs = list(cursor.get("firstBatch", []))
-        namespace = str(cursor.get("ns") or f"{db_name}.$cmd")
-        cursor_id = int(cursor.get("id", 0))
-        while cursor_id:
-            cursor_id, batch = get_more(self, address, namespace, cursor_id, 0, codec_options)
-            docs.extend(batch)
-        return docs
+        return self._retryable_read(session, read_preference, run)
 
     def _cache_credentials(self, source: str, credentials: Any, connect: bool = True) -> None:
         """Add credentials for ``source``; with ``connect``, log in once first to check them."""
@@ -284,11 +277,14 @@ class MongoClient(ClientViews, BaseObject):
         New in PyMongo 3.6."""
         from mongofw.client.command_cursor import CommandCursor
 
-        check_session(session)
         cmd = SON([("listDatabases", 1)])
         cmd.update(kwargs)
         admin = self["admin"]
-        reply = self._run_command("admin", cmd, None, admin.codec_options)
+        # A listDatabases answer is whole: no cursor outlives the command, nor its session.
+        with self._tmp_session(session) as session:
+            reply = self._retryable_read(session, ReadPreference.PRIMARY, lambda sock, ok: (
+                sock.command("admin", cmd, ok, ReadPreference.PRIMARY, admin.codec_options,
+                             session=session)))
         info = {"id": 0, "firstBatch": list(reply["databases"]), "ns": "admin.$cmd"}
         return CommandCursor(admin["$cmd"], info, None)
 
@@ -298,12 +294,10 @@ class MongoClient(ClientViews, BaseObject):
 
     def database_names(self, session: Any = None) -> List[str]:
         """Names of all databases on the connected server (``list_database_names`` in 3.6+)."""
-        check_session(session)
-        return [info["name"] for info in self.list_databases()]
+        return [info["name"] for info in self.list_databases(session)]
 
     def drop_database(self, name_or_database: Any, session: Any = None) -> None:
         """Drop a database, by name or Database."""
-        check_session(session)
         name = name_or_database
         if isinstance(name, Database):
             name = name.name
@@ -311,15 +305,17 @@ class MongoClient(ClientViews, BaseObject):
             raise TypeError(f"name_or_database must be an instance of str or a Database, "
                             f"not {type(name).__name__}")
         self._run_command(name, SON([("dropDatabase", 1)]), None, self.codec_options,
+                          session=session,
                           write_concern=self.write_concern)
 
     def server_info(self, session: Any = None) -> Mapping[str, Any]:
         """The ``buildinfo`` of the connected server."""
-        check_session(session)
-        return self.admin.command("buildinfo")
+        return self.admin.command("buildinfo", session=session)
 
     def close(self) -> None:
-        """Close all sockets and stop the monitor threads; a later use reopens them."""
+        """End the pooled sessions, close all sockets and stop the monitor threads; a later
+        use reopens them."""
+        self._end_server_sessions()
         self.__killer.stop()
         self._topology.close()
 
@@ -363,8 +359,7 @@ class MongoClient(ClientViews, BaseObject):
 
     def unlock(self, session: Any = None) -> None:
         """Unlock a server locked by ``fsync(lock=True)``."""
-        check_session(session)
-        self.admin.command("fsyncUnlock")
+        self.admin.command("fsyncUnlock", session=session)
 
     @property
     def is_locked(self) -> bool:

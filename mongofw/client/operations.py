@@ -89,16 +89,6 @@ def validate_collation(collation: Any) -> Optional[Mapping[str, Any]]:
                     f"or None, not {type(collation).__name__}")
 
 
-def check_session(session: Any) -> None:
-    """``session=`` as the 3.6+ methods take it: only ``None`` until sessions exist here.
-
-    No ``ClientSession`` can be made yet, so anything else is the wrong type.
-    """
-    if session is not None:
-        raise TypeError(f"session must be an instance of ClientSession, "
-                        f"not {type(session).__name__}")
-
-
 def validate_array_filters(array_filters: Any) -> Optional[list]:
     """None, or a list of filter documents for an update's positional ``$[<name>]``."""
     if array_filters is None:

@@ -119,8 +119,9 @@ class ClientOptions:
     server_monitoring_mode: str = "auto"
     write_concern: WriteConcern = WriteConcern()
     read_concern: ReadConcern = ReadConcern()
-    retry_writes: bool = False
-    retry_reads: bool = False
+    # On by default, as from PyMongo 3.9 (retryWrites) and 3.9 (retryReads).
+    retry_writes: bool = True
+    retry_reads: bool = True
     # Authentication, raw and resolved.
     username: Optional[str] = None
     password: Optional[str] = attrs.field(default=None, repr=False)
@@ -313,10 +314,6 @@ def _check_pool(values: Dict[str, Any]) -> None:
 
 def _warn_ignored(opts: OptionDict) -> None:
     """Options accepted for compatibility whose feature is absent: say so once, here."""
-    for name in ("retrywrites", "retryreads"):
-        if opts.get(name):
-            warnings.warn(f"{canonical_name(name)}=true is ignored: this driver does not retry "
-                          f"operations", UserWarning, stacklevel=4)
     if opts.get("servermonitoringmode") == "stream":
         warnings.warn("serverMonitoringMode=stream is ignored: this driver's monitors poll "
                       "with heartbeatFrequencyMS", UserWarning, stacklevel=4)

@@ -147,14 +147,22 @@ class Connection:
                 write_concern: Any = None,
                 parse_write_concern_error: bool = False, collation: Any = None,
                 sequences: Sequence[Sequence1] = (), unacknowledged: bool = False,
-                operation_id: Optional[int] = None) -> Mapping[str, Any]:
+                operation_id: Optional[int] = None, session: Any = None,
+                retryable_write: bool = False) -> Mapping[str, Any]:
         """Run ``spec`` on ``dbname`` and return the reply, raising for failures when ``check``.
 
         Over OP_MSG the command travels with ``$db`` and kind-1 ``sequences``; older servers
         get an OP_QUERY on ``dbname.$cmd``.  ``operation_id`` goes into the command events
         (the request id when None): the batches of one bulk write share one.
+
+        ``session`` (the client API's, duck-typed) adds its fields (``lsid``, cluster time,
+        transaction fields; ``txnNumber`` for a ``retryable_write``) through
+        ``_apply_to(spec, retryable_write, connection)``, sees every reply through
+        ``_process_response(reply)`` and hears of network errors (``_mark_dirty()``).
         """
         spec = self._decorate(spec, read_concern, write_concern, collation)
+        if session is not None:
+            spec = session._apply_to(spec, retryable_write, self)
         name = next(iter(spec))
         server_api = self.server_api
         if server_api is not None and name != "getMore":  # servers refuse them on getMore
@@ -211,6 +219,8 @@ class Connection:
                 reply = self._round_trip(rid, data, 0, codec_options)
             if listening:
                 duration = _elapsed(start)
+            if session is not None:
+                session._process_response(reply)
             if check:
                 check_command_response(reply, allowable_errors, parse_write_concern_error)
         except Exception as exc:
@@ -222,6 +232,8 @@ class Connection:
                     failure_document(exc), name, rid, self.address, operation_id)
             if isinstance(exc, NotMasterError) and self.pool is not None:
                 self.pool.on_not_master(exc, self)
+            elif session is not None and self.closed:
+                session._mark_dirty()  # the connection failed mid-command
             raise
         if listening:
             publisher.publish_command_success(duration, reply, name, rid, self.address,

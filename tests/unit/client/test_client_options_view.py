@@ -12,9 +12,8 @@ from pymongo.write_concern import WriteConcern
 
 @pytest.fixture
 def client():
-    # Until retryable writes exist here, retryWrites=true is accepted with a warning.
-    with pytest.warns(UserWarning, match="retryWrites=true is ignored"), MongoClient("mongodb://h1:1,h2:2/app?replicaSet=rs&w=2&readPreference=secondary"
-                     "&retryWrites=true&maxPoolSize=7&appname=demo",
+    with MongoClient("mongodb://h1:1,h2:2/app?replicaSet=rs&w=2&readPreference=secondary"
+                     "&retryReads=false&maxPoolSize=7&appname=demo",
                      connect=False, serverSelectionTimeoutMS=1500,
                      heartbeatFrequencyMS=2000, localThresholdMS=30,
                      readConcernLevel="majority") as client:

@@ -271,10 +271,14 @@ def test_absent_features_are_refused(uri, message):
         _options(uri)
 
 
-def test_retry_writes_true_warns_that_it_is_ignored():
-    with pytest.warns(UserWarning, match="retryWrites=true is ignored: this driver does not "
-                                         "retry operations"):
+def test_retry_writes_and_reads_are_on_unless_turned_off():
+    """On by default, as from PyMongo 3.9; setting them is silent either way."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert (_options("mongodb://h/").retry_writes, _options("mongodb://h/").retry_reads) \
+            == (True, True)
         assert _options("mongodb://h/?retryWrites=true").retry_writes is True
+        assert _options("mongodb://h/?retryReads=false").retry_reads is False
 
 
 def test_retry_writes_false_is_silent():
