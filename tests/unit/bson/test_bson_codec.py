@@ -1,6 +1,7 @@
 """The codec: bson.BSON encode/decode, decode_all/iter/file_iter, is_valid, keys, limits."""
 from __future__ import annotations
 
+import array
 import collections
 import datetime
 import io
@@ -320,3 +321,34 @@ def test_deeply_nested_bson_raises_invalid_bson():
         data = (len(body) + 5).to_bytes(4, "little") + body + b"\x00"
     with pytest.raises(InvalidBSON, match="nested too deeply"):
         BSON(data).decode()
+
+
+def test_module_level_encode_and_decode():
+    """3.9's bson.encode returns plain bytes; bson.decode takes any bytes-like object."""
+    son = SON([("b", 1), ("a", [1.5, "x"])])
+    data = bson.encode(son)
+    assert type(data) is bytes and data == bytes(BSON.encode(son))
+    assert bson.decode(data) == {"b": 1, "a": [1.5, "x"]}
+    for view in (bytearray(data), memoryview(data), array.array("B", data)):
+        assert bson.decode(view) == {"b": 1, "a": [1.5, "x"]}
+    assert type(bson.decode(data, codec_options=CodecOptions(document_class=SON))) is SON
+    with pytest.raises(InvalidDocument, match="must not start with '\\$'"):
+        bson.encode({"$x": 1}, check_keys=True)
+    with pytest.raises(InvalidBSON, match="trailing data"):
+        bson.decode(data + data)
+    with pytest.raises(TypeError, match="must be an instance of bytes or another bytes-like"):
+        bson.decode("text")
+
+
+def test_decode_all_takes_any_bytes_like_object():
+    data = bson.encode({"a": 1}) * 2
+    assert decode_all(array.array("B", data)) == [{"a": 1}, {"a": 1}]
+
+
+def test_re_type_and_get_data_and_view():
+    assert bson.RE_TYPE is type(re.compile("x"))
+    data = bson.encode({"a": 1})
+    same, view = bson.get_data_and_view(data)
+    assert same is data and view.tobytes() == data
+    copied, view = bson.get_data_and_view(array.array("B", data))
+    assert copied == data and type(copied) is bytes and view.nbytes == len(data)

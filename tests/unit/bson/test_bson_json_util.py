@@ -235,3 +235,9 @@ def test_binary_subtype_codecs_apply_to_json():
     assert json.loads(text) == {"c": {"$binary": {"base64": "KDErMmop", "subType": "85"}}}
     assert loads(text, json_options=options) == {"c": 1 + 2j}
     assert loads(text) == {"c": Binary(b"(1+2j)", 0x85)}
+
+
+def test_uuid_subtype_names_of_313():
+    from bson import json_util
+
+    assert (json_util.ALL_UUID_SUBTYPES, json_util.UUID_SUBTYPE) == ((3, 4), 4)
