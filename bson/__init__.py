@@ -30,6 +30,7 @@ from bson.binary import (  # noqa: F401 - re-exported names
     UUID_SUBTYPE,
     Binary,
     UUIDLegacy,
+    UuidRepresentation,
 )
 from bson.code import Code
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
@@ -50,7 +51,7 @@ __all__ = [
     "BSON", "encode", "decode", "decode_all", "decode_iter", "decode_file_iter", "is_valid",
     "gen_list_name", "has_c", "Binary", "Code", "CodecOptions", "DBRef", "DatetimeMS",
     "Decimal128", "Int64", "MaxKey", "MinKey", "ObjectId", "Regex", "SON", "Timestamp",
-    "UUIDLegacy", "InvalidBSON", "InvalidDocument",
+    "UUIDLegacy", "UuidRepresentation", "InvalidBSON", "InvalidDocument",
     "InvalidStringData", "utc", "DEFAULT_CODEC_OPTIONS", "RE_TYPE",
 ]
 

@@ -241,10 +241,9 @@ def _read_binary(data: bytes, pos: int, end: int, state: Any) -> Tuple[Any, int]
     payload = data[start:stop]
     if subtype == 0:
         return payload, stop
-    if subtype == 4 and length == 16:
-        return uuid.UUID(bytes=payload), stop
-    if subtype == 3 and length == 16:
-        if state.uuid_subtype == 3:
+    # uuid_subtype 0 (UuidRepresentation.UNSPECIFIED): UUID subtypes stay Binary.
+    if length == 16 and (subtype == 4 or subtype == 3) and state.uuid_subtype:
+        if subtype == 3 and state.uuid_subtype == 3:
             return state.uuid_from_binary(payload), stop
         return uuid.UUID(bytes=payload), stop
     if state.binary_decoders is not None and subtype in state.binary_decoders:

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Callable, Dict
 
-from bson.binary import Binary
+from bson.binary import Binary, UuidRepresentation
 from bson.code import Code
 from bson.datetime_ms import DatetimeMS
 from bson.dbref import DBRef
@@ -104,7 +104,8 @@ def binary_value(data: bytes, subtype: int, opts: Any) -> Any:
     if subtype == 0:
         return data
     state = opts._codec_state
-    if len(data) == 16 and subtype in (3, 4):
+    # uuid_subtype 0 (UuidRepresentation.UNSPECIFIED): UUID subtypes stay Binary.
+    if len(data) == 16 and subtype in (3, 4) and state.uuid_subtype:
         if subtype == 3 and state.uuid_subtype == 3:
             return state.uuid_from_binary(data)
         return uuid.UUID(bytes=data)
@@ -144,6 +145,8 @@ def _parse_uuid(dct: Any, opts: Any) -> Any:
     text = _str_field(dct["$uuid"], "$uuid")
     if _UUID_TEXT.fullmatch(text) is None:
         raise ValueError(f"Bad $uuid: {text!r} is not 32 hex digits in the 8-4-4-4-12 form")
+    if opts.uuid_representation == UuidRepresentation.UNSPECIFIED:
+        return Binary.from_uuid(uuid.UUID(text))  # no native UUIDs: subtype 4, as 3.11
     return uuid.UUID(text)
 
 

@@ -18,6 +18,9 @@ from bson.binary import (
     PYTHON_LEGACY,
     UUID_REPRESENTATION_FUNCTIONS,
     UUID_REPRESENTATION_NAMES,
+    UuidRepresentation,
+    _refuse_uuid,
+    _rfc4122_from_binary,
 )
 
 _RAW_BSON_DOCUMENT_MARKER = 101
@@ -277,6 +280,11 @@ class _CodecState:
             self.uuid_subtype = rep.subtype
             self.uuid_to_binary = rep.to_binary
             self.uuid_from_binary = rep.from_binary
+        elif options.uuid_representation == UuidRepresentation.UNSPECIFIED:
+            # Subtype 0 tells the decoders to leave UUID subtypes as Binary.
+            self.uuid_subtype = 0
+            self.uuid_to_binary = _refuse_uuid
+            self.uuid_from_binary = _rfc4122_from_binary
         else:
             _, self.uuid_subtype, self.uuid_to_binary, self.uuid_from_binary = (
                 UUID_REPRESENTATION_FUNCTIONS[options.uuid_representation])

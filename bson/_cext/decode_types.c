@@ -144,12 +144,10 @@ PyObject *cb_read_binary(const unsigned char *data, Py_ssize_t *pos, Py_ssize_t 
         start += 4;
     }
     *pos = stop;
-    if (subtype == 4 && length == 16) {
-        return cb_uuid_from_bytes(data + start);
-    }
-    if (subtype == 3 && length == 16) {
-        return st->uuid_subtype == 3 ? legacy_uuid(data + start, st)
-                                     : cb_uuid_from_bytes(data + start);
+    /* uuid_subtype 0 (UuidRepresentation.UNSPECIFIED): UUID subtypes stay Binary. */
+    if (length == 16 && (subtype == 4 || subtype == 3) && st->uuid_subtype != 0) {
+        return subtype == 3 && st->uuid_subtype == 3 ? legacy_uuid(data + start, st)
+                                                     : cb_uuid_from_bytes(data + start);
     }
     payload = PyBytes_FromStringAndSize((const char *)data + start, stop - start);
     if (payload == NULL || subtype == 0) {

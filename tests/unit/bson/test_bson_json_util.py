@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from bson.binary import STANDARD, Binary
+from bson.binary import STANDARD, Binary, UuidRepresentation
 from bson.code import Code
 from bson.codec_options import TypeCodec, TypeRegistry
 from bson.datetime_ms import DatetimeMS
@@ -235,6 +235,17 @@ def test_binary_subtype_codecs_apply_to_json():
     assert json.loads(text) == {"c": {"$binary": {"base64": "KDErMmop", "subType": "85"}}}
     assert loads(text, json_options=options) == {"c": 1 + 2j}
     assert loads(text) == {"c": Binary(b"(1+2j)", 0x85)}
+
+
+def test_uuids_with_the_unspecified_representation():
+    options = JSONOptions(uuid_representation=UuidRepresentation.UNSPECIFIED)
+    legacy = '{"u": {"$binary": "ABEiM0RVZneImaq7zN3u/w==", "$type": "03"}}'
+    assert loads(legacy, json_options=options) == {"u": Binary(U.bytes, 3)}
+    legacy_uuid = '{"u": {"$uuid": "' + U.hex + '"}}'
+    assert loads(legacy_uuid, json_options=options) == {"u": Binary(U.bytes, 4)}
+    assert dumps({"u": U}, json_options=options) == legacy_uuid
+    with pytest.raises(ValueError, match="UNSPECIFIED"):
+        dumps({"u": U}, json_options=options.with_options(strict_uuid=True))
 
 
 def test_uuid_subtype_names_of_313():

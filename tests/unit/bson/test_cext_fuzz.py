@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 
 import bson
 from bson import _encode
-from bson.binary import CSHARP_LEGACY, JAVA_LEGACY, PYTHON_LEGACY, STANDARD, Binary
+from bson.binary import (
+    CSHARP_LEGACY,
+    JAVA_LEGACY,
+    PYTHON_LEGACY,
+    STANDARD,
+    Binary,
+    UuidRepresentation,
+)
 from bson.code import Code
 from bson.codec_options import CodecOptions, TypeCodec, TypeRegistry
 from bson.datetime_ms import DatetimeMS
@@ -92,6 +99,7 @@ OPTIONS = [
     CodecOptions(type_registry=_REGISTRY, unicode_decode_error_handler="ignore"),
     CodecOptions(document_class=collections.OrderedDict),
     CodecOptions(document_class=Document, type_registry=_REGISTRY),
+    CodecOptions(uuid_representation=UuidRepresentation.UNSPECIFIED),
 ]
 
 _clean_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
