@@ -109,8 +109,6 @@ def binary_value(data: bytes, subtype: int, opts: Any) -> Any:
         if subtype == 3 and state.uuid_subtype == 3:
             return state.uuid_from_binary(data)
         return uuid.UUID(bytes=data)
-    if state.binary_decoders is not None and subtype in state.binary_decoders:
-        return state.binary_decoders[subtype].decode(data)
     return Binary(data, subtype)
 
 
@@ -292,9 +290,4 @@ def convert_object(dct: Any, opts: Any) -> Any:
             parser = _PARSERS.get(key)
             if parser is not None:
                 return parser(dct, opts)
-    markers = opts._codec_state.marker_decoders
-    if markers is not None and dct:
-        codec = markers.get(next(iter(dct)))
-        if codec is not None:
-            return codec.decode(dct)
     return dct

@@ -15,7 +15,7 @@ import bson
 from bson import BSON, decode_all, decode_file_iter, decode_iter, gen_list_name, has_c, is_valid
 from bson.binary import JAVA_LEGACY, STANDARD, Binary
 from bson.code import Code
-from bson.codec_options import CodecOptions, TypeCodec, TypeRegistry
+from bson.codec_options import CodecOptions
 from bson.datetime_ms import DatetimeMS
 from bson.dbref import DBRef
 from bson.errors import InvalidBSON, InvalidDocument, InvalidStringData
@@ -272,33 +272,6 @@ def test_gen_list_name_and_has_c():
     assert first[999:] == [b"999", b"1000", b"1001"]
     # True exactly when the compiled codec was built and selected (tests/unit/bson/test_cext.py).
     assert has_c() is (bson._c_codec is not None)
-
-
-def test_custom_codecs_by_binary_subtype_and_subclass():
-    codec = TypeCodec("set", (frozenset,), encode=lambda s: Binary(repr(sorted(s)).encode(),
-                                                                   0x90),
-                      binary_subtype=0x90, decode=lambda b: frozenset(eval(b.decode())))  # noqa: S307
-
-    class MyFrozen(frozenset):
-        pass
-
-    options = CodecOptions(type_registry=TypeRegistry([codec]))
-    data = BSON.encode({"s": frozenset({1, 2}), "t": MyFrozen({3})}, codec_options=options)
-    assert data.decode(options) == {"s": frozenset({1, 2}), "t": frozenset({3})}
-    assert data.decode() == {"s": Binary(b"[1, 2]", 0x90), "t": Binary(b"[3]", 0x90)}
-
-
-def test_custom_codec_returning_its_own_type_is_an_error():
-    options = CodecOptions(type_registry=TypeRegistry(
-        [TypeCodec("loop", (complex,), encode=lambda c: c)]))
-    with pytest.raises(InvalidDocument, match="type codec 'loop' returned"):
-        BSON.encode({"c": 1j}, codec_options=options)
-
-
-def test_custom_codecs_do_not_override_builtin_types():
-    options = CodecOptions(type_registry=TypeRegistry(
-        [TypeCodec("int", (int,), encode=str)]))
-    assert BSON.encode({"i": 1}, codec_options=options) == BSON.encode({"i": 1})
 
 
 def test_internal_dict_to_bson():
