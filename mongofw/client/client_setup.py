@@ -160,7 +160,7 @@ def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Opti
     extra_uuids = [r for code, r in plugins.uuid_representations().items()
                    if code not in ALL_UUID_REPRESENTATIONS]
     if codecs or extra_uuids:
-        registry = TypeRegistry(codecs, extra_uuids)
+        registry = TypeRegistry(codecs, uuid_representations=extra_uuids)
     codec_options = CodecOptions(opts.document_class, opts.tz_aware, opts.uuid_representation,
                                  opts.unicode_decode_error_handler, opts.tzinfo, registry)
     read_preference = make_read_preference(

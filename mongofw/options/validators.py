@@ -23,7 +23,9 @@ Validator = Callable[[str, Any], Any]
 
 # The documented bson.binary constants; the core keeps its own copy so option parsing does
 # not depend on the codec package being importable (tests check the two agree).
-UUID_REPRESENTATIONS = {"pythonlegacy": 3, "standard": 4, "javalegacy": 5, "csharplegacy": 6}
+# bson.binary.UuidRepresentation's values; "unspecified" (3.11) is 0.
+UUID_REPRESENTATIONS = {"unspecified": 0, "pythonlegacy": 3, "standard": 4, "javalegacy": 5,
+                        "csharplegacy": 6}
 READ_PREFERENCE_MODES = ("primary", "primaryPreferred", "secondary", "secondaryPreferred",
                          "nearest")
 COMPRESSORS = ("snappy", "zlib", "zstd")
@@ -219,8 +221,8 @@ def validate_uuid_representation(name: str, value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and \
             value in UUID_REPRESENTATIONS.values():
         return value
-    raise ValueError(f"{name} must be one of standard, pythonLegacy, javaLegacy, "
-                     f"csharpLegacy, not {value!r}")
+    raise ValueError(f"{name} must be one of unspecified, standard, pythonLegacy, "
+                     f"javaLegacy, csharpLegacy, not {value!r}")
 
 
 def validate_appname(name: str, value: Any) -> str:

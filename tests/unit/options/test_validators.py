@@ -114,13 +114,17 @@ def test_auth_mechanism_properties_errors_hide_values():
 
 def test_uuid_representation_names():
     assert common.validate("uuidRepresentation", "javaLegacy")[1] == 5
-    with pytest.raises(ValueError, match="uuidRepresentation must be one of standard"):
+    assert common.validate("uuidRepresentation", "unspecified")[1] == 0
+    assert common.validate("uuidRepresentation", "UNSPECIFIED")[1] == 0
+    with pytest.raises(ValueError, match="uuidRepresentation must be one of unspecified, "
+                                         "standard, .*, not 'binary'"):
         common.validate("uuidRepresentation", "binary")
 
 
 def test_uuid_constants_match_bson():
     binary = pytest.importorskip("bson.binary")
     assert common.UUID_REPRESENTATIONS == {
+        "unspecified": binary.UuidRepresentation.UNSPECIFIED,
         "pythonlegacy": binary.PYTHON_LEGACY, "standard": binary.STANDARD,
         "javalegacy": binary.JAVA_LEGACY, "csharplegacy": binary.CSHARP_LEGACY}
 
