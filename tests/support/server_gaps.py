@@ -24,6 +24,9 @@ GAPS = {
                     "(transactions are tested against the scripted replica set)",
     "update pipelines": "an update statement's 'u' must be a document: aggregation pipeline "
                         "updates (MongoDB 4.2) are refused as the wrong type",
+    "findAndModify pipeline": "findAndModify refuses an update given as an aggregation "
+                              "pipeline (MongoDB 4.2): \"Aggregation pipelines are not "
+                              "supported yet\"",
     "collation": "collation on queries and writes is not implemented (\"support for field "
                  "'collation' ... is not implemented yet\")",
     "findAndModify projection": "findAndModify does not implement 'fields' (the projection "
