@@ -74,8 +74,8 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
     def _plugin_son_manipulators(self, database: Database) -> List[Any]:
         return self.__plugins.son_manipulators(database) if self.__plugins else []
 
-    def _socket_for_writes(self) -> ContextManager[Any]:
-        return dispatch_sockets.socket_for_writes(self._topology, self.__credentials)
+    def _socket_for_writes(self, timeout: Optional[float] = None) -> ContextManager[Any]:
+        return dispatch_sockets.socket_for_writes(self._topology, self.__credentials, timeout)
 
     def _socket_for_reads(self, read_preference: Any) -> ContextManager[Tuple[Any, bool]]:
         """A socket for ``read_preference`` and whether to set slaveOk on it."""

@@ -105,7 +105,8 @@ class ClientSessions:
         if not ids or self._topology.description.logical_session_timeout_minutes is None:
             return
         try:
-            with self._socket_for_writes() as sock_info:
+            # At close: only a server known to be up now, never a wait for one.
+            with self._socket_for_writes(timeout=0) as sock_info:
                 for start in range(0, len(ids), 10_000):
                     sock_info.command("admin", SON([("endSessions", ids[start:start + 10_000])]),
                                       check=False)

@@ -17,9 +17,11 @@ Credentials = Optional[Mapping[str, Any]]
 
 
 @contextlib.contextmanager
-def socket_for_writes(topology: Any, credentials: Credentials) -> Iterator[Any]:
-    """A connection to a writable server (the primary, a mongos or a standalone)."""
-    server = topology.select_server(writable_server_selector)
+def socket_for_writes(topology: Any, credentials: Credentials,
+                      timeout: Optional[float] = None) -> Iterator[Any]:
+    """A connection to a writable server (the primary, a mongos or a standalone), waiting
+    at most ``timeout`` seconds for one (default: serverSelectionTimeoutMS)."""
+    server = topology.select_server(writable_server_selector, timeout)
     with server.get_socket(credentials) as sock_info:
         yield sock_info
 
