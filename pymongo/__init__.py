@@ -58,7 +58,7 @@ _LAZY = {
 _SUBMODULES = frozenset([
     "auth", "bulk", "collation", "collection", "command_cursor", "cursor", "cursor_manager",
     "driver_info", "server_description", "topology_description", "client_options", "common",
-    "event_loggers", "server_api",
+    "event_loggers", "server_api", "change_stream", "client_session",
     "database", "errors", "message", "mongo_client", "mongo_replica_set_client",
     "monitoring", "operations", "pool", "read_concern", "read_preferences", "results",
     "son_manipulator", "uri_parser", "write_concern",

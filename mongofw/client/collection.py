@@ -375,6 +375,19 @@ class Collection(BaseObject):
                       manipulate, collation, hint, max_scan, max_time_ms, max, min,
                       return_key, show_record_id, snapshot, comment, session, allow_disk_use)
 
+    def watch(self, pipeline: Optional[List[Any]] = None, full_document: Optional[str] = None,
+              resume_after: Any = None, max_await_time_ms: Optional[int] = None,
+              batch_size: Optional[int] = None, collation: Any = None,
+              start_at_operation_time: Any = None, session: Any = None,
+              start_after: Any = None) -> Any:
+        """A ChangeStream over this collection's changes (MongoDB 3.6+ replica sets and
+        sharded clusters).  New in PyMongo 3.6 (``start_after`` 3.9)."""
+        from mongofw.client.change_stream import CollectionChangeStream
+
+        return CollectionChangeStream(self, pipeline, full_document, resume_after, max_await_time_ms,
+                                      batch_size, collation, start_at_operation_time, session,
+                                      start_after)
+
     def find_raw_batches(self, *args: Any, **kwargs: Any) -> Any:
         """Like ``find``, but each iteration returns one whole batch of raw BSON bytes
         (``bson.decode_all`` reads it).  New in PyMongo 3.6."""

@@ -170,6 +170,19 @@ class Database(UserAdministration, BaseObject):
         return aggregate(self["$cmd.aggregate"], pipeline, database_level=True,
                          session=session, **kwargs)
 
+    def watch(self, pipeline: Optional[List[Any]] = None, full_document: Optional[str] = None,
+              resume_after: Any = None, max_await_time_ms: Optional[int] = None,
+              batch_size: Optional[int] = None, collation: Any = None,
+              start_at_operation_time: Any = None, session: Any = None,
+              start_after: Any = None) -> Any:
+        """A ChangeStream over the changes of every collection of this database (MongoDB
+        4.0+).  New in PyMongo 3.7."""
+        from mongofw.client.change_stream import DatabaseChangeStream
+
+        return DatabaseChangeStream(self, pipeline, full_document, resume_after, max_await_time_ms,
+                                      batch_size, collation, start_at_operation_time, session,
+                                      start_after)
+
     def collection_names(self, include_system_collections: bool = True,
                          session: Any = None) -> List[str]:
         """The names of the collections in this database."""

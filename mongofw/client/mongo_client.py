@@ -271,6 +271,19 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
             raise ConfigurationError("No default database defined")
         return name
 
+    def watch(self, pipeline: Optional[List[Any]] = None, full_document: Optional[str] = None,
+              resume_after: Any = None, max_await_time_ms: Optional[int] = None,
+              batch_size: Optional[int] = None, collation: Any = None,
+              start_at_operation_time: Any = None, session: Any = None,
+              start_after: Any = None) -> Any:
+        """A ChangeStream over the changes of every database of the deployment (MongoDB
+        4.0+).  New in PyMongo 3.7."""
+        from mongofw.client.change_stream import ClusterChangeStream
+
+        return ClusterChangeStream(self, pipeline, full_document, resume_after, max_await_time_ms,
+                                      batch_size, collation, start_at_operation_time, session,
+                                      start_after)
+
     def list_databases(self, session: Any = None, **kwargs: Any) -> Any:
         """A CommandCursor over the ``listDatabases`` documents (``name``, ``sizeOnDisk``,
         ``empty``); keywords such as ``nameOnly`` or ``filter`` go to the command.

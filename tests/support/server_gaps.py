@@ -20,6 +20,8 @@ GAPS = {
     "aggregate $merge": "the aggregation stage $merge is not implemented",
     "compression": "the handshake reply names no compressor, so every message stays "
                    "uncompressed (compression is tested against the scripted peer)",
+    "change streams": "the aggregation stage $changeStream is not implemented (change "
+                      "streams are tested against the scripted replica set)",
     "transactions": "a standalone without transactions: startTransaction is refused "
                     "(transactions are tested against the scripted replica set)",
     "update pipelines": "an update statement's 'u' must be a document: aggregation pipeline "
