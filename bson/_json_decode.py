@@ -29,6 +29,7 @@ from bson.timestamp import Timestamp
 from bson.tz_util import utc
 
 _LEGACY_MODE = 0
+_REGEX_OPTION_LETTERS = "ilmsux"
 _EPOCH_AWARE = datetime.datetime(1970, 1, 1, tzinfo=utc)
 _INTEGER = re.compile(r"-?[0-9]+")
 _DOUBLE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -198,6 +199,12 @@ def _parse_regular_expression(dct: Any, opts: Any) -> Any:
     _only(inner, {"pattern", "options"}, "$regularExpression")
     pattern = _str_field(inner["pattern"], "$regularExpression pattern")
     options = _str_field(inner["options"], "$regularExpression options")
+    # The Extended JSON v2 form is checked strictly (the legacy $regex form, as 3.4 did,
+    # ignores letters it does not know).
+    unknown = sorted(set(options) - set(_REGEX_OPTION_LETTERS))
+    if unknown:
+        raise ValueError(f"Bad $regularExpression: option {unknown[0]!r} in {options!r} is "
+                         f"not supported; allowed options are {_REGEX_OPTION_LETTERS}")
     return Regex(pattern, options)
 
 
@@ -253,7 +260,7 @@ def _parse_db_pointer(dct: Any, opts: Any) -> Any:
     _only(dct, {"$dbPointer"}, "$dbPointer")
     ref = dct["$dbPointer"]
     # The inner {"$ref", "$id"} was already turned into a DBRef by the inner hook call.
-    if (not isinstance(ref, DBRef) or ref.database is not None or ref.as_doc().keys()
+    if (not isinstance(ref, DBRef) or ref.database is not None or set(ref.as_doc())
             != {"$ref", "$id"} or not isinstance(ref.id, ObjectId)):
         raise ValueError(f"Bad $dbPointer: must hold exactly a string $ref and an ObjectId "
                          f"$id, not {ref!r}")

@@ -83,19 +83,20 @@ UUID_REPRESENTATION_FUNCTIONS: Dict[int, Tuple[str, int, Callable[[uuid.UUID], b
 class Binary(bytes):
     """Representation of BSON binary data: ``bytes`` plus a ``subtype``.
 
-    Raises TypeError if ``data`` is not bytes or ``subtype`` is not an int, ValueError
-    if ``subtype`` is not in ``[0, 256)``.  Binary of subtype 0 decodes to ``bytes``.
+    Raises TypeError if ``data`` is not bytes (a bytearray or memoryview is refused, as
+    in 3.4) or ``subtype`` is not an int, ValueError if ``subtype`` is not in
+    ``[0, 256)``.  Binary of subtype 0 decodes to ``bytes``.
     """
 
     _type_marker = 5
 
     def __new__(cls, data: bytes, subtype: int = BINARY_SUBTYPE) -> Binary:
-        if not isinstance(subtype, int) or isinstance(subtype, bool):
+        if not isinstance(data, bytes):
+            raise TypeError(f"data must be an instance of bytes, not {type(data)!r}")
+        if not isinstance(subtype, int):
             raise TypeError(f"subtype must be an instance of int, not {type(subtype)!r}")
         if not 0 <= subtype < 256:
             raise ValueError(f"subtype must be contained in [0, 256), not {subtype}")
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"data must be an instance of bytes, not {type(data)!r}")
         self = bytes.__new__(cls, data)
         self.__subtype = subtype
         return self
@@ -118,7 +119,8 @@ class Binary(bytes):
         return False
 
     def __hash__(self) -> int:
-        return hash((bytes(self), self.__subtype))
+        # 3.4's: a subtype-0 Binary hashes as its bytes (it still never equals them).
+        return bytes.__hash__(self) ^ hash(self.__subtype)
 
     def __ne__(self, other: Any) -> bool:
         return not self == other

@@ -15,7 +15,8 @@ class DBRef:
     ``$ref``, ``$id`` and ``$db``, and are readable as attributes.
     """
 
-    __slots__ = ("__collection", "__id", "__database", "__kwargs")
+    # __dict__ too: 3.4's DBRef took arbitrary attributes.
+    __slots__ = ("__collection", "__id", "__database", "__kwargs", "__dict__")
     _type_marker = 100
 
     def __init__(self, collection: str, id: Any, database: Optional[str] = None,
