@@ -275,6 +275,9 @@ def _parse_undefined(dct: Any, opts: Any) -> Any:
 
 
 def _parse_dbref(dct: Any, opts: Any) -> Any:
+    # Without $id the object stays a document (3.4's loads failed with KeyError).
+    if "$id" not in dct:
+        return dct
     return dbref_from_document(dct)
 
 

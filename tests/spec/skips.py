@@ -9,6 +9,10 @@ from fnmatch import fnmatchcase
 from typing import Dict, List, Optional
 
 SKIPS: Dict[str, List[str]] = {
+    # bson-corpus (tests/spec/test_bson_corpus.py); docs/differences.md says why
+    "PyMongo 3.4 decoded a sub-document with $ref and no $id as DBRef(collection, None), "
+    "which re-encodes with \"$id\": null; mongofw follows 3.4 here (issue 16), so this "
+    "round trip cannot hold": ["dbref.json::Sub-document resembles DBRef but $id is missing"],
     # server-discovery-and-monitoring (tests/spec/test_sdam.py)
     "load balancer mode (loadBalanced=true, topology type LoadBalanced) is newer than the "
     "3.4 API and not supported": ["monitoring/load_balancer.json::*",
