@@ -8,7 +8,6 @@ secret options never carry the value.
 """
 from __future__ import annotations
 
-import codecs
 import datetime
 import math
 import re
@@ -22,6 +21,9 @@ Validator = Callable[[str, Any], Any]
 # The documented bson.binary constants; the core keeps its own copy so option parsing does
 # not depend on the codec package being importable (tests check the two agree).
 UUID_REPRESENTATIONS = {"pythonlegacy": 3, "standard": 4, "javalegacy": 5, "csharplegacy": 6}
+_UUID_NAMES = ("standard", "pythonLegacy", "javaLegacy", "csharpLegacy")
+# The handlers 3.4 let a client (keyword or URI) name; CodecOptions itself takes any.
+_UNICODE_DECODE_ERROR_HANDLERS = ("strict", "replace", "ignore")
 READ_PREFERENCE_MODES = ("primary", "primaryPreferred", "secondary", "secondaryPreferred",
                          "nearest")
 COMPRESSORS = ("snappy", "zlib", "zstd")
@@ -65,12 +67,17 @@ def _parse_number(name: str, value: Any, allowed: str) -> float:
 
 
 def validate_boolean(name: str, value: Any) -> bool:
-    """``True``/``False``, or the strings ``"true"``/``"false"`` (any case)."""
+    """``True``/``False``, or the strings ``"true"``/``"false"`` (lower case, as in 3.4).
+
+    Another string is a ValueError, another type a TypeError (3.4's split).
+    """
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise ValueError(f"{name} must be true or false, not {value!r}")
+    if isinstance(value, str):
+        if value in ("true", "false"):
+            return value == "true"
+        raise ValueError(f"{name} must be 'true' or 'false', not {value!r}")
+    raise TypeError(f"{name} must be True or False, not {type(value).__name__} {value!r}")
 
 
 def validate_positive_integer(name: str, value: Any) -> int:
@@ -149,16 +156,14 @@ def _one_of(choices: tuple) -> Validator:
 
 
 def validate_w(name: str, value: Any) -> Any:
-    """A non-negative integer, or a tag-set / ``"majority"`` string."""
-    if isinstance(value, str):
-        if _INTEGER.match(value.strip()):
-            value = int(value)
-        elif value:
-            return value
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    """An integer, or a string: digits give an int, anything else is a tag-set or
+    ``"majority"`` name (as 3.4's validate_int_or_basestring)."""
+    if isinstance(value, int):
         return value
-    raise ValueError(f"{name} must be a non-negative integer or a non-empty string, "
-                     f"not {value!r}")
+    if isinstance(value, str):
+        return int(value) if value.isascii() and value.isdigit() else value
+    raise TypeError(f"{name} must be an integer or a string, not {type(value).__name__} "
+                    f"{value!r}")
 
 
 def _parse_pairs(name: str, text: str, describe: str) -> Dict[str, str]:
@@ -212,11 +217,9 @@ def validate_auth_mechanism_properties(name: str, value: Any) -> Dict[str, Any]:
 
 
 def validate_uuid_representation(name: str, value: Any) -> int:
-    if isinstance(value, str) and value.lower() in UUID_REPRESENTATIONS:
+    """One of the names standard, pythonLegacy, javaLegacy, csharpLegacy, spelt so (3.4)."""
+    if isinstance(value, str) and value in _UUID_NAMES:
         return UUID_REPRESENTATIONS[value.lower()]
-    if isinstance(value, int) and not isinstance(value, bool) and \
-            value in UUID_REPRESENTATIONS.values():
-        return value
     raise ValueError(f"{name} must be one of standard, pythonLegacy, javaLegacy, "
                      f"csharpLegacy, not {value!r}")
 
@@ -268,12 +271,9 @@ def validate_tzinfo(name: str, value: Any) -> Optional[datetime.tzinfo]:
 
 
 def validate_unicode_decode_error_handler(name: str, value: Any) -> str:
-    validate_string(name, value)
-    try:
-        codecs.lookup_error(value)
-    except LookupError:
-        raise ValueError(f"{name} must name a registered codecs error handler such as "
-                         f"'strict', 'replace' or 'ignore', not {value!r}") from None
+    if value not in _UNICODE_DECODE_ERROR_HANDLERS:
+        raise ValueError(f"{name} must be one of 'strict', 'replace' or 'ignore', "
+                         f"not {value!r}")
     return value
 
 
@@ -301,7 +301,7 @@ _timeout = _or_none(validate_non_negative_number)
 
 # Canonical spelling -> validator, for names valid both in a URI and as keyword arguments.
 URI_OPTIONS: Dict[str, Validator] = {
-    "replicaSet": validate_non_empty_string,
+    "replicaSet": validate_string,
     "directConnection": validate_boolean,
     "loadBalanced": validate_boolean,
     "maxPoolSize": _or_none(validate_positive_integer),
@@ -349,7 +349,7 @@ URI_OPTIONS: Dict[str, Validator] = {
     "tlsInsecure": validate_boolean,
     "tlsDisableOCSPEndpointCheck": validate_boolean,
     "tlsDisableCertificateRevocationCheck": validate_boolean,
-    "authSource": validate_non_empty_string,
+    "authSource": validate_string,
     "authMechanism": validate_non_empty_string,
     "authMechanismProperties": validate_auth_mechanism_properties,
     "compressors": validate_compressors,
@@ -363,13 +363,13 @@ URI_OPTIONS: Dict[str, Validator] = {
     "uuidRepresentation": validate_uuid_representation,
     "connect": validate_boolean,
     "tz_aware": validate_boolean,
+    "unicode_decode_error_handler": validate_unicode_decode_error_handler,
 }
 
 # Keyword-argument-only names (Python objects that a URI cannot spell, or secrets).
 KWARG_OPTIONS: Dict[str, Validator] = {
     "document_class": validate_document_class,
     "tzinfo": validate_tzinfo,
-    "unicode_decode_error_handler": validate_unicode_decode_error_handler,
     "event_listeners": validate_event_listeners,
     "read_preference": validate_read_preference,
     "username": _or_none(validate_string),
