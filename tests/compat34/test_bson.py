@@ -9,7 +9,7 @@ import pytest
 
 import bson
 from bson import BSON, decode_all, decode_iter, gen_list_name
-from bson.binary import JAVA_LEGACY, Binary
+from bson.binary import JAVA_LEGACY, STANDARD, Binary
 from bson.code import Code
 from bson.codec_options import CodecOptions
 from bson.datetime_ms import DatetimeMS
@@ -27,6 +27,14 @@ def test_subdocument_with_ref_and_no_id_is_a_dbref_with_id_none():
     assert _round_trip({"a": SON([("$ref", "coll")])}) == {"a": DBRef("coll", None)}
     assert _round_trip({"a": [SON([("$ref", "coll")])]}) == {"a": [DBRef("coll", None)]}
     assert _round_trip({"a": SON([("$ref", "c"), ("x", 1)])}) == {"a": DBRef("c", None, x=1)}
+
+
+def test_subtype_3_decodes_to_a_uuid_under_standard():
+    """3.4 (and this driver) read a 16-byte subtype 3 as a UUID in Python's byte order
+    whatever the representation; the newer UUID specification would give a Binary."""
+    value = uuid.UUID("00112233-4455-6677-8899-aabbccddeeff")
+    data = BSON.encode({"a": Binary(value.bytes, 3)})
+    assert data.decode(CodecOptions(uuid_representation=STANDARD)) == {"a": value}
 
 
 def test_code_scope_is_decoded_with_the_document_class():

@@ -22,7 +22,7 @@ def test_upserted_ids_by_index():
 def test_unacknowledged_results_refuse_their_counts():
     with pytest.raises(InvalidOperation, match="not available when the write is "
                                                "unacknowledged"):
-        UpdateResult({"n": 1}, False).matched_count
+        UpdateResult({"n": 1}, False).matched_count  # noqa: B018
     assert InsertOneResult(5, False).inserted_id == 5
 
 
@@ -34,5 +34,7 @@ def test_results_take_attributes():
 
 def test_difference_results_have_a_readable_repr():
     """3.4's results and IndexModel printed as <pymongo.results.X object at 0x...>."""
+    from pymongo.operations import IndexModel
     assert repr(DeleteResult({"n": 1}, True)) == (
         "DeleteResult(raw_result={'n': 1}, acknowledged=True)")
+    assert repr(IndexModel("a")) == "IndexModel({'name': 'a_1', 'key': SON([('a', 1)])})"

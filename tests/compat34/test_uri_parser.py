@@ -71,6 +71,13 @@ def test_ipv6_literal_port_comes_back_as_text():
     assert parse_host("[::1]:5") == ("::1", 5)
 
 
+def test_a_dotted_path_is_database_and_collection():
+    """The connection string specification's auth database is the whole 'db.coll';
+    3.4's parse_uri split it, and so does ours."""
+    result = parse_uri("mongodb://h/db.coll.sub")
+    assert (result["database"], result["collection"]) == ("db", "coll.sub")
+
+
 def test_database_and_collection_are_split_then_decoded():
     result = parse_uri("mongodb://h/d%2Eb+x.c$d")
     assert (result["database"], result["collection"]) == ("d.b x", "c$d")
