@@ -6,7 +6,6 @@ import datetime
 import math
 import re
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from bson.binary import Binary
@@ -40,8 +39,7 @@ def convert(obj: Any, opts: Any) -> Any:
         return obj
     if isinstance(obj, (list, tuple)):
         return [convert(value, opts) for value in obj]
-    if isinstance(obj, Mapping) and not isinstance(obj, DBRef) or (
-            not isinstance(obj, DBRef) and hasattr(obj, "items")):
+    if hasattr(obj, "items") and not isinstance(obj, DBRef):  # mappings and look-alikes
         return SON((key, convert(value, opts)) for key, value in obj.items())
     if isinstance(obj, Code) and obj.scope is not None:
         # Unlike 3.4 (json.dumps then failed on a BSON value in the scope), convert it.

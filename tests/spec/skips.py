@@ -45,7 +45,7 @@ SKIPS: Dict[str, List[str]] = {
                                   "LoadBalanced/read/*.json::*", "LoadBalanced/write/*.json::*"],
     # uri-options, auth/legacy (tests/spec/test_uri_options.py, test_auth_legacy.py)
     "mongodb+srv requires DNS SRV lookups, which this driver does not support (parse_uri "
-    "refuses the scheme with ConfigurationError)": ["srv-options.json::SRV URI*"],
+    "refuses the scheme with InvalidURI, a ConfigurationError)": ["srv-options.json::SRV URI*"],
     "client backpressure (maxAdaptiveRetries, enableOverloadRetargeting) configures retries "
     "of overloaded operations; this driver does not retry operations": [
         "client-backpressure-options.json::*"],
