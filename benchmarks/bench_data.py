@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 ROOT = Path(__file__).resolve().parents[1]
-SPECS = Path(os.environ.get("MONGOFW_SPECS_DIR") or ROOT.parent / "shared" / "specs")
+SPECS = Path(os.environ.get("MONGOFW_SPECS_DIR")
+             or Path(os.environ.get("MONGOFW_SHARED_DIR") or ROOT.parent / "shared") / "specs")
 BENCH_DATA = SPECS / "benchmarking"
 EPOCH = datetime.datetime(1970, 1, 1)
 GRIDFS_SEED = 20160101

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import struct
-from typing import IO, Any, Iterator, List
+from typing import IO, Any, Iterator, List, Tuple
 
 from bson import _decode, _encode, _encode_scalars
 from bson.binary import (  # noqa: F401 - re-exported names
@@ -30,6 +30,7 @@ from bson.binary import (  # noqa: F401 - re-exported names
     UUID_SUBTYPE,
     Binary,
     UUIDLegacy,
+    UuidRepresentation,
 )
 from bson.code import Code
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
@@ -47,11 +48,15 @@ from bson.timestamp import Timestamp
 from bson.tz_util import utc
 
 __all__ = [
-    "BSON", "decode_all", "decode_iter", "decode_file_iter", "is_valid", "gen_list_name",
-    "has_c", "Binary", "Code", "CodecOptions", "DBRef", "DatetimeMS", "Decimal128", "Int64",
-    "MaxKey", "MinKey", "ObjectId", "Regex", "SON", "Timestamp", "UUIDLegacy",
-    "InvalidBSON", "InvalidDocument", "InvalidStringData", "utc", "DEFAULT_CODEC_OPTIONS",
+    "BSON", "encode", "decode", "decode_all", "decode_iter", "decode_file_iter", "is_valid",
+    "gen_list_name", "has_c", "Binary", "Code", "CodecOptions", "DBRef", "DatetimeMS",
+    "Decimal128", "Int64", "MaxKey", "MinKey", "ObjectId", "Regex", "SON", "Timestamp",
+    "UUIDLegacy", "UuidRepresentation", "InvalidBSON", "InvalidDocument",
+    "InvalidStringData", "utc", "DEFAULT_CODEC_OPTIONS", "RE_TYPE",
 ]
+
+RE_TYPE = _encode._RE_TYPE
+"""The type of compiled regular expressions (``re.Pattern``), encoded as BSON regex."""
 
 EPOCH_NAIVE = _encode_scalars.EPOCH_NAIVE
 EPOCH_AWARE = _encode_scalars.EPOCH_AWARE
@@ -74,9 +79,11 @@ def _state(codec_options: Any) -> Any:
 def _as_bytes(data: Any) -> bytes:
     if isinstance(data, bytes):
         return data
-    if isinstance(data, (bytearray, memoryview)):
-        return bytes(data)
-    raise TypeError(f"BSON data must be an instance of bytes, not {type(data)!r}")
+    try:
+        return memoryview(data).tobytes()  # any bytes-like object (3.9)
+    except TypeError:
+        raise TypeError("BSON data must be an instance of bytes or another bytes-like "
+                        f"object, not {type(data)!r}") from None
 
 
 def _decode_one(data: bytes, pos: int, state: Any) -> Any:
@@ -96,6 +103,31 @@ def _decode_exactly_one(data: bytes, state: Any) -> Any:
     if stop != len(data):
         raise InvalidBSON(f"{len(data) - stop} bytes of trailing data after the document")
     return doc
+
+
+def get_data_and_view(data: Any) -> Tuple[Any, memoryview]:
+    """``data`` (copied to bytes unless it is bytes or a bytearray) and a memoryview of it."""
+    if isinstance(data, (bytes, bytearray)):
+        return data, memoryview(data)
+    view = memoryview(data)
+    return view.tobytes(), view
+
+
+def encode(document: Any, check_keys: bool = False,
+           codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> bytes:
+    """Encode the mapping ``document`` to BSON ``bytes`` (3.9).
+
+    Raises TypeError if ``document`` is not a mapping, InvalidDocument if it has
+    non-str keys or a value that cannot be encoded, and (with ``check_keys``) if a key
+    starts with '$' or contains '.'.
+    """
+    return _dict_to_bson(document, check_keys, codec_options)
+
+
+def decode(data: Any, codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> Any:
+    """Decode ``data``, exactly one BSON document in any bytes-like object, to a document
+    of ``codec_options.document_class`` (3.9)."""
+    return _decode_exactly_one(_as_bytes(data), _state(codec_options))
 
 
 def decode_all(data: bytes, codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> List[Any]:
@@ -178,6 +210,9 @@ def gen_list_name() -> Iterator[bytes]:
     while True:
         yield str(counter).encode() + b"\x00"
         counter += 1
+
+
+_SERVED_BY = "mongofw"  # what `python -m mongofw check` looks for
 
 
 def has_c() -> bool:

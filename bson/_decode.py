@@ -98,8 +98,6 @@ def decode_elements(data: bytes, pos: int, end: int, state: Any, doc: Any = None
                 value = decode_elements(data, pos + 4, stop, state)
                 if "$ref" in value:
                     value = _maybe_dbref(value)
-                elif state.marker_decoders is not None and value:
-                    value = _maybe_marker(value, state)
             doc[key] = value
             pos = stop + 1
         elif kind == 4:
@@ -135,6 +133,9 @@ def decode_elements(data: bytes, pos: int, end: int, state: Any, doc: Any = None
             doc[key], pos = reader(data, pos, end, state)
     if pos != end:
         raise _bad("element data runs past the end of its document")
+    # Type decoders run once per document (not per element) to keep the loop lean.
+    if state.type_decoders is not None:
+        _transform_values(doc, state.type_decoders)
     return doc
 
 
@@ -176,8 +177,6 @@ def _decode_array(data: bytes, pos: int, end: int, state: Any) -> list:
                 value = decode_elements(data, pos + 4, stop, state)
                 if "$ref" in value:
                     value = _maybe_dbref(value)
-                elif state.marker_decoders is not None and value:
-                    value = _maybe_marker(value, state)
             append(value)
             pos = stop + 1
         else:
@@ -188,12 +187,23 @@ def _decode_array(data: bytes, pos: int, end: int, state: Any) -> list:
             append(value)
     if pos != end:
         raise _bad("element data runs past the end of its array")
+    if state.type_decoders is not None:
+        _transform_values(out, state.type_decoders)
     return out
 
 
-def _maybe_marker(doc: Any, state: Any) -> Any:
-    codec = state.marker_decoders.get(next(iter(doc)))
-    return doc if codec is None else codec.decode(doc)
+def _transform_values(container: Any, decoders: Dict[Any, Callable[[Any], Any]]) -> None:
+    """Apply the type decoders to a finished document's or array's values, in order."""
+    if type(container) is list:
+        for index, value in enumerate(container):
+            transform = decoders.get(type(value))
+            if transform is not None:
+                container[index] = transform(value)
+        return
+    for key, value in list(container.items()):
+        transform = decoders.get(type(value))
+        if transform is not None:
+            container[key] = transform(value)
 
 
 def _datetime(millis: int, state: Any) -> Any:
@@ -241,14 +251,11 @@ def _read_binary(data: bytes, pos: int, end: int, state: Any) -> Tuple[Any, int]
     payload = data[start:stop]
     if subtype == 0:
         return payload, stop
-    if subtype == 4 and length == 16:
-        return uuid.UUID(bytes=payload), stop
-    if subtype == 3 and length == 16:
-        if state.uuid_subtype == 3:
+    # uuid_subtype 0 (UuidRepresentation.UNSPECIFIED): UUID subtypes stay Binary.
+    if length == 16 and (subtype == 4 or subtype == 3) and state.uuid_subtype:
+        if subtype == 3 and state.uuid_subtype == 3:
             return state.uuid_from_binary(payload), stop
         return uuid.UUID(bytes=payload), stop
-    if state.binary_decoders is not None and subtype in state.binary_decoders:
-        return state.binary_decoders[subtype].decode(payload), stop
     return Binary(payload, subtype), stop
 
 

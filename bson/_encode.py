@@ -109,8 +109,7 @@ def encode_document(doc: Any, check_keys: bool, state: Any) -> Any:
         raise InvalidStringData(
             f"strings in documents must be valid UTF-8: {exc.object!r}") from None
     except RecursionError:
-        raise InvalidDocument("document is nested too deeply or contains itself (or type "
-                              "codecs keep returning each other's types)") from None
+        raise InvalidDocument("document is nested too deeply or contains itself") from None
     if len(buf) > _MAX_DOCUMENT_SIZE:
         raise InvalidDocument(f"document of {len(buf)} bytes exceeds the BSON maximum of "
                               f"{_MAX_DOCUMENT_SIZE} bytes")
@@ -235,36 +234,40 @@ def _write_array(buf: bytearray, values: Any, check_keys: bool, state: Any) -> N
     _PACK_I32_INTO(buf, start, len(buf) - start)
 
 
-def _write_value(buf: bytearray, name: bytes, value: Any, check_keys: bool, state: Any) -> None:
-    """Write one element of any type: built-in exact type, then custom exact type, then
-    built-in by ``_type_marker``/isinstance, then custom by isinstance."""
+# What a value already went through, so each transform applies at most once to it.
+_DONE_TYPE_ENCODER = 1
+_DONE_FALLBACK = 2
+
+
+def _write_value(buf: bytearray, name: bytes, value: Any, check_keys: bool, state: Any,
+                 done: int = 0) -> None:
+    """Write one element of any type: built-in exact type, then the type encoder of its
+    exact type, then built-in by ``_type_marker``/isinstance, then the fallback encoder.
+
+    A type encoder's result is not offered to type encoders again, nor a fallback
+    encoder's result to the fallback encoder (``done``).  Trying the type encoder before
+    the isinstance checks is only quicker: it never claims a built-in type's subclass.
+    """
     writer = _WRITERS.get(type(value))
     if writer is not None:
         writer(buf, name, value, check_keys, state)
         return
     custom = state.custom_encoders
-    if custom is not None and type(value) in custom:
-        _write_custom(buf, name, value, custom[type(value)], check_keys, state)
-        return
+    if custom is not None and not done & _DONE_TYPE_ENCODER:
+        transform = custom.get(type(value))
+        if transform is not None:
+            _write_value(buf, name, transform(value), check_keys, state,
+                         done | _DONE_TYPE_ENCODER)
+            return
     writer = _fallback_writer(value)
     if writer is not None:
         writer(buf, name, value, check_keys, state)
         return
-    if custom is not None and isinstance(value, state.custom_types):
-        for python_type, codec in custom.items():
-            if isinstance(value, python_type):
-                _write_custom(buf, name, value, codec, check_keys, state)
-                return
+    fallback = state.fallback_encoder
+    if fallback is not None and not done & _DONE_FALLBACK:
+        _write_value(buf, name, fallback(value), check_keys, state, done | _DONE_FALLBACK)
+        return
     raise InvalidDocument(f"cannot encode object: {value!r}, of type: {type(value)!r}")
-
-
-def _write_custom(buf: bytearray, name: bytes, value: Any, codec: Any, check_keys: bool,
-                  state: Any) -> None:
-    encoded = codec.encode(value)
-    if type(encoded) is type(value):
-        raise InvalidDocument(f"type codec {codec.name!r} returned a {type(value)!r} "
-                              "unchanged; it must return a BSON-encodable value")
-    _write_value(buf, name, encoded, check_keys, state)
 
 
 _MARKER_TYPES: Dict[int, type] = {
@@ -332,3 +335,6 @@ _FALLBACKS = (
     (Mapping, _write_mapping), (list, _write_list), (tuple, _write_list),
     (datetime.datetime, _write_datetime), (uuid.UUID, _write_uuid),
 )
+
+# Every class the encoder writes natively: no type encoder may claim one or a subclass.
+NATIVE_TYPES = tuple(dict.fromkeys([*_WRITERS, *(base for base, _ in _FALLBACKS)]))

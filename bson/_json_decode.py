@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Callable, Dict
 
-from bson.binary import Binary
+from bson.binary import Binary, UuidRepresentation
 from bson.code import Code
 from bson.datetime_ms import DatetimeMS
 from bson.dbref import DBRef
@@ -121,12 +121,11 @@ def binary_value(data: bytes, subtype: int, opts: Any) -> Any:
     if subtype == 0:
         return Binary(data, 0) if _legacy(opts) else data
     state = opts._codec_state
-    if len(data) == 16 and subtype in (3, 4):
+    # uuid_subtype 0 (UuidRepresentation.UNSPECIFIED): UUID subtypes stay Binary.
+    if len(data) == 16 and subtype in (3, 4) and state.uuid_subtype:
         if subtype == 3 and state.uuid_subtype == 3:
             return state.uuid_from_binary(data)
         return uuid.UUID(bytes=data)
-    if state.binary_decoders is not None and subtype in state.binary_decoders:
-        return state.binary_decoders[subtype].decode(data)
     return Binary(data, subtype)
 
 
@@ -172,10 +171,14 @@ def _parse_uuid(dct: Any, opts: Any) -> Any:
     _only(dct, {"$uuid"}, "$uuid")
     text = _str_field(dct["$uuid"], "$uuid")
     if _legacy(opts):
-        return uuid.UUID(text)  # 3.4: any form uuid.UUID reads ({...}, urn:uuid:...)
-    if _UUID_TEXT.fullmatch(text) is None:
+        value = uuid.UUID(text)  # 3.4: any form uuid.UUID reads ({...}, urn:uuid:...)
+    elif _UUID_TEXT.fullmatch(text) is None:
         raise ValueError(f"Bad $uuid: {text!r} is not 32 hex digits in the 8-4-4-4-12 form")
-    return uuid.UUID(text)
+    else:
+        value = uuid.UUID(text)
+    if opts.uuid_representation == UuidRepresentation.UNSPECIFIED:
+        return Binary.from_uuid(value)  # no native UUIDs: subtype 4, as 3.11
+    return value
 
 
 def _datetime_from_millis(millis: int, opts: Any) -> Any:
@@ -331,9 +334,4 @@ def convert_object(dct: Any, opts: Any) -> Any:
             parser = _PARSERS.get(key)
             if parser is not None:
                 return parser(dct, opts)
-    markers = opts._codec_state.marker_decoders
-    if markers is not None and dct:
-        codec = markers.get(next(iter(dct)))
-        if codec is not None:
-            return codec.decode(dct)
     return dct

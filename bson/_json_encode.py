@@ -31,10 +31,13 @@ _RE_TYPE = type(re.compile(""))
 _ISO_MAX_MILLIS = 253402300799999
 
 
-def convert(obj: Any, opts: Any) -> Any:
+def convert(obj: Any, opts: Any, done: int = 0) -> Any:
     """Recursively convert ``obj`` to JSON values, as 3.4's ``dumps`` did: anything with
     ``items()`` becomes a document, any other iterable but str and bytes a list (a set,
-    a generator, a MongoEngine QuerySet...), BSON values their Extended JSON form."""
+    a generator, a MongoEngine QuerySet...), BSON values their Extended JSON form.
+
+    ``done``: the type-registry transforms ``obj`` came from (see :func:`_default`).
+    """
     if (isinstance(obj, (str, bool)) and not isinstance(obj, Code)) or obj is None:
         return obj
     if isinstance(obj, (list, tuple)):
@@ -44,11 +47,12 @@ def convert(obj: Any, opts: Any) -> Any:
     if isinstance(obj, Code) and obj.scope is not None:
         # Unlike 3.4 (json.dumps then failed on a BSON value in the scope), convert it.
         return SON([("$code", str(obj)), ("$scope", convert(obj.scope, opts))])
-    if hasattr(obj, "__iter__") and not isinstance(obj, (str, bytes)):
-        return [convert(value, opts) for value in obj]
     try:
-        return default(obj, opts)
+        return _default(obj, opts, done)
     except TypeError:
+        # Not a BSON value and no type codec takes it: any other iterable is a list.
+        if hasattr(obj, "__iter__") and not isinstance(obj, (str, bytes)):
+            return [convert(value, opts) for value in obj]
         return obj
 
 
@@ -123,6 +127,13 @@ def _regex(pattern: Any, flags: int, opts: Any) -> Any:
 
 def default(obj: Any, opts: Any) -> Any:
     """JSON-ready form of one non-container value; TypeError if it is not a BSON type."""
+    return _default(obj, opts, 0)
+
+
+def _default(obj: Any, opts: Any, done: int) -> Any:
+    """:func:`default`; a value of no BSON type goes through ``opts.type_registry`` as the
+    BSON encoder's does: the type encoder of its exact type, else the fallback encoder,
+    each at most once (``done``: 1, type encoder; 2, fallback), then converted."""
     mode = opts.json_mode
     if isinstance(obj, bool):
         return obj
@@ -169,9 +180,12 @@ def default(obj: Any, opts: Any) -> Any:
         return _binary(state.uuid_to_binary(obj), state.uuid_subtype, opts)
     if isinstance(obj, Decimal128):
         return {"$numberDecimal": str(obj)}
-    codec = _custom_codec(obj, opts)
-    if codec is not None:
-        return convert(codec.encode(obj), opts)
+    state = opts._codec_state
+    encoders = state.custom_encoders
+    if encoders is not None and not done & 1 and type(obj) in encoders:
+        return convert(encoders[type(obj)](obj), opts, done | 1)
+    if state.fallback_encoder is not None and not done & 2:
+        return convert(state.fallback_encoder(obj), opts, done | 2)
     raise TypeError(f"{obj!r} is not JSON serializable")
 
 
@@ -184,16 +198,3 @@ def legacy_default(obj: Any, opts: Any) -> Any:
             or isinstance(obj, int) and not (isinstance(obj, Int64) and opts.strict_number_long)):
         raise TypeError(f"{obj!r} is not JSON serializable")
     return default(obj, opts)
-
-
-def _custom_codec(obj: Any, opts: Any) -> Any:
-    """The type codec of ``opts.type_registry`` for ``obj``, as the BSON encoder finds it."""
-    custom = opts._codec_state.custom_encoders
-    if custom is None:
-        return None
-    codec = custom.get(type(obj))
-    if codec is None:
-        for python_type, candidate in custom.items():
-            if isinstance(obj, python_type):
-                return candidate
-    return codec

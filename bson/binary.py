@@ -3,6 +3,8 @@
 The four documented UUID representations are defined here, as plain functions, so that
 ``import bson`` alone encodes and decodes UUIDs; the default codec plugin
 (``mongofw.codecs.default_plugin``) publishes these same functions to the plugin registry.
+``UuidRepresentation.UNSPECIFIED`` (3.11) is no conversion at all: native UUIDs are
+refused by the encoder and UUID subtypes decode to :class:`Binary`.
 """
 from __future__ import annotations
 
@@ -24,23 +26,56 @@ MD5_SUBTYPE = 5
 USER_DEFINED_SUBTYPE = 128
 """BSON binary subtype for any user defined structure."""
 
-PYTHON_LEGACY = 3
+
+class UuidRepresentation:
+    """The ways a :class:`uuid.UUID` can be stored as BSON binary (the values of
+    ``CodecOptions.uuid_representation``)."""
+
+    UNSPECIFIED = 0
+    """No automatic conversion: encoding a native ``uuid.UUID`` raises ValueError (wrap
+    it with :meth:`Binary.from_uuid`), and binary subtypes 3 and 4 decode to
+    :class:`Binary` (convert with :meth:`Binary.as_uuid`)."""
+    STANDARD = UUID_SUBTYPE
+    """RFC 4122 byte order with subtype UUID_SUBTYPE."""
+    PYTHON_LEGACY = 3
+    """RFC 4122 byte order with subtype OLD_UUID_SUBTYPE (the default)."""
+    JAVA_LEGACY = 5
+    """The Java driver's legacy byte order with subtype OLD_UUID_SUBTYPE."""
+    CSHARP_LEGACY = 6
+    """The C# driver's legacy byte order with subtype OLD_UUID_SUBTYPE."""
+
+
+PYTHON_LEGACY = UuidRepresentation.PYTHON_LEGACY
 """UUIDs use RFC 4122 byte order with subtype OLD_UUID_SUBTYPE (the default)."""
-STANDARD = UUID_SUBTYPE
+STANDARD = UuidRepresentation.STANDARD
 """UUIDs use RFC 4122 byte order with subtype UUID_SUBTYPE."""
-JAVA_LEGACY = 5
+JAVA_LEGACY = UuidRepresentation.JAVA_LEGACY
 """UUIDs use the Java driver's legacy byte order with subtype OLD_UUID_SUBTYPE."""
-CSHARP_LEGACY = 6
+CSHARP_LEGACY = UuidRepresentation.CSHARP_LEGACY
 """UUIDs use the C# driver's legacy byte order with subtype OLD_UUID_SUBTYPE."""
 
 ALL_UUID_SUBTYPES = (OLD_UUID_SUBTYPE, UUID_SUBTYPE)
-ALL_UUID_REPRESENTATIONS = (STANDARD, PYTHON_LEGACY, JAVA_LEGACY, CSHARP_LEGACY)
+ALL_UUID_REPRESENTATIONS = (UuidRepresentation.UNSPECIFIED, STANDARD, PYTHON_LEGACY,
+                            JAVA_LEGACY, CSHARP_LEGACY)
 UUID_REPRESENTATION_NAMES = {
+    UuidRepresentation.UNSPECIFIED: "UNSPECIFIED",
     PYTHON_LEGACY: "PYTHON_LEGACY",
     STANDARD: "STANDARD",
     JAVA_LEGACY: "JAVA_LEGACY",
     CSHARP_LEGACY: "CSHARP_LEGACY",
 }
+
+
+_UUID = uuid.UUID
+_UNSPECIFIED_MESSAGE = (
+    "cannot encode a native uuid.UUID with UuidRepresentation.UNSPECIFIED: wrap it with "
+    "bson.binary.Binary.from_uuid(value, representation), or configure another "
+    "uuid_representation")
+
+
+def _refuse_uuid(value: uuid.UUID) -> bytes:
+    """The UNSPECIFIED representation's encoder: native UUIDs are refused."""
+    raise ValueError(_UNSPECIFIED_MESSAGE)
 
 
 def _rfc4122_to_binary(value: uuid.UUID) -> bytes:
@@ -80,19 +115,38 @@ UUID_REPRESENTATION_FUNCTIONS: Dict[int, Tuple[str, int, Callable[[uuid.UUID], b
 }
 
 
+def _representation(value: Any) -> Tuple[str, int, Callable[[uuid.UUID], bytes],
+                                          Callable[[bytes], uuid.UUID]]:
+    """The conversion functions of a documented representation other than UNSPECIFIED."""
+    entry = None
+    if not isinstance(value, bool):
+        entry = UUID_REPRESENTATION_FUNCTIONS.get(value)
+    if entry is None and value != UuidRepresentation.UNSPECIFIED:
+        raise ValueError("uuid_representation must be a value from "
+                         f"bson.binary.UuidRepresentation {ALL_UUID_REPRESENTATIONS}, "
+                         f"not {value!r}")
+    return entry  # type: ignore[return-value]
+
+
 class Binary(bytes):
     """Representation of BSON binary data: ``bytes`` plus a ``subtype``.
 
-    Raises TypeError if ``data`` is not bytes (a bytearray or memoryview is refused, as
-    in 3.4) or ``subtype`` is not an int, ValueError if ``subtype`` is not in
-    ``[0, 256)``.  Binary of subtype 0 decodes to ``bytes``.
+    ``data`` is any bytes-like object (anything with the buffer protocol, as PyMongo 3.9
+    takes; 3.4 took bytes only).  Raises TypeError if ``data`` is not bytes-like or
+    ``subtype`` is not an int (a bool is one, as in 3.4), ValueError if ``subtype`` is
+    not in ``[0, 256)``.  Binary of subtype 0 decodes to ``bytes``.
     """
 
     _type_marker = 5
 
-    def __new__(cls, data: bytes, subtype: int = BINARY_SUBTYPE) -> Binary:
+    def __new__(cls, data: Any, subtype: int = BINARY_SUBTYPE) -> Binary:
         if not isinstance(data, bytes):
-            raise TypeError(f"data must be an instance of bytes, not {type(data)!r}")
+            try:
+                # bytes() would also take an int or an iterable of ints: ask for a buffer.
+                data = memoryview(data).tobytes()
+            except TypeError:
+                raise TypeError("data must be a bytes-like object (bytes, bytearray, "
+                                f"memoryview, ...), not {type(data)!r}") from None
         if not isinstance(subtype, int):
             raise TypeError(f"subtype must be an instance of int, not {type(subtype)!r}")
         if not 0 <= subtype < 256:
@@ -100,6 +154,42 @@ class Binary(bytes):
         self = bytes.__new__(cls, data)
         self.__subtype = subtype
         return self
+
+    @classmethod
+    def from_uuid(cls, uuid: uuid.UUID, uuid_representation: int = STANDARD) -> Binary:
+        """A Binary holding ``uuid`` as ``uuid_representation`` stores it (default STANDARD:
+        RFC 4122 bytes, subtype 4; the legacy ones use subtype 3 in their byte order).
+
+        Raises TypeError if ``uuid`` is not a :class:`uuid.UUID`; ValueError if
+        ``uuid_representation`` is UNSPECIFIED or not a UuidRepresentation value.
+        """
+        if not isinstance(uuid, _UUID):
+            raise TypeError(f"uuid must be an instance of uuid.UUID, not {type(uuid)!r}")
+        entry = _representation(uuid_representation)
+        if entry is None:
+            raise ValueError("cannot store a UUID with UuidRepresentation.UNSPECIFIED: "
+                             "choose the representation to store it in")
+        _, subtype, to_binary, _ = entry
+        return cls(to_binary(uuid), subtype)
+
+    def as_uuid(self, uuid_representation: int = STANDARD) -> uuid.UUID:
+        """The :class:`uuid.UUID` this Binary holds, read as ``uuid_representation``
+        (default STANDARD).
+
+        Raises ValueError if ``uuid_representation`` is UNSPECIFIED or not a
+        UuidRepresentation value, or if this Binary is not a UUID of that representation
+        (STANDARD needs subtype 4, the legacy ones subtype 3; all need 16 bytes).
+        """
+        entry = _representation(uuid_representation)
+        if entry is None:
+            raise ValueError("cannot read a UUID with UuidRepresentation.UNSPECIFIED: "
+                             "choose the representation it was stored in")
+        name, subtype, _, from_binary = entry
+        if self.__subtype != subtype or len(self) != 16:
+            raise ValueError(f"cannot decode {len(self)} bytes of binary subtype "
+                             f"{self.__subtype} as a {name} UUID, which is 16 bytes of "
+                             f"subtype {subtype}")
+        return from_binary(bytes(self))
 
     @property
     def subtype(self) -> int:

@@ -1,150 +1,196 @@
-"""CodecOptions (the documented namedtuple, plus ``type_registry``) and the codec seam.
+"""CodecOptions (the documented namedtuple, plus ``type_registry``) and custom types.
 
-A :class:`TypeCodec` teaches the codec one Python type; a :class:`TypeRegistry` holds a
-list of them (and any extra UUID representations) with lookup tables built once.
-:class:`CodecOptions` resolves everything the codec needs once, on first use, into a
-plain internal object, so encoding and decoding never consult a plugin per value.
+Custom types follow the model PyMongo 3.8 documents.  A :class:`TypeEncoder` turns
+values of exactly its ``python_type`` into something BSON encodes; a
+:class:`TypeDecoder` turns decoded values of exactly its ``bson_type`` into anything; a
+:class:`TypeCodec` does both.  A :class:`TypeRegistry` holds them, a ``fallback_encoder``
+for values nothing else encodes, and (a mongofw extension, keyword-only) extra UUID
+representations.  :class:`CodecOptions` resolves everything the codec needs once, on
+first use, into a plain internal object, so encoding and decoding never consult a
+plugin per value.
 """
 from __future__ import annotations
 
+import abc
 import datetime
 from collections import namedtuple
 from collections.abc import MutableMapping
 from typing import Any, Callable, Dict, Iterable, Optional, Tuple
 
+from bson import _encode
 from bson.binary import (
     ALL_UUID_REPRESENTATIONS,
     PYTHON_LEGACY,
     UUID_REPRESENTATION_FUNCTIONS,
     UUID_REPRESENTATION_NAMES,
+    UuidRepresentation,
+    _refuse_uuid,
+    _rfc4122_from_binary,
 )
 
 _RAW_BSON_DOCUMENT_MARKER = 101
 
 
-class TypeCodec:
-    """How to encode (and optionally decode) the Python types ``python_types``.
+class TypeEncoder(abc.ABC):
+    """Base class of a codec that encodes a custom Python type.
 
-    ``encode(value)`` returns a value the codec already knows, e.g.
-    ``Binary(data, 0x80)`` or a dict with a marker key.  To decode, give ``decode`` and
-    either ``binary_subtype`` (a user-defined subtype, 0x80-0xFF; ``decode`` gets the
-    payload bytes) or ``marker_key`` (``decode`` gets any sub-document whose first key
-    is ``marker_key``).  Custom codecs apply only to types the built-in encoder does
-    not know, and only to the registered subtypes and marker keys.  Immutable.
+    A subclass sets ``python_type`` (a class attribute or a property) and implements
+    ``transform_python``.  Only values whose type is exactly ``python_type`` are
+    transformed, never instances of its subclasses, and the result is not offered to
+    type encoders again.
     """
 
-    # A plain frozen class rather than a dataclass: importing dataclasses costs
-    # ``import bson`` several milliseconds.
-    __slots__ = ("name", "python_types", "encode", "binary_subtype", "marker_key", "decode")
+    @property
+    @abc.abstractmethod
+    def python_type(self) -> Any:
+        """The class whose instances this codec turns into BSON-encodable values."""
 
-    def __init__(self, name: str, python_types: Any, encode: Callable[[Any], Any],
-                 binary_subtype: Optional[int] = None, marker_key: Optional[str] = None,
-                 decode: Optional[Callable[[Any], Any]] = None) -> None:
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"TypeCodec name must be a non-empty str, not {name!r}")
-        if isinstance(python_types, type):
-            python_types = (python_types,)
-        if not isinstance(python_types, tuple) or not all(
-                isinstance(t, type) for t in python_types):
-            raise TypeError(f"TypeCodec {name!r}: python_types must be a tuple of types, "
-                            f"not {python_types!r}")
-        if not callable(encode):
-            raise TypeError(f"TypeCodec {name!r}: encode must be callable")
-        sub = binary_subtype
-        if sub is not None and (not isinstance(sub, int) or not 0x80 <= sub <= 0xFF):
-            raise ValueError(f"TypeCodec {name!r}: binary_subtype must be a user-defined "
-                             f"subtype in [0x80, 0xFF], not {sub!r}")
-        if marker_key is not None and (not isinstance(marker_key, str) or not marker_key):
-            raise ValueError(f"TypeCodec {name!r}: marker_key must be a non-empty str, "
-                             f"not {marker_key!r}")
-        if sub is not None and marker_key is not None:
-            raise ValueError(f"TypeCodec {name!r}: give binary_subtype or marker_key, "
-                             "not both")
-        if decode is not None and not callable(decode):
-            raise TypeError(f"TypeCodec {name!r}: decode must be callable or None")
-        if decode is not None and sub is None and marker_key is None:
-            raise ValueError(f"TypeCodec {name!r}: decode needs a binary_subtype or "
-                             "a marker_key to recognise encoded values")
-        for field, value in (("name", name), ("python_types", python_types), ("encode", encode),
-                             ("binary_subtype", sub), ("marker_key", marker_key),
-                             ("decode", decode)):
-            object.__setattr__(self, field, value)
+    @abc.abstractmethod
+    def transform_python(self, value: Any) -> Any:
+        """A value the BSON encoder can write (or the fallback encoder can) for ``value``."""
 
-    def _fields(self) -> Tuple[Any, ...]:
-        return tuple(getattr(self, field) for field in self.__slots__)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"TypeCodec is immutable; cannot set {name!r}")
+class TypeDecoder(abc.ABC):
+    """Base class of a codec that turns decoded BSON values into a custom type.
 
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"TypeCodec is immutable; cannot delete {name!r}")
+    A subclass sets ``bson_type`` (the Python type the decoder produces for the BSON
+    values to convert, e.g. ``Decimal128``, ``Binary``, ``dict``) and implements
+    ``transform_bson``, which is called with every decoded value of exactly that type in
+    a document or array (never with a top-level document).  Values are transformed once
+    the document or array holding them is complete, in element order, so a decoder of
+    ``dict`` gets sub-documents whose own values were transformed already.
+    """
 
-    def __eq__(self, other: Any) -> bool:
-        if isinstance(other, TypeCodec):
-            return self._fields() == other._fields()
-        return NotImplemented
+    @property
+    @abc.abstractmethod
+    def bson_type(self) -> Any:
+        """The type of decoded values this codec converts."""
 
-    def __hash__(self) -> int:
-        return hash(self._fields())
+    @abc.abstractmethod
+    def transform_bson(self, value: Any) -> Any:
+        """The application's value for the decoded ``value``."""
 
-    def __repr__(self) -> str:
-        return (f"TypeCodec(name={self.name!r}, python_types={self.python_types!r}, "
-                f"binary_subtype={self.binary_subtype!r}, marker_key={self.marker_key!r})")
 
-    def __reduce__(self) -> Tuple[Any, ...]:
-        return TypeCodec, self._fields()
+class TypeCodec(TypeEncoder, TypeDecoder):
+    """Base class of a codec that both encodes a custom type (``python_type``,
+    ``transform_python``) and decodes to it (``bson_type``, ``transform_bson``)."""
+
+
+def _check_encodable(codec: Any) -> type:
+    python_type = codec.python_type
+    if not isinstance(python_type, type):
+        raise TypeError(f"type encoder {codec!r}: python_type must be a class, "
+                        f"not {python_type!r}")
+    for native in _encode.NATIVE_TYPES:
+        if issubclass(python_type, native):
+            raise TypeError(f"type encoder {codec!r}: python_type {python_type!r} is (a "
+                            f"subclass of) {native!r}, which BSON encodes natively; type "
+                            "encoders cannot change how a built-in type is encoded")
+    return python_type
 
 
 class TypeRegistry:
-    """Type codecs and extra UUID representations, with lookup tables computed once.
+    """Type codecs and a fallback encoder, with lookup tables built once; immutable.
 
-    ``uuid_representations`` are objects with ``code``, ``name``, ``subtype``,
-    ``to_binary(uuid) -> bytes`` and ``from_binary(bytes) -> uuid`` (such as
-    ``mongofw.extensions.UuidRepresentation``).  Raises ValueError when two
-    codecs claim the same type, subtype or marker key.
+    ``type_codecs`` is an iterable of TypeEncoder/TypeDecoder/TypeCodec instances (for
+    two codecs of one Python or BSON type, the later one wins); ``fallback_encoder`` is
+    called with a value nothing else can encode and returns one that can be.  Raises
+    TypeError for a codec that is neither an encoder nor a decoder, an encoder of a type
+    BSON encodes natively (or a subclass of one), or a fallback that is not callable.
+
+    ``uuid_representations`` (keyword-only, a mongofw extension) are objects with
+    ``code``, ``name``, ``subtype``, ``to_binary(uuid) -> bytes`` and
+    ``from_binary(bytes) -> uuid`` (such as ``mongofw.extensions.UuidRepresentation``),
+    selectable by their ``code`` as ``CodecOptions.uuid_representation``.
     """
 
-    def __init__(self, type_codecs: Iterable[TypeCodec] = (),
+    __slots__ = ("_type_codecs", "_fallback_encoder", "_uuid_representations",
+                 "_encoder_map", "_decoder_map", "_uuid_by_code")
+
+    def __init__(self, type_codecs: Optional[Iterable[Any]] = None,
+                 fallback_encoder: Optional[Callable[[Any], Any]] = None, *,
                  uuid_representations: Iterable[Any] = ()) -> None:
-        self.type_codecs: Tuple[TypeCodec, ...] = tuple(type_codecs)
-        self.uuid_representations: Tuple[Any, ...] = tuple(uuid_representations)
-        self.encoders: Dict[type, TypeCodec] = {}
-        self.binary_decoders: Dict[int, TypeCodec] = {}
-        self.marker_decoders: Dict[str, TypeCodec] = {}
-        self.uuid_by_code: Dict[int, Any] = {}
-        for codec in self.type_codecs:
-            if not isinstance(codec, TypeCodec):
-                raise TypeError(f"type_codecs must hold TypeCodec instances, not {codec!r}")
-            for python_type in codec.python_types:
-                _claim(self.encoders, python_type, codec, "Python type")
-            if codec.decode is not None and codec.binary_subtype is not None:
-                _claim(self.binary_decoders, codec.binary_subtype, codec, "binary subtype")
-            if codec.decode is not None and codec.marker_key is not None:
-                _claim(self.marker_decoders, codec.marker_key, codec, "marker key")
-        for rep in self.uuid_representations:
-            self.uuid_by_code[rep.code] = rep
+        codecs_ = tuple(type_codecs) if type_codecs is not None else ()
+        if fallback_encoder is not None and not callable(fallback_encoder):
+            raise TypeError(f"fallback_encoder must be callable, not {fallback_encoder!r}")
+        encoders: Dict[type, Callable[[Any], Any]] = {}
+        decoders: Dict[Any, Callable[[Any], Any]] = {}
+        for codec in codecs_:
+            is_encoder = isinstance(codec, TypeEncoder)
+            is_decoder = isinstance(codec, TypeDecoder)
+            if not (is_encoder or is_decoder):
+                raise TypeError("type_codecs must hold TypeEncoder, TypeDecoder or TypeCodec "
+                                f"instances, not {codec!r}")
+            if is_encoder:
+                encoders[_check_encodable(codec)] = codec.transform_python
+            if is_decoder:
+                decoders[codec.bson_type] = codec.transform_bson
+        reps = tuple(uuid_representations)
+        for name, value in (("_type_codecs", codecs_), ("_fallback_encoder", fallback_encoder),
+                            ("_uuid_representations", reps), ("_encoder_map", encoders),
+                            ("_decoder_map", decoders),
+                            ("_uuid_by_code", {rep.code: rep for rep in reps})):
+            object.__setattr__(self, name, value)
+
+    @property
+    def type_codecs(self) -> Tuple[Any, ...]:
+        """The codecs, in the order given."""
+        return self._type_codecs
+
+    @property
+    def fallback_encoder(self) -> Optional[Callable[[Any], Any]]:
+        """The fallback encoder, or None."""
+        return self._fallback_encoder
+
+    @property
+    def uuid_representations(self) -> Tuple[Any, ...]:
+        """The extra UUID representations, in the order given."""
+        return self._uuid_representations
+
+    def _is_empty(self) -> bool:
+        return not (self._type_codecs or self._fallback_encoder is not None
+                    or self._uuid_representations)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"TypeRegistry is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"TypeRegistry is immutable; cannot delete {name!r}")
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, TypeRegistry):
-            return ((self.type_codecs, self.uuid_representations)
-                    == (other.type_codecs, other.uuid_representations))
+            return ((self._encoder_map, self._decoder_map, self._fallback_encoder,
+                     self._uuid_representations)
+                    == (other._encoder_map, other._decoder_map, other._fallback_encoder,
+                        other._uuid_representations))
         return NotImplemented
 
     def __hash__(self) -> int:
-        # Representations compare by value but need not be hashable; leave them out.
-        return hash((self.type_codecs, len(self.uuid_representations)))
+        # Only what equal registries share for sure: the transforms and representations
+        # compare by value but need not be hashable.
+        return hash((frozenset(self._encoder_map), len(self._decoder_map),
+                     self._fallback_encoder is None, len(self._uuid_representations)))
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return _rebuild_registry, (self._type_codecs, self._fallback_encoder,
+                                   self._uuid_representations)
 
     def __repr__(self) -> str:
-        names = [c.name for c in self.type_codecs]
-        reps = [getattr(r, "name", r) for r in self.uuid_representations]
-        return f"TypeRegistry(type_codecs={names!r}, uuid_representations={reps!r})"
+        text = (f"TypeRegistry(type_codecs={list(self._type_codecs)!r}, "
+                f"fallback_encoder={self._fallback_encoder!r}")
+        if self._uuid_representations:
+            names = [getattr(r, "name", r) for r in self._uuid_representations]
+            text += f", uuid_representations={names!r}"
+        return text + ")"
 
 
-def _claim(table: Dict[Any, TypeCodec], key: Any, codec: TypeCodec, what: str) -> None:
-    if key in table:
-        raise ValueError(f"{what} {key!r} is claimed by both type codec {table[key].name!r} "
-                         f"and type codec {codec.name!r}")
-    table[key] = codec
+def _rebuild_registry(type_codecs: Tuple[Any, ...], fallback_encoder: Any,
+                      uuid_representations: Tuple[Any, ...]) -> TypeRegistry:
+    return TypeRegistry(type_codecs, fallback_encoder,
+                        uuid_representations=uuid_representations)
+
+
+_EMPTY_REGISTRY = TypeRegistry()
 
 
 _options_base = namedtuple("CodecOptions", (
@@ -161,7 +207,8 @@ class CodecOptions(_options_base):
     handler such as 'strict', 'replace', 'ignore'; as in PyMongo 3.4 any string is
     accepted here and an unknown name fails only when decoding meets invalid UTF-8,
     with InvalidBSON), ``tzinfo`` (needs ``tz_aware=True``) and ``type_registry`` (a
-    :class:`TypeRegistry` or None).
+    :class:`TypeRegistry`; None means an empty one, which is what the attribute then
+    holds).
     Immutable; use :meth:`with_options` (or ``_replace``) for a changed copy.
     """
 
@@ -178,9 +225,11 @@ class CodecOptions(_options_base):
                             f"collections.abc.MutableMapping, not {document_class!r}")
         if not isinstance(tz_aware, bool):
             raise TypeError(f"tz_aware must be True or False, not {tz_aware!r}")
-        if type_registry is not None and not isinstance(type_registry, TypeRegistry):
+        if type_registry is None:
+            type_registry = _EMPTY_REGISTRY
+        elif not isinstance(type_registry, TypeRegistry):
             raise TypeError(f"type_registry must be a TypeRegistry or None, not {type_registry!r}")
-        known = type_registry.uuid_by_code if type_registry is not None else {}
+        known = type_registry._uuid_by_code
         if (isinstance(uuid_representation, bool) or uuid_representation not in known
                 and uuid_representation not in ALL_UUID_REPRESENTATIONS):
             raise ValueError("uuid_representation must be a value from "
@@ -227,13 +276,14 @@ class CodecOptions(_options_base):
         rep = self.uuid_representation
         registry = self.type_registry
         rep_name = UUID_REPRESENTATION_NAMES.get(rep)
-        if registry is not None and rep in registry.uuid_by_code:
-            rep_name = registry.uuid_by_code[rep].name
+        if rep in registry._uuid_by_code:
+            rep_name = registry._uuid_by_code[rep].name
         text = (f"document_class={doc_class_repr}, tz_aware={self.tz_aware!r}, "
                 f"uuid_representation={rep_name}, "
                 f"unicode_decode_error_handler={self.unicode_decode_error_handler!r}, "
                 f"tzinfo={self.tzinfo!r}")
-        if registry is not None:
+        if not registry._is_empty():
+            # The 3.4 repr, which had no registry, for options without custom types.
             text += f", type_registry={registry!r}"
         return text
 
@@ -254,7 +304,7 @@ class _CodecState:
 
     __slots__ = ("options", "document_class", "is_dict", "is_raw", "tz_aware", "tzinfo",
                  "errors", "uuid_subtype", "uuid_to_binary", "uuid_from_binary",
-                 "custom_encoders", "custom_types", "binary_decoders", "marker_decoders")
+                 "custom_encoders", "fallback_encoder", "type_decoders")
 
     def __init__(self, options: CodecOptions) -> None:
         self.options = options
@@ -266,21 +316,23 @@ class _CodecState:
         self.tzinfo = options.tzinfo
         self.errors = options.unicode_decode_error_handler
         registry = options.type_registry
-        rep = registry.uuid_by_code.get(options.uuid_representation) if registry else None
+        rep = registry._uuid_by_code.get(options.uuid_representation)
         if rep is not None:
             self.uuid_subtype = rep.subtype
             self.uuid_to_binary = rep.to_binary
             self.uuid_from_binary = rep.from_binary
+        elif options.uuid_representation == UuidRepresentation.UNSPECIFIED:
+            # Subtype 0 tells the decoders to leave UUID subtypes as Binary.
+            self.uuid_subtype = 0
+            self.uuid_to_binary = _refuse_uuid
+            self.uuid_from_binary = _rfc4122_from_binary
         else:
             _, self.uuid_subtype, self.uuid_to_binary, self.uuid_from_binary = (
                 UUID_REPRESENTATION_FUNCTIONS[options.uuid_representation])
         # None (not empty dicts) when unused, so the codec's checks are one identity test.
-        self.custom_encoders = dict(registry.encoders) if registry and registry.encoders else None
-        self.custom_types = tuple(registry.encoders) if self.custom_encoders else ()
-        self.binary_decoders = (dict(registry.binary_decoders)
-                                if registry and registry.binary_decoders else None)
-        self.marker_decoders = (dict(registry.marker_decoders)
-                                if registry and registry.marker_decoders else None)
+        self.custom_encoders = dict(registry._encoder_map) or None
+        self.fallback_encoder = registry._fallback_encoder
+        self.type_decoders = dict(registry._decoder_map) or None
 
 
 DEFAULT_CODEC_OPTIONS = CodecOptions()

@@ -15,7 +15,7 @@ import json
 from typing import Any, Iterable, Tuple
 
 from bson import _json_decode, _json_encode
-from bson.binary import PYTHON_LEGACY
+from bson.binary import ALL_UUID_SUBTYPES, PYTHON_LEGACY, UUID_SUBTYPE
 from bson.codec_options import CodecOptions
 from bson.tz_util import utc
 
@@ -172,5 +172,5 @@ __all__ = [
     "DatetimeRepresentation", "JSONMode", "JSONOptions", "DEFAULT_JSON_OPTIONS",
     "LEGACY_JSON_OPTIONS", "STRICT_JSON_OPTIONS", "RELAXED_JSON_OPTIONS",
     "CANONICAL_JSON_OPTIONS", "dumps", "loads", "object_hook", "object_pairs_hook", "default",
-    "PYTHON_LEGACY",
+    "PYTHON_LEGACY", "ALL_UUID_SUBTYPES", "UUID_SUBTYPE",
 ]

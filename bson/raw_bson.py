@@ -9,6 +9,9 @@ from bson import _decode
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
 from bson.errors import InvalidBSON
 
+DEFAULT = DEFAULT_CODEC_OPTIONS
+"""The default CodecOptions (3.5 names it here too)."""
+
 
 class RawBSONDocument(Mapping):
     """A BSON document whose ``raw`` bytes are kept and decoded only when read.
@@ -90,3 +93,7 @@ class RawBSONDocument(Mapping):
     def __repr__(self) -> str:
         return f"RawBSONDocument({self.__raw!r}, codec_options={self.__codec_options!r})"
 
+
+
+DEFAULT_RAW_BSON_OPTIONS = DEFAULT_CODEC_OPTIONS.with_options(document_class=RawBSONDocument)
+"""CodecOptions that decode every document, nested ones included, to RawBSONDocument."""

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional
 
 from gridfs.errors import CorruptGridFile, FileExists, GridFSError, NoFile
 from gridfs.grid_file import DEFAULT_CHUNK_SIZE, GridIn, GridOut, GridOutCursor
+from mongofw.compat.attributes import GridFSBucketAttributes
 from mongofw.errors import ConfigurationError
 from mongofw.gridfs.bucket import Bucket, check_database
 from mongofw.gridfs.storage import check_chunk_size
@@ -37,7 +38,7 @@ def _check_filename(filename: Any) -> None:
 class GridFS:
     """An instance of GridFS on top of a database (the legacy API)."""
 
-    def __init__(self, database: Any, collection: str = "fs") -> None:
+    def __init__(self, database: Any, collection: str = "fs", disable_md5: bool = False) -> None:
         check_database(database)
         if not isinstance(collection, str):
             raise TypeError(f"collection must be an instance of str, not "
@@ -46,7 +47,7 @@ class GridFS:
             raise ConfigurationError("database must use acknowledged write_concern for "
                                      "GridFS, not w=0")
         self.__database = database
-        self.__bucket = Bucket(database[collection])
+        self.__bucket = Bucket(database[collection], disable_md5=disable_md5)
 
     def new_file(self, **kwargs: Any) -> GridIn:
         """A new GridIn; keyword arguments become fields of the file (see GridIn)."""
@@ -105,12 +106,12 @@ class GridFS:
         return files.find_one(document_or_id, projection={"_id": True}) is not None
 
 
-class GridFSBucket:
+class GridFSBucket(GridFSBucketAttributes):
     """A GridFS bucket (the GridFS specification's API)."""
 
     def __init__(self, db: Any, bucket_name: str = "fs",
                  chunk_size_bytes: int = DEFAULT_CHUNK_SIZE, write_concern: Any = None,
-                 read_preference: Any = None) -> None:
+                 read_preference: Any = None, disable_md5: bool = False) -> None:
         check_database(db, "db")
         if not isinstance(bucket_name, str):
             raise TypeError(f"bucket_name must be an instance of str, not "
@@ -122,7 +123,7 @@ class GridFSBucket:
         check_chunk_size(chunk_size_bytes)
         root = db.get_collection(bucket_name, write_concern=write_concern,
                                  read_preference=read_preference or db.read_preference)
-        self._bucket = Bucket(root, chunk_size_bytes)
+        self._bucket = Bucket(root, chunk_size_bytes, disable_md5=disable_md5)
 
     def _fields(self, filename: Any, chunk_size_bytes: Any, metadata: Any) -> dict:
         _check_filename(filename)

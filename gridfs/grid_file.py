@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from gridfs.errors import CorruptGridFile, FileExists, GridFSError, NoFile  # noqa: F401
 from mongofw.client.cursor import Cursor
+from mongofw.errors import ConfigurationError
 from mongofw.gridfs.bucket import DEFAULT_CHUNK_SIZE, Bucket, check_collection
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "GridIn", "GridOut", "GridOutCursor"]
@@ -38,9 +39,14 @@ def _field(name: str, doc: str, writable: bool = False, closed_only: bool = Fals
 class GridIn:
     """Write a file to GridFS (see :meth:`gridfs.GridFS.new_file`)."""
 
-    def __init__(self, root_collection: Any, **kwargs: Any) -> None:
+    def __init__(self, root_collection: Any, session: Any = None, disable_md5: bool = False,
+                 **kwargs: Any) -> None:
         check_collection(root_collection, "root_collection")
-        self._start(Bucket(root_collection), kwargs)
+        if session is not None:
+            # GridFS streams its chunks outside sessions here; refusing beats ignoring.
+            raise ConfigurationError("GridIn(session=...): GridFS operations do not run in "
+                                     "a session in this driver")
+        self._start(Bucket(root_collection, disable_md5=disable_md5), kwargs)
 
     @classmethod
     def _create(cls, bucket: Bucket, kwargs: Any) -> GridIn:
@@ -102,6 +108,21 @@ class GridIn:
     def abort(self) -> None:
         """Remove all chunks/files that may have been uploaded and close."""
         self._writer.abort()
+
+    # The io.IOBase answers of 3.13's GridIn: a write-only, unseekable stream.
+
+    def read(self, size: int = -1) -> bytes:
+        """``io.UnsupportedOperation``: a GridIn is written, not read."""
+        raise io.UnsupportedOperation("read")
+
+    def readable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return False
+
+    def writeable(self) -> bool:
+        return True
 
     def __enter__(self) -> GridIn:
         return self
@@ -206,6 +227,10 @@ class GridOut:
 
     def seekable(self) -> bool:
         return True
+
+    def write(self, data: Any) -> None:
+        """``io.UnsupportedOperation``: a GridOut is read, not written (as in 3.13)."""
+        raise io.UnsupportedOperation("write")
 
     def __enter__(self) -> GridOut:
         return self

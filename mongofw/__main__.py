@@ -1,4 +1,4 @@
-"""Command line: ``python -m mongofw plugins`` lists what is loaded."""
+"""Command line: ``python -m mongofw plugins|check|pin|unpin``."""
 from __future__ import annotations
 
 import argparse
@@ -25,14 +25,46 @@ def _plugins_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_command(args: argparse.Namespace) -> int:
+    from mongofw import installation
+
+    found = installation.problems()
+    for problem in found:
+        print(f"problem: {problem}")
+    if not found:
+        print("pymongo, gridfs and bson are mongofw's")
+    return 1 if found else 0
+
+
+def _pin_command(args: argparse.Namespace) -> int:
+    from mongofw import installation
+
+    try:
+        if args.command == "pin":
+            path = installation.pin()
+            print(f"pip in this environment is constrained by {path}")
+        else:
+            had = installation.unpin()
+            print("constraint removed" if had else "there was no mongofw constraint")
+    except RuntimeError as exc:
+        print(f"python -m mongofw {args.command}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mongofw")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("plugins", help="list loaded plugins, their distributions and hooks")
+    sub.add_parser("check", help="say whether pymongo/bson in this environment are mongofw's")
+    sub.add_parser("pin", help="keep pip from replacing mongofw's pymongo in this venv")
+    sub.add_parser("unpin", help="remove the constraint `pin` wrote")
     args = parser.parse_args(argv)
     if args.command == "plugins":
         return _plugins_command(args)
-    return 2  # pragma: no cover - argparse rejects unknown commands
+    if args.command == "check":
+        return _check_command(args)
+    return _pin_command(args)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,12 @@ class PyMongoError(Exception):
     def error_labels(self) -> frozenset:
         return frozenset(self._error_labels)
 
+    def _add_error_label(self, label: str) -> None:
+        self._error_labels.add(label)
+
+    def _remove_error_label(self, label: str) -> None:
+        self._error_labels.discard(label)
+
 
 class ProtocolError(PyMongoError):
     """A failure of the wire protocol: malformed, truncated or unexpected replies."""
@@ -54,6 +60,10 @@ class NetworkTimeout(AutoReconnect):
 
 class NotMasterError(AutoReconnect):
     """The server answered "not master" or "node is recovering"."""
+
+
+NotPrimaryError = NotMasterError
+"""PyMongo 3.12's name for :class:`NotMasterError` (the same class)."""
 
 
 class ServerSelectionTimeoutError(AutoReconnect):

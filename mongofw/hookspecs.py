@@ -10,23 +10,27 @@ BSON value or per socket read.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
 
 import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from bson.codec_options import TypeCodec
+    from bson.codec_options import TypeDecoder, TypeEncoder
     from mongofw.extensions import AuthMechanism, GridFSStorageFactory, UuidRepresentation
 
 hookspec = pluggy.HookspecMarker("mongofw")
 
 
 @hookspec
-def mongofw_type_codecs() -> Sequence[TypeCodec]:
-    """Type codecs (``bson.codec_options.TypeCodec``) teaching the codec a Python type.
+def mongofw_type_codecs() -> Sequence[Union[TypeEncoder, TypeDecoder]]:
+    """Standard ``bson.codec_options`` TypeEncoder/TypeDecoder/TypeCodec instances, exactly
+    as PyMongo 3.8+ takes them in a ``TypeRegistry``, for every client's type registry.
 
-    Called once when the plugin manager builds the default type registry; every result
-    is merged, codec names must be unique.
+    Called once per plugin manager (the first client builds it); every result is merged.
+    An encoder claims its ``python_type``, a decoder its ``bson_type``.  Two plugins
+    claiming the same one raise ``PluginConflictError`` naming both when a client is
+    built, unless one is a default plugin (``default_*``): a default's codec gives way to
+    another plugin's.  Within one plugin the later codec prevails, as in a TypeRegistry.
     """
 
 

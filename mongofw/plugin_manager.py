@@ -141,7 +141,13 @@ class Plugins:
         return self._registry("mongofw_client_options", str.lower)
 
     def type_codecs(self) -> Tuple[Any, ...]:
-        return tuple(self._registry("mongofw_type_codecs", lambda c: c.name).values())
+        """The plugins' type codecs, defaults' first (in a TypeRegistry the later codec for a
+        type prevails, so another plugin's wins over a default's)."""
+        with self._lock:
+            if "mongofw_type_codecs" not in self._cache:
+                self._cache["mongofw_type_codecs"] = _merge_type_codecs(
+                    self.pm.hook.mongofw_type_codecs.get_hookimpls())
+            return self._cache["mongofw_type_codecs"]
 
     def event_listeners(self, options: Mapping[str, Any]) -> List[Any]:
         return [listener for group in self.pm.hook.mongofw_event_listeners(options=options)
@@ -156,6 +162,41 @@ class Plugins:
 
     def gridfs_storage(self, options: Mapping[str, Any]) -> Any:
         return self.pm.hook.mongofw_gridfs_storage(options=options)
+
+
+def _merge_type_codecs(impls: Sequence[Any]) -> Tuple[Any, ...]:
+    """Every implementation's codecs, checked; the rules are mongofw_type_codecs's."""
+    from bson.codec_options import TypeDecoder, TypeEncoder, TypeRegistry
+
+    defaults: List[Any] = []
+    others: List[Any] = []
+    # (what, type) -> (plugin name, codec) of the claim that counts so far
+    claims: Dict[Tuple[str, Any], Tuple[str, Any]] = {}
+    for impl in impls:
+        name = impl.plugin_name
+        is_default = name.startswith(DEFAULT_PREFIX)
+        for codec in impl.function() or ():
+            try:
+                TypeRegistry([codec])  # the registry's own checks, reported with the plugin
+            except TypeError as exc:
+                raise TypeError(f"mongofw_type_codecs: plugin {name!r} returned an unusable "
+                                f"codec: {exc}") from None
+            wanted = []
+            if isinstance(codec, TypeEncoder):
+                wanted.append(("Python type", codec.python_type))
+            if isinstance(codec, TypeDecoder):
+                wanted.append(("BSON type", codec.bson_type))
+            for key in wanted:
+                owner, owned = claims.get(key, (name, codec))
+                if owner != name and owner.startswith(DEFAULT_PREFIX) == is_default:
+                    raise PluginConflictError(
+                        f"mongofw_type_codecs: the {key[0]} {key[1]!r} is claimed by both "
+                        f"plugin {owner!r} ({owned!r}) and plugin {name!r} ({codec!r}); "
+                        f"keep one (e.g. {DISABLE_ENV}={name})")
+                if owner == name or not is_default:
+                    claims[key] = (name, codec)
+            (defaults if is_default else others).append(codec)
+    return tuple(defaults + others)
 
 
 _plugins: Optional[Plugins] = None

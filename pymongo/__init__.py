@@ -27,9 +27,11 @@ SLOW_ONLY = 1
 ALL = 2
 """Profile all operations."""
 
-version_tuple = (3, 4, 0)
-version = "3.4.0"
-"""The PyMongo API version this package implements."""
+_SERVED_BY = "mongofw"  # what `python -m mongofw check` looks for
+version_tuple = (3, 5, 0)
+version = "3.5.0"
+"""The newest PyMongo release whose whole API this package provides (see the README's
+"Which PyMongo version it reports"): libraries choose code paths by ``version_tuple``."""
 __version__ = version
 
 # Documented names -> the module that defines them, imported when first asked for.
@@ -55,6 +57,8 @@ _LAZY = {
 # Documented submodules, importable as attributes after a plain ``import pymongo``.
 _SUBMODULES = frozenset([
     "auth", "bulk", "collation", "collection", "command_cursor", "cursor", "cursor_manager",
+    "driver_info", "server_description", "topology_description", "client_options", "common",
+    "event_loggers", "server_api",
     "database", "errors", "message", "mongo_client", "mongo_replica_set_client",
     "monitoring", "operations", "pool", "read_concern", "read_preferences", "results",
     "son_manipulator", "uri_parser", "write_concern",
@@ -79,6 +83,11 @@ def __dir__() -> list:
     return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
 
 
+def get_version_string() -> str:
+    """The version string, as PyMongo 3.x's ``get_version_string()`` returns it."""
+    return version
+
+
 def has_c() -> bool:
     """Is the C extension installed?"""
     import bson
@@ -89,5 +98,5 @@ def has_c() -> bool:
 __all__ = [
     "ASCENDING", "DESCENDING", "GEO2D", "GEOHAYSTACK", "GEOSPHERE", "HASHED", "TEXT",
     "OFF", "SLOW_ONLY", "ALL", "MIN_SUPPORTED_WIRE_VERSION", "MAX_SUPPORTED_WIRE_VERSION",
-    "version", "version_tuple", "has_c", *_LAZY,
+    "version", "version_tuple", "get_version_string", "has_c", *_LAZY,
 ]

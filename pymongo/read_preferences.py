@@ -1,4 +1,5 @@
 """Read preferences (documented as ``pymongo.read_preferences``); defined in mongofw.options."""
+from mongofw.compat.names import _MONGOS_MODES  # noqa: F401 - kombu imports it
 from mongofw.core.topology.rtt import MovingAverage
 from mongofw.options.read_preferences import (
     Nearest,

@@ -3,7 +3,7 @@
  * The C code mirrors bson/_encode.py, bson/_encode_scalars.py and bson/_decode.py
  * rule for rule: same type dispatch order, same checks, same exceptions.  Where a
  * value is rare and building it needs Python-level logic (DBRef, Regex, DatetimeMS,
- * custom type codecs), the C code calls that Python class or function directly.
+ * type encoders and decoders), the C code calls that Python class or function directly.
  */
 #ifndef MONGOFW_CBSON_H
 #define MONGOFW_CBSON_H
@@ -117,10 +117,9 @@ typedef struct {
     int uuid_from;
     PyObject *uuid_to_binary;
     PyObject *uuid_from_binary;
-    PyObject *custom_encoders;  /* dict or NULL */
-    PyObject *custom_types;     /* tuple or NULL */
-    PyObject *binary_decoders;  /* dict or NULL */
-    PyObject *marker_decoders;  /* dict or NULL */
+    PyObject *custom_encoders;  /* type -> transform_python, or NULL */
+    PyObject *fallback_encoder; /* callable or NULL */
+    PyObject *type_decoders;    /* type -> transform_bson, or NULL */
 } cb_state;
 
 /* ---- module-wide objects (filled once by the module's init) -------------------- */
@@ -136,8 +135,8 @@ typedef struct {
     Py_ssize_t oid_id, ts_time, ts_inc, dec_high, dec_low, uuid_int, uuid_is_safe;
     /* Interned attribute names and keys. */
     PyObject *s_id, *s_ref, *s_items, *s_type_marker, *s_raw, *s_subtype,
-        *s_binary_subtype, *s_scope, *s_code_scope, *s_utcoffset, *s_astimezone, *s_encode,
-        *s_decode, *s_name, *s_as_doc, *s_binary, *s_int, *s_pattern, *s_flags, *s_bid,
+        *s_binary_subtype, *s_scope, *s_code_scope, *s_utcoffset, *s_astimezone,
+        *s_as_doc, *s_binary, *s_int, *s_pattern, *s_flags, *s_bid,
         *s_inc, *s_time, *s_codec_state, *s_tzinfo;
     PyObject *int_101;
 } cb_globals;
@@ -176,8 +175,10 @@ enum {
 int cb_exact_kind(PyObject *t);
 int cb_write_kind(int kind, cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value,
                   int check_keys, cb_state *st, int depth);
+/* ``done``: the transforms a value already went through (bson/_encode.py _DONE_*). */
+enum { CB_DONE_TYPE_ENCODER = 1, CB_DONE_FALLBACK = 2 };
 int cb_write_fallback(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value,
-                      int check_keys, cb_state *st, int depth);
+                      int check_keys, cb_state *st, int depth, int done);
 /* encode_types.c: each writes one whole element (header and value). */
 int cb_write_int(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value);
 int cb_write_int64_exact(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value);

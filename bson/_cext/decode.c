@@ -86,61 +86,81 @@ static PyObject *runs_past(int in_array) {
 static PyObject *decode_array(const unsigned char *data, Py_ssize_t pos, Py_ssize_t end,
                               cb_state *st, int depth);
 
-/* ``"$ref" in doc`` makes a DBRef (via bson/_decode.py _maybe_dbref); otherwise a
- * custom codec's marker key as the first key decodes the document. */
+/* ``"$ref" in doc`` makes a DBRef (via bson/_decode.py _maybe_dbref). */
 static PyObject *finish_subdocument(PyObject *doc, cb_state *st) {
-    PyObject *key = NULL, *codec, *decode, *result;
-    Py_ssize_t pos = 0;
+    PyObject *result;
     int r = PyDict_CheckExact(doc) ? PyDict_Contains(doc, G.s_ref)
                                    : PySequence_Contains(doc, G.s_ref);
-    if (r != 0) {
-        if (r < 0) {
-            Py_DECREF(doc);
-            return NULL;
-        }
-        result = PyObject_CallOneArg(G.maybe_dbref, doc);
+    if (r == 0) {
+        return doc;
+    }
+    if (r < 0) {
         Py_DECREF(doc);
-        return result;
+        return NULL;
     }
-    if (st->marker_decoders == NULL) {
-        return doc;
-    }
-    r = PyObject_IsTrue(doc);
-    if (r <= 0) {
-        if (r < 0) {
-            Py_CLEAR(doc);
-        }
-        return doc;
-    }
-    if (PyDict_CheckExact(doc)) {
-        PyObject *value;
-        PyDict_Next(doc, &pos, &key, &value);
-        Py_INCREF(key);
-    } else {
-        PyObject *iter = PyObject_GetIter(doc);
-        key = iter != NULL ? PyIter_Next(iter) : NULL;
-        Py_XDECREF(iter);
-        if (key == NULL) {
-            if (!PyErr_Occurred()) {
-                PyErr_SetNone(PyExc_StopIteration);
-            }
-            Py_DECREF(doc);
-            return NULL;
-        }
-    }
-    codec = PyDict_GetItemWithError(st->marker_decoders, key);
-    Py_DECREF(key);
-    if (codec == NULL) {
-        if (PyErr_Occurred()) {
-            Py_CLEAR(doc);
-        }
-        return doc;
-    }
-    decode = PyObject_GetAttr(codec, G.s_decode);
-    result = decode != NULL ? PyObject_CallOneArg(decode, doc) : NULL;
-    Py_XDECREF(decode);
+    result = PyObject_CallOneArg(G.maybe_dbref, doc);
     Py_DECREF(doc);
     return result;
+}
+
+/* The type decoder for ``value``'s exact type applied to it (a new reference), or
+ * NULL with no error set when there is none. */
+static PyObject *transformed(PyObject *value, cb_state *st) {
+    PyObject *transform, *result;
+    transform = PyDict_GetItemWithError(st->type_decoders, (PyObject *)Py_TYPE(value));
+    if (transform == NULL) {
+        return NULL;
+    }
+    Py_INCREF(transform);
+    result = PyObject_CallOneArg(transform, value);
+    Py_DECREF(transform);
+    if (result == NULL && !PyErr_Occurred()) {
+        PyErr_SetString(PyExc_SystemError, "type decoder returned NULL without an error");
+    }
+    return result;
+}
+
+/* bson/_decode.py _transform_values: the type decoders applied to a finished
+ * document's or array's values, in order. */
+static int transform_values(PyObject *container, cb_state *st) {
+    PyObject *items, *pair, *result;
+    Py_ssize_t i, n;
+    int r = 0;
+    if (PyList_CheckExact(container)) {
+        for (i = 0; i < PyList_GET_SIZE(container); i++) {
+            result = transformed(PyList_GET_ITEM(container, i), st);
+            if (result == NULL) {
+                if (PyErr_Occurred()) {
+                    return -1;
+                }
+                continue;
+            }
+            PyList_SetItem(container, i, result);  /* steals result, drops the old value */
+        }
+        return 0;
+    }
+    items = PyMapping_Items(container);
+    if (items == NULL) {
+        return -1;
+    }
+    n = PyList_GET_SIZE(items);
+    for (i = 0; i < n && r == 0; i++) {
+        pair = PyList_GET_ITEM(items, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError, "document items() must give (key, value) pairs");
+            r = -1;
+            break;
+        }
+        result = transformed(PyTuple_GET_ITEM(pair, 1), st);
+        if (result == NULL) {
+            r = PyErr_Occurred() ? -1 : 0;
+            continue;
+        }
+        r = PyObject_SetItem(container, PyTuple_GET_ITEM(pair, 0), result);
+        Py_DECREF(result);
+    }
+    Py_DECREF(items);
+    return r;
 }
 
 /* An embedded document or array whose int32 length is at ``*pos``. */
@@ -309,6 +329,9 @@ PyObject *cb_decode_elements(const unsigned char *data, Py_ssize_t pos, Py_ssize
         runs_past(0);
         goto fail;
     }
+    if (st->type_decoders != NULL && transform_values(doc, st) < 0) {
+        goto fail;
+    }
     Py_LeaveRecursiveCall();
     return doc;
 fail:
@@ -351,6 +374,9 @@ static PyObject *decode_array(const unsigned char *data, Py_ssize_t pos, Py_ssiz
     }
     if (pos != end) {
         runs_past(1);
+        goto fail;
+    }
+    if (st->type_decoders != NULL && transform_values(list, st) < 0) {
         goto fail;
     }
     Py_LeaveRecursiveCall();

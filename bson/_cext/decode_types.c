@@ -125,7 +125,7 @@ PyObject *cb_read_binary(const unsigned char *data, Py_ssize_t *pos, Py_ssize_t 
     Py_ssize_t p = *pos, start, stop;
     int32_t length;
     int subtype;
-    PyObject *payload, *codec, *result;
+    PyObject *payload, *result;
     if (end - p < 5) {
         return cb_invalid_bson("invalid binary length: the element is cut off");
     }
@@ -144,32 +144,14 @@ PyObject *cb_read_binary(const unsigned char *data, Py_ssize_t *pos, Py_ssize_t 
         start += 4;
     }
     *pos = stop;
-    if (subtype == 4 && length == 16) {
-        return cb_uuid_from_bytes(data + start);
-    }
-    if (subtype == 3 && length == 16) {
-        return st->uuid_subtype == 3 ? legacy_uuid(data + start, st)
-                                     : cb_uuid_from_bytes(data + start);
+    /* uuid_subtype 0 (UuidRepresentation.UNSPECIFIED): UUID subtypes stay Binary. */
+    if (length == 16 && (subtype == 4 || subtype == 3) && st->uuid_subtype != 0) {
+        return subtype == 3 && st->uuid_subtype == 3 ? legacy_uuid(data + start, st)
+                                                     : cb_uuid_from_bytes(data + start);
     }
     payload = PyBytes_FromStringAndSize((const char *)data + start, stop - start);
     if (payload == NULL || subtype == 0) {
         return payload;
-    }
-    if (st->binary_decoders != NULL) {
-        PyObject *key = PyLong_FromLong(subtype);
-        codec = key != NULL ? PyDict_GetItemWithError(st->binary_decoders, key) : NULL;
-        Py_XDECREF(key);
-        if (codec != NULL) {
-            PyObject *decode = PyObject_GetAttr(codec, G.s_decode);
-            result = decode != NULL ? PyObject_CallOneArg(decode, payload) : NULL;
-            Py_XDECREF(decode);
-            Py_DECREF(payload);
-            return result;
-        }
-        if (PyErr_Occurred()) {
-            Py_DECREF(payload);
-            return NULL;
-        }
     }
     result = PyObject_CallFunction(G.Binary, "Oi", payload, subtype);
     Py_DECREF(payload);

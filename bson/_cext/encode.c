@@ -5,8 +5,8 @@
  * other mappings through ``items()`` and other iterables through ``iter()``, as the
  * pure encoder does.  str, int, float, dict, list, bool, None, Int64 and ObjectId are
  * written inline; every other type goes through encode_dispatch.c in the pure
- * encoder's order: exact type, custom codec for the exact type, ``_type_marker``,
- * isinstance, custom codec by isinstance.
+ * encoder's order: exact type, type encoder for the exact type, ``_type_marker``,
+ * isinstance, fallback encoder.
  */
 #include "cbson.h"
 
@@ -481,6 +481,6 @@ int cb_write_value(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *
     if (kind != CB_W_NONE) {
         return cb_write_kind(kind, buf, name, nlen, value, check_keys, st, depth);
     }
-    return cb_write_fallback(buf, name, nlen, value, check_keys, st, depth);
+    return cb_write_fallback(buf, name, nlen, value, check_keys, st, depth, 0);
 }
 

@@ -1,6 +1,6 @@
 /* The encoder's type dispatch beyond the inline common types (bson/_encode.py
- * _WRITERS, _write_value, _fallback_writer, _write_custom): exact type, custom codec
- * for the exact type, ``_type_marker``, isinstance, custom codec by isinstance. */
+ * _WRITERS, _write_value, _fallback_writer): exact type, type encoder for the exact
+ * type, ``_type_marker``, isinstance, fallback encoder. */
 #include "cbson.h"
 
 int cb_write_kind(int kind, cb_buffer *buf, const char *name, Py_ssize_t nlen,
@@ -222,54 +222,44 @@ static int isinstance_kind(PyObject *value) {
     return CB_W_NONE;
 }
 
-static int write_custom(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value,
-                        PyObject *codec, int check_keys, cb_state *st, int depth) {
-    PyObject *encode, *encoded, *codec_name;
-    int r;
-    encode = PyObject_GetAttr(codec, G.s_encode);
-    if (encode == NULL) {
+/* ``function(value)`` (a type encoder's transform_python or the fallback encoder),
+ * written as any value is except that the transforms in ``done`` are not tried again. */
+static int write_transformed(cb_buffer *buf, const char *name, Py_ssize_t nlen,
+                             PyObject *value, PyObject *function, int check_keys,
+                             cb_state *st, int depth, int done) {
+    PyObject *result;
+    int kind, r;
+    Py_INCREF(function);  /* held across a call into arbitrary code */
+    result = PyObject_CallOneArg(function, value);
+    Py_DECREF(function);
+    if (result == NULL) {
         return -1;
     }
-    encoded = PyObject_CallOneArg(encode, value);
-    Py_DECREF(encode);
-    if (encoded == NULL) {
-        return -1;
-    }
-    if (Py_TYPE(encoded) == Py_TYPE(value)) {
-        Py_DECREF(encoded);
-        codec_name = PyObject_GetAttr(codec, G.s_name);
-        if (codec_name != NULL) {
-            PyErr_Format(G.InvalidDocument,
-                         "type codec %R returned a %R unchanged; it must return a "
-                         "BSON-encodable value", codec_name, (PyObject *)Py_TYPE(value));
-            Py_DECREF(codec_name);
-        }
-        return -1;
-    }
-    /* Codecs returning each other's types recurse: bounded like nesting. */
+    /* A transform returning a container of values to transform recurses: bounded like
+     * nesting. */
     if (cb_enter(depth + 1) < 0) {
-        Py_DECREF(encoded);
+        Py_DECREF(result);
         return -1;
     }
-    r = cb_write_value(buf, name, nlen, encoded, check_keys, st, depth + 1, 0);
+    kind = cb_exact_kind((PyObject *)Py_TYPE(result));
+    r = kind != CB_W_NONE
+            ? cb_write_kind(kind, buf, name, nlen, result, check_keys, st, depth + 1)
+            : cb_write_fallback(buf, name, nlen, result, check_keys, st, depth + 1, done);
     Py_LeaveRecursiveCall();
-    Py_DECREF(encoded);
+    Py_DECREF(result);
     return r;
 }
 
 /* Everything after the exact-type table: bson/_encode.py _write_value's later steps. */
 int cb_write_fallback(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value,
-                          int check_keys, cb_state *st, int depth) {
-    PyObject *codec, *type, *found = NULL;
-    Py_ssize_t pos = 0;
-    int kind, r;
-    if (st->custom_encoders != NULL) {
-        codec = PyDict_GetItemWithError(st->custom_encoders, (PyObject *)Py_TYPE(value));
-        if (codec != NULL) {
-            Py_INCREF(codec);
-            r = write_custom(buf, name, nlen, value, codec, check_keys, st, depth);
-            Py_DECREF(codec);
-            return r;
+                      int check_keys, cb_state *st, int depth, int done) {
+    PyObject *transform;
+    int kind;
+    if (st->custom_encoders != NULL && !(done & CB_DONE_TYPE_ENCODER)) {
+        transform = PyDict_GetItemWithError(st->custom_encoders, (PyObject *)Py_TYPE(value));
+        if (transform != NULL) {
+            return write_transformed(buf, name, nlen, value, transform, check_keys, st, depth,
+                                     done | CB_DONE_TYPE_ENCODER);
         }
         if (PyErr_Occurred()) {
             return -1;
@@ -285,31 +275,11 @@ int cb_write_fallback(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObjec
     if (kind != CB_W_NONE) {
         return cb_write_kind(kind, buf, name, nlen, value, check_keys, st, depth);
     }
-    if (st->custom_types != NULL) {
-        r = PyObject_IsInstance(value, st->custom_types);
-        if (r < 0) {
-            return -1;
-        }
-        /* The first codec, in registration order, whose type the value is. */
-        while (r > 0 && found == NULL && PyDict_Next(st->custom_encoders, &pos, &type, &codec)) {
-            r = PyObject_IsInstance(value, type);
-            if (r < 0) {
-                return -1;
-            }
-            if (r > 0) {
-                found = codec;
-            }
-            r = 1;
-        }
-        if (found != NULL) {
-            Py_INCREF(found);
-            r = write_custom(buf, name, nlen, value, found, check_keys, st, depth);
-            Py_DECREF(found);
-            return r;
-        }
+    if (st->fallback_encoder != NULL && !(done & CB_DONE_FALLBACK)) {
+        return write_transformed(buf, name, nlen, value, st->fallback_encoder, check_keys, st,
+                                 depth, done | CB_DONE_FALLBACK);
     }
     PyErr_Format(G.InvalidDocument, "cannot encode object: %R, of type: %R", value,
                  (PyObject *)Py_TYPE(value));
     return -1;
 }
-

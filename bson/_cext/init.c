@@ -106,8 +106,7 @@ static int load_globals(void) {
         || intern(&G.s_binary_subtype, "_Binary__subtype") < 0
         || intern(&G.s_scope, "scope") < 0 || intern(&G.s_code_scope, "_Code__scope") < 0
         || intern(&G.s_utcoffset, "utcoffset") < 0 || intern(&G.s_astimezone, "astimezone") < 0
-        || intern(&G.s_encode, "encode") < 0 || intern(&G.s_decode, "decode") < 0
-        || intern(&G.s_name, "name") < 0 || intern(&G.s_as_doc, "as_doc") < 0
+        || intern(&G.s_as_doc, "as_doc") < 0
         || intern(&G.s_binary, "binary") < 0 || intern(&G.s_int, "int") < 0
         || intern(&G.s_pattern, "pattern") < 0 || intern(&G.s_flags, "flags") < 0
         || intern(&G.s_bid, "bid") < 0 || intern(&G.s_inc, "inc") < 0

@@ -10,22 +10,19 @@ cb_globals G;
 
 /* ---- input bytes --------------------------------------------------------------- */
 
-/* bson/__init__.py _as_bytes, without the copy: bytes, bytearray or memoryview. */
+/* bson/__init__.py _as_bytes, without the copy: any bytes-like object. */
 static int input_buffer(PyObject *data, Py_buffer *view) {
     PyObject *copy;
     int r;
-    if (!PyBytes_Check(data) && !PyByteArray_Check(data) && !PyMemoryView_Check(data)) {
-        PyErr_Format(PyExc_TypeError, "BSON data must be an instance of bytes, not %R",
-                     (PyObject *)Py_TYPE(data));
+    if (!PyObject_CheckBuffer(data)) {
+        PyErr_Format(PyExc_TypeError, "BSON data must be an instance of bytes or another "
+                     "bytes-like object, not %R", (PyObject *)Py_TYPE(data));
         return -1;
     }
     if (PyObject_GetBuffer(data, view, PyBUF_SIMPLE) == 0) {
         return 0;
     }
-    if (!PyMemoryView_Check(data)) {
-        return -1;
-    }
-    /* A non-contiguous memoryview: bytes(data), as the pure code does. */
+    /* A non-contiguous buffer: a copy of its bytes, as the pure code makes. */
     PyErr_Clear();
     copy = PyBytes_FromObject(data);
     if (copy == NULL) {

@@ -27,9 +27,8 @@ static void state_clear(cb_state *st) {
     Py_CLEAR(st->uuid_to_binary);
     Py_CLEAR(st->uuid_from_binary);
     Py_CLEAR(st->custom_encoders);
-    Py_CLEAR(st->custom_types);
-    Py_CLEAR(st->binary_decoders);
-    Py_CLEAR(st->marker_decoders);
+    Py_CLEAR(st->fallback_encoder);
+    Py_CLEAR(st->type_decoders);
 }
 
 static int get_attr(PyObject *obj, const char *name, PyObject **out, int none_is_null) {
@@ -81,9 +80,8 @@ static int state_fill(cb_state *st, PyObject *state) {
         || get_attr(state, "uuid_to_binary", &st->uuid_to_binary, 0) < 0
         || get_attr(state, "uuid_from_binary", &st->uuid_from_binary, 0) < 0
         || get_attr(state, "custom_encoders", &st->custom_encoders, 1) < 0
-        || get_attr(state, "custom_types", &st->custom_types, 0) < 0
-        || get_attr(state, "binary_decoders", &st->binary_decoders, 1) < 0
-        || get_attr(state, "marker_decoders", &st->marker_decoders, 1) < 0
+        || get_attr(state, "fallback_encoder", &st->fallback_encoder, 1) < 0
+        || get_attr(state, "type_decoders", &st->type_decoders, 1) < 0
         || get_attr(state, "uuid_subtype", &v, 0) < 0) {
         goto fail;
     }
@@ -104,16 +102,11 @@ static int state_fill(cb_state *st, PyObject *state) {
             goto fail;
         }
     }
-    if (!PyTuple_Check(st->custom_types) || PyTuple_GET_SIZE(st->custom_types) == 0
-        || st->custom_encoders == NULL || !PyDict_Check(st->custom_encoders)) {
-        Py_CLEAR(st->custom_types);
+    if (st->custom_encoders != NULL && !PyDict_Check(st->custom_encoders)) {
         Py_CLEAR(st->custom_encoders);
     }
-    if (st->binary_decoders != NULL && !PyDict_Check(st->binary_decoders)) {
-        Py_CLEAR(st->binary_decoders);
-    }
-    if (st->marker_decoders != NULL && !PyDict_Check(st->marker_decoders)) {
-        Py_CLEAR(st->marker_decoders);
+    if (st->type_decoders != NULL && !PyDict_Check(st->type_decoders)) {
+        Py_CLEAR(st->type_decoders);
     }
     st->uuid_to = uuid_kind(st->uuid_to_binary, 0);
     st->uuid_from = uuid_kind(st->uuid_from_binary, 1);

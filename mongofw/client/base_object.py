@@ -52,8 +52,16 @@ class BaseObject:
         """Read only access to the ReadConcern of this instance."""
         return self.__read_concern
 
-    def _inherit(self, codec_options: Any, read_preference: Any, write_concern: Any,
-                 read_concern: Any) -> tuple:
-        return (codec_options or self.codec_options, read_preference or self.read_preference,
-                write_concern or self.write_concern, read_concern or self.read_concern)
+
+
+def inherit(parent: Any, codec_options: Any, read_preference: Any, write_concern: Any,
+            read_concern: Any) -> tuple:
+    """The four options, each given or else ``parent``'s.
+
+    Reads only the parent's public ``codec_options`` / ``read_preference`` /
+    ``write_concern`` / ``read_concern``, so a Database or Collection may hang off any
+    object that has them (Ming's in-memory client subclasses them over a plain one).
+    """
+    return (codec_options or parent.codec_options, read_preference or parent.read_preference,
+            write_concern or parent.write_concern, read_concern or parent.read_concern)
 

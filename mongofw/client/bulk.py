@@ -9,12 +9,13 @@ the bulk API document (``nInserted`` … ``writeErrors`` with request indexes), 
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
 from bson.objectid import ObjectId
 from bson.son import SON
 from mongofw.client.operations import (
     _is_raw,
+    statement_extras,
     validate_collation,
     validate_document,
     validate_filter,
@@ -25,7 +26,7 @@ from mongofw.client.operations import (
 )
 from mongofw.core.dispatch import write_ops
 from mongofw.core.dispatch.write_ops import DELETE, INSERT, UPDATE
-from mongofw.core.wire.message import next_request_id
+from mongofw.core.wire.message import COMMAND_OVERHEAD, next_request_id
 from mongofw.errors import InvalidOperation
 from mongofw.options.write_concern import WriteConcern
 
@@ -59,7 +60,8 @@ class Bulk:
         self.bypass_document_validation = bypass_document_validation
         self.ops: List[Tuple[str, Any]] = []
         self.check_keys = check_keys
-        self.uses_collation = False
+        # (kind, option) pairs of statement options to check against the server once.
+        self.statement_options: Set[Tuple[str, str]] = set()
         self.executed = False
 
     # ------------------------------------------------------------ adding statements
@@ -71,40 +73,43 @@ class Bulk:
             document["_id"] = ObjectId()
         self.ops.append((INSERT, document))
 
+    def _note_options(self, kind: str, statement: Mapping[str, Any]) -> None:
+        for name in write_ops.statement_options(statement):
+            self.statement_options.add((kind, name))
+
     def _statement(self, selector: Mapping[str, Any], update: Any, multi: bool, upsert: bool,
-                   collation: Optional[Mapping[str, Any]]) -> SON:
+                   collation: Any, array_filters: Any, hint: Any) -> SON:
         statement = SON([("q", selector), ("u", update), ("multi", multi), ("upsert", upsert)])
-        if collation is not None:
-            self.uses_collation = True
-            statement["collation"] = collation
+        statement_extras(statement, collation, array_filters, hint)
+        self._note_options(UPDATE, statement)
         return statement
 
-    def add_update(self, selector: Mapping[str, Any], update: Mapping[str, Any],
-                   multi: bool = False, upsert: bool = False, collation: Any = None) -> None:
-        """Add an update statement of ``$`` operators."""
+    def add_update(self, selector: Mapping[str, Any], update: Any, multi: bool = False,
+                   upsert: bool = False, collation: Any = None, array_filters: Any = None,
+                   hint: Any = None) -> None:
+        """Add an update statement (``$`` operators, or a pipeline from MongoDB 4.2)."""
         validate_filter(selector)
         validate_update(update)
         validate_upsert(upsert)
-        self.ops.append((UPDATE, self._statement(selector, update, multi, upsert,
-                                                 validate_collation(collation))))
+        self.ops.append((UPDATE, self._statement(selector, update, multi, upsert, collation,
+                                                 array_filters, hint)))
 
     def add_replace(self, selector: Mapping[str, Any], replacement: Mapping[str, Any],
-                    upsert: bool = False, collation: Any = None) -> None:
+                    upsert: bool = False, collation: Any = None, hint: Any = None) -> None:
         """Add a replacement of one document."""
         validate_filter(selector)
         validate_replacement(replacement)
         validate_upsert(upsert)
         self.ops.append((UPDATE, self._statement(selector, replacement, False, upsert,
-                                                 validate_collation(collation))))
+                                                 collation, None, hint)))
 
-    def add_delete(self, selector: Mapping[str, Any], limit: int, collation: Any = None) -> None:
+    def add_delete(self, selector: Mapping[str, Any], limit: int, collation: Any = None,
+                   hint: Any = None) -> None:
         """Add a delete of one (``limit=1``) or every (``limit=0``) matching document."""
         validate_filter(selector)
         statement = SON([("q", selector), ("limit", limit)])
-        collation = validate_collation(collation)
-        if collation is not None:
-            self.uses_collation = True
-            statement["collation"] = collation
+        statement_extras(statement, collation, None, hint)
+        self._note_options(DELETE, statement)
         self.ops.append((DELETE, statement))
 
     # ------------------------------------------------------------ running
@@ -125,9 +130,13 @@ class Bulk:
             by_kind[kind].indexes.append(index)
         return [run for run in by_kind.values() if run.items]
 
-    def execute(self, write_concern: Optional[WriteConcern] = None
-                ) -> Optional[Dict[str, Any]]:
+    def execute(self, write_concern: Optional[WriteConcern] = None,
+                session: Any = None) -> Optional[Dict[str, Any]]:
         """Send every statement; the bulk API result, or None when unacknowledged.
+
+        Every statement is checked and encoded before the first byte is sent.  Each batch
+        is one command, in ``session`` (or an implicit one); a batch of inserts, single
+        updates or single deletes is retried once on a retryable error (retryWrites).
 
         Raises ``BulkWriteError`` (result in ``details``) when any statement failed or the
         write concern was not satisfied, ``InvalidOperation`` when empty or run twice.
@@ -139,31 +148,58 @@ class Bulk:
         self.executed = True
         collection = self.collection
         write_concern = write_concern or collection.write_concern
+        acknowledged = write_concern.acknowledged
         database = collection.database
+        client = database.client
         opts = collection.codec_options
         result = write_ops.new_bulk_result()
         runs = self.runs()
-        with database.client._socket_for_writes() as sock_info:
-            if self.uses_collation:
-                write_ops.check_collation(sock_info, write_concern)
-            for run in runs:
-                # Encode everything first: a document too large must stop the bulk unsent.
-                run.encoded = write_ops.encode_statements(
-                    run.kind, run.items, opts, self.check_keys, sock_info.max_bson_size)
+        with client._tmp_session(session, not acknowledged) as session:
+            with client._socket_for_writes() as sock_info:
+                for kind, name in sorted(self.statement_options):
+                    write_ops.check_statement_options(sock_info, write_concern, kind, [name])
+                for run in runs:
+                    # Encode everything first: a document too large stops the bulk unsent.
+                    run.encoded = write_ops.encode_statements(
+                        run.kind, run.items, opts, self.check_keys, sock_info.max_bson_size)
+                max_count = sock_info.max_write_batch_size
+                max_bytes = sock_info.max_message_size - COMMAND_OVERHEAD
             operation_id = next_request_id()  # one id for the events of every batch
             for number, run in enumerate(runs):
-                write_ops.send_run(
-                    sock_info, database.name, collection.name, run.kind, run.items, run.encoded,
-                    ordered=self.ordered, write_concern=write_concern, codec_options=opts,
-                    result=result, bypass_document_validation=self.bypass_document_validation,
-                    index_map=run.indexes, final=number == len(runs) - 1,
-                    operation_id=operation_id)
+                batches = write_ops.split_batches([len(doc) for doc in run.encoded],
+                                                  max_count, max_bytes)
+                retryable = acknowledged and not any(
+                    item.get("multi") or item.get("limit", 1) == 0 for item in run.items)
+                for batch_number, (start, end) in enumerate(batches):
+                    last = number == len(runs) - 1 and batch_number == len(batches) - 1
+                    wait = acknowledged or (self.ordered and not last)
+                    reply = client._retryable_write(
+                        retryable, session, self._batch_sender(
+                            run, start, end, wait, write_concern, operation_id, session))
+                    if reply is not None:
+                        write_ops.merge_reply(result, run.kind, start, reply, run.indexes,
+                                              run.items)
+                    if self.ordered and result["writeErrors"]:
+                        break
                 if self.ordered and result["writeErrors"]:
                     break
-        if not write_concern.acknowledged:
+        if not acknowledged:
             return None
         write_ops.raise_for_bulk(result)
         return result
+
+    def _batch_sender(self, run: _Run, start: int, end: int, wait: bool, write_concern: Any,
+                      operation_id: int, session: Any) -> Any:
+        collection = self.collection
+
+        def send(sock_info: Any, retryable_now: bool) -> Any:
+            return write_ops.send_batch(
+                sock_info, collection.database.name, collection.name, run.kind,
+                run.items[start:end], run.encoded[start:end], ordered=self.ordered, wait=wait,
+                write_concern=write_concern, codec_options=collection.codec_options,
+                bypass_document_validation=self.bypass_document_validation,
+                operation_id=operation_id, session=session, retryable_write=retryable_now)
+        return send
 
 
 # ---------------------------------------------------------------- the documented builders

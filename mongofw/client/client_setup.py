@@ -17,6 +17,7 @@ from mongofw.auth.credentials import MongoCredential
 from mongofw.client.socket_info import SocketInfo
 from mongofw.core.pool import PoolOptions
 from mongofw.core.topology.settings import TopologySettings
+from mongofw.core.wire.compression import check_available
 from mongofw.errors import ConfigurationError
 from mongofw.monitoring.publisher import EventPublisher, client_publisher
 from mongofw.options.client_options import ClientOptions
@@ -159,7 +160,7 @@ def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Opti
     extra_uuids = [r for code, r in plugins.uuid_representations().items()
                    if code not in ALL_UUID_REPRESENTATIONS]
     if codecs or extra_uuids:
-        registry = TypeRegistry(codecs, extra_uuids)
+        registry = TypeRegistry(codecs, uuid_representations=extra_uuids)
     codec_options = CodecOptions(opts.document_class, opts.tz_aware, opts.uuid_representation,
                                  opts.unicode_decode_error_handler, opts.tzinfo, registry)
     read_preference = make_read_preference(
@@ -174,6 +175,7 @@ def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Opti
     if credentials is not None and credentials.username and \
             credentials.mechanism.upper() == "DEFAULT":
         handshake = (("saslSupportedMechs", f"{credentials.source}.{credentials.username}"),)
+    check_available(opts.compressors)  # a missing package fails now, naming the extra
     pool_options = PoolOptions(
         max_pool_size=opts.max_pool_size if opts.max_pool_size is not None else 2 ** 31 - 1,
         min_pool_size=opts.min_pool_size, max_idle_time_seconds=opts.max_idle_time,
@@ -182,14 +184,15 @@ def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Opti
         wait_queue_multiple=opts.wait_queue_multiple,
         socket_keepalive=opts.socket_keepalive, ssl_context=_ssl_context(opts),
         ssl_match_hostname=opts.ssl_match_hostname, ssl_certfile=opts.ssl_certfile,
-        appname=opts.appname,
+        appname=opts.appname, driver=opts.driver, compressors=opts.compressors,
+        zlib_compression_level=opts.zlib_compression_level, server_api=opts.server_api,
         handshake_fields=handshake, connection_class=SocketInfo)
     settings = TopologySettings(
         seeds=opts.hosts, replica_set_name=opts.replica_set_name,
         local_threshold_ms=opts.local_threshold_ms,
         server_selection_timeout=opts.server_selection_timeout,
         heartbeat_frequency=opts.heartbeat_frequency,
-        direct_connection=opts.direct_connection)
+        direct_connection=opts.direct_connection, server_selector=opts.server_selector)
     return ClientSetup(
         options=opts, seeds=tuple(opts.hosts), replica_set_name=opts.replica_set_name,
         default_database=opts.database, codec_options=codec_options,

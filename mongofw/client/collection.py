@@ -12,12 +12,12 @@ from bson.codec_options import CodecOptions
 from bson.objectid import ObjectId
 from bson.son import SON
 from mongofw.client import collection_indexes, collection_reads, collection_writes
-from mongofw.client.base_object import BaseObject
+from mongofw.client.base_object import BaseObject, inherit
 from mongofw.client.bulk import Bulk, BulkOperationBuilder
 from mongofw.client.cursor_options import CursorType
 from mongofw.client.names import validate_collection_name
 from mongofw.client.operations import (
-    validate_collation,
+    statement_extras,
     validate_document,
     validate_filter,
     validate_replacement,
@@ -58,16 +58,18 @@ class Collection(BaseObject):
 
     def __init__(self, database: Any, name: str, create: bool = False,
                  codec_options: Optional[CodecOptions] = None, read_preference: Any = None,
-                 write_concern: Any = None, read_concern: Any = None, **kwargs: Any) -> None:
-        super().__init__(*database._inherit(codec_options, read_preference, write_concern,
-                                            read_concern))
+                 write_concern: Any = None, read_concern: Any = None, session: Any = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*inherit(database, codec_options, read_preference, write_concern,
+                                  read_concern))
         self.__database = database
         self.__name = validate_collection_name(name)
         self.__full_name = f"{database.name}.{name}"
         if create or kwargs:
             cmd = SON([("create", name)])
             cmd.update(kwargs)
-            database._command_on_primary(cmd, write_concern=self.write_concern)
+            database._command_on_primary(cmd, write_concern=self.write_concern,
+                                         session=session)
 
     @property
     def full_name(self) -> str:
@@ -140,15 +142,30 @@ class Collection(BaseObject):
     # many to the Bulk engine (mongofw.client.bulk), the rest to mongofw.client.collection_writes.
 
     def _write_one(self, kind: str, statement: Any, check_keys: bool = False,
-                   bypass_document_validation: bool = False) -> Any:
+                   bypass_document_validation: bool = False, session: Any = None,
+                   write_concern: Any = None) -> Any:
+        """One statement, in ``session`` (or an implicit one), retried once if retryable:
+        inserts, single updates and single deletes are; multi-document ones are not.
+        ``write_concern`` overrides the collection's (the legacy methods' keywords)."""
         _check_bool("bypass_document_validation", bypass_document_validation)
-        return write_ops.write_one(
-            self.__database.client, self.__database.name, self.__name, kind, statement,
-            write_concern=self.write_concern, codec_options=self.codec_options,
-            check_keys=check_keys, bypass_document_validation=bypass_document_validation)
+        client = self.__database.client
+        write_concern = write_concern or self.write_concern
+        retryable = write_concern.acknowledged and not statement.get("multi") and \
+            statement.get("limit", 1) == 1
+
+        def write(sock_info: Any, retryable_now: bool) -> Any:
+            return write_ops.write_one(
+                sock_info, self.__database.name, self.__name, kind, statement,
+                write_concern=write_concern, codec_options=self.codec_options,
+                check_keys=check_keys, bypass_document_validation=bypass_document_validation,
+                session=session, retryable_write=retryable_now)
+
+        with client._tmp_session(session, not write_concern.acknowledged) as session:
+            return client._retryable_write(retryable, session, write)
 
     def bulk_write(self, requests: List[Any], ordered: bool = True,
-                   bypass_document_validation: bool = False) -> BulkWriteResult:
+                   bypass_document_validation: bool = False,
+                   session: Any = None) -> BulkWriteResult:
         """Send a list of InsertOne/UpdateOne/UpdateMany/ReplaceOne/DeleteOne/DeleteMany.
 
         Raises ``BulkWriteError`` (the bulk API result in ``details``) when any failed.
@@ -162,22 +179,23 @@ class Collection(BaseObject):
                 raise TypeError(f"{request!r} is not a valid request; use InsertOne, UpdateOne, "
                                 f"UpdateMany, ReplaceOne, DeleteOne or DeleteMany")
             add(bulk)
-        result = bulk.execute(self.write_concern)
+        result = bulk.execute(self.write_concern, session)
         if result is None:
             return BulkWriteResult({}, False)
         return BulkWriteResult(result, True)
 
-    def insert_one(self, document: Any, bypass_document_validation: bool = False
-                   ) -> InsertOneResult:
+    def insert_one(self, document: Any, bypass_document_validation: bool = False,
+                   session: Any = None) -> InsertOneResult:
         """Insert one document; an ``_id`` is added to ``document`` when it has none."""
         validate_document(document)
         if "_id" not in document and not hasattr(document, "raw"):
             document["_id"] = ObjectId()
-        self._write_one(write_ops.INSERT, document, True, bypass_document_validation)
+        self._write_one(write_ops.INSERT, document, True, bypass_document_validation, session)
         return InsertOneResult(document.get("_id"), self.write_concern.acknowledged)
 
     def insert_many(self, documents: Any, ordered: bool = True,
-                    bypass_document_validation: bool = False) -> InsertManyResult:
+                    bypass_document_validation: bool = False,
+                    session: Any = None) -> InsertManyResult:
         """Insert an iterable of documents (``_id`` added where missing).
 
         Raises ``BulkWriteError`` when any insert failed.
@@ -190,92 +208,104 @@ class Collection(BaseObject):
             bulk.add_insert(document)
         if not bulk.ops:
             raise TypeError("documents must be a non-empty list")
-        bulk.execute(self.write_concern)
+        bulk.execute(self.write_concern, session)
         return InsertManyResult([doc.get("_id") for _, doc in bulk.ops],
                                 self.write_concern.acknowledged)
 
     def _update(self, filter: Any, update: Any, upsert: bool, multi: bool,
-                bypass_document_validation: bool, collation: Any = None) -> UpdateResult:
+                bypass_document_validation: bool, collation: Any = None,
+                array_filters: Any = None, hint: Any = None,
+                session: Any = None) -> UpdateResult:
         statement = SON([("q", validate_filter(filter)), ("u", update), ("multi", multi),
                          ("upsert", validate_upsert(upsert))])
-        collation = validate_collation(collation)
-        if collation is not None:
-            statement["collation"] = collation
+        statement_extras(statement, collation, array_filters, hint)
         reply = self._write_one(write_ops.UPDATE, statement,
-                                bypass_document_validation=bypass_document_validation)
+                                bypass_document_validation=bypass_document_validation,
+                                session=session)
         return UpdateResult(collection_writes.update_result_document(reply),
                             self.write_concern.acknowledged)
 
     def replace_one(self, filter: Any, replacement: Any, upsert: bool = False,
-                    bypass_document_validation: bool = False,
-                    collation: Any = None) -> UpdateResult:
+                    bypass_document_validation: bool = False, collation: Any = None,
+                    hint: Any = None, session: Any = None) -> UpdateResult:
         """Replace a single document matching ``filter``."""
         validate_replacement(replacement)
         return self._update(filter, replacement, upsert, False, bypass_document_validation,
-                            collation)
+                            collation, None, hint, session)
 
     def update_one(self, filter: Any, update: Any, upsert: bool = False,
-                   bypass_document_validation: bool = False,
-                   collation: Any = None) -> UpdateResult:
-        """Update a single document matching ``filter`` with ``$`` operators."""
+                   bypass_document_validation: bool = False, collation: Any = None,
+                   array_filters: Optional[List[Any]] = None, hint: Any = None,
+                   session: Any = None) -> UpdateResult:
+        """Update a single document matching ``filter`` with ``$`` operators (or a pipeline)."""
         validate_update(update)
         return self._update(filter, update, upsert, False, bypass_document_validation,
-                            collation)
+                            collation, array_filters, hint, session)
 
     def update_many(self, filter: Any, update: Any, upsert: bool = False,
-                    bypass_document_validation: bool = False,
-                    collation: Any = None) -> UpdateResult:
-        """Update every document matching ``filter`` with ``$`` operators."""
+                    bypass_document_validation: bool = False, collation: Any = None,
+                    array_filters: Optional[List[Any]] = None, hint: Any = None,
+                    session: Any = None) -> UpdateResult:
+        """Update every document matching ``filter`` with ``$`` operators (or a pipeline).
+
+        The positional order is 3.4's (``bypass_document_validation`` fourth); PyMongo 3.6+
+        moved ``array_filters`` there: pass it by keyword.
+        """
         validate_update(update)
         return self._update(filter, update, upsert, True, bypass_document_validation,
-                            collation)
+                            collation, array_filters, hint, session)
 
-    def _delete(self, filter: Any, limit: int, collation: Any = None) -> DeleteResult:
+    def _delete(self, filter: Any, limit: int, collation: Any = None, hint: Any = None,
+                session: Any = None) -> DeleteResult:
         statement = SON([("q", validate_filter(filter)), ("limit", limit)])
-        collation = validate_collation(collation)
-        if collation is not None:
-            statement["collation"] = collation
-        reply = self._write_one(write_ops.DELETE, statement)
+        statement_extras(statement, collation, None, hint)
+        reply = self._write_one(write_ops.DELETE, statement, session=session)
         return DeleteResult(None if reply is None else dict(reply),
                             self.write_concern.acknowledged)
 
-    def delete_one(self, filter: Any, collation: Any = None) -> DeleteResult:
+    def delete_one(self, filter: Any, collation: Any = None, hint: Any = None,
+                   session: Any = None) -> DeleteResult:
         """Delete a single document matching ``filter``."""
-        return self._delete(filter, 1, collation)
+        return self._delete(filter, 1, collation, hint, session)
 
-    def delete_many(self, filter: Any, collation: Any = None) -> DeleteResult:
+    def delete_many(self, filter: Any, collation: Any = None, hint: Any = None,
+                    session: Any = None) -> DeleteResult:
         """Delete every document matching ``filter``."""
-        return self._delete(filter, 0, collation)
+        return self._delete(filter, 0, collation, hint, session)
 
     def find_one_and_delete(self, filter: Any, projection: Any = None, sort: Any = None,
-                            **kwargs: Any) -> Any:
+                            hint: Any = None, session: Any = None, **kwargs: Any) -> Any:
         """Find a single document, delete it and return it (None when nothing matched)."""
         kwargs["remove"] = True
-        return collection_writes.find_and_modify_one(self, filter, projection, sort, **kwargs)
+        return collection_writes.find_and_modify_one(self, filter, projection, sort,
+                                                     hint=hint, session=session, **kwargs)
 
     def find_one_and_replace(self, filter: Any, replacement: Any, projection: Any = None,
                              sort: Any = None, upsert: bool = False,
                              return_document: bool = ReturnDocument.BEFORE,
-                             **kwargs: Any) -> Any:
+                             hint: Any = None, session: Any = None, **kwargs: Any) -> Any:
         """Replace a single document; return it as it was before (or after) the change."""
         validate_replacement(replacement)
         kwargs["update"] = replacement
         return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
-                                                     return_document, **kwargs)
+                                                     return_document, hint=hint,
+                                                     session=session, **kwargs)
 
     def find_one_and_update(self, filter: Any, update: Any, projection: Any = None,
                             sort: Any = None, upsert: bool = False,
                             return_document: bool = ReturnDocument.BEFORE,
-                            **kwargs: Any) -> Any:
+                            array_filters: Optional[List[Any]] = None, hint: Any = None,
+                            session: Any = None, **kwargs: Any) -> Any:
         """Update a single document; return it as it was before (or after) the update."""
         validate_update(update)
         kwargs["update"] = update
-        return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
-                                                     return_document, **kwargs)
+        return collection_writes.find_and_modify_one(
+            self, filter, projection, sort, upsert, return_document,
+            array_filters=array_filters, hint=hint, session=session, **kwargs)
 
-    def rename(self, new_name: str, **kwargs: Any) -> Any:
+    def rename(self, new_name: str, session: Any = None, **kwargs: Any) -> Any:
         """Rename this collection (``dropTarget=True`` and other options as keywords)."""
-        return collection_writes.rename(self, new_name, **kwargs)
+        return collection_writes.rename(self, new_name, session, **kwargs)
 
     def initialize_unordered_bulk_op(self, bypass_document_validation: bool = False
                                      ) -> BulkOperationBuilder:
@@ -330,13 +360,35 @@ class Collection(BaseObject):
              cursor_type: int = CursorType.NON_TAILABLE, sort: Any = None,
              allow_partial_results: bool = False, oplog_replay: bool = False,
              modifiers: Optional[Mapping[str, Any]] = None, batch_size: int = 0,
-             manipulate: bool = True, collation: Any = None) -> Any:
-        """A Cursor over the documents matching ``filter`` (the arguments are ``Cursor``'s)."""
+             manipulate: bool = True, collation: Any = None, hint: Any = None,
+             max_scan: Optional[int] = None, max_time_ms: Optional[int] = None,
+             max: Any = None, min: Any = None, return_key: Optional[bool] = None,
+             show_record_id: Optional[bool] = None, snapshot: Optional[bool] = None,
+             comment: Any = None, session: Any = None,
+             allow_disk_use: Optional[bool] = None) -> Any:
+        """A Cursor over the documents matching ``filter`` (the arguments are ``Cursor``'s;
+        ``hint`` ... ``comment`` from PyMongo 3.5, ``allow_disk_use`` from 3.11)."""
         from mongofw.client.cursor import Cursor
 
         return Cursor(self, filter, projection, skip, limit, no_cursor_timeout, cursor_type,
                       sort, allow_partial_results, oplog_replay, modifiers, batch_size,
-                      manipulate, collation)
+                      manipulate, collation, hint, max_scan, max_time_ms, max, min,
+                      return_key, show_record_id, snapshot, comment, session, allow_disk_use)
+
+    def find_raw_batches(self, *args: Any, **kwargs: Any) -> Any:
+        """Like ``find``, but each iteration returns one whole batch of raw BSON bytes
+        (``bson.decode_all`` reads it).  New in PyMongo 3.6."""
+        from mongofw.client.raw_batch_cursors import RawBatchCursor
+
+        return RawBatchCursor(self, *args, **kwargs)
+
+    def aggregate_raw_batches(self, pipeline: List[Any], session: Any = None,
+                              **kwargs: Any) -> Any:
+        """Like ``aggregate``, but each iteration returns one whole batch of raw BSON
+        bytes.  New in PyMongo 3.6."""
+        from mongofw.client.raw_batch_cursors import aggregate_raw_batches
+
+        return aggregate_raw_batches(self, pipeline, session=session, **kwargs)
 
     def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
         """The first matching document, or None; a non-mapping filter means ``{"_id": filter}``.
@@ -351,27 +403,45 @@ class Collection(BaseObject):
             return document
         return None
 
-    def count(self, filter: Any = None, **kwargs: Any) -> int:
+    def count(self, filter: Any = None, session: Any = None, **kwargs: Any) -> int:
         """The number of documents matching ``filter`` (hint, limit, skip, maxTimeMS, collation)."""
-        return collection_reads.count(self, filter, **kwargs)
+        return collection_reads.count(self, filter, session, **kwargs)
 
-    def distinct(self, key: str, filter: Any = None, **kwargs: Any) -> List[Any]:
+    def count_documents(self, filter: Mapping[str, Any], session: Any = None,
+                        **kwargs: Any) -> int:
+        """The number of documents matching ``filter`` (``{}`` for all), from an aggregation.
+
+        Keywords: ``skip``, ``limit`` (positive), ``maxTimeMS``, ``collation``, ``hint``.
+        Query operators that need the legacy count (``$where``, ``$near``) are refused
+        by the server.  New in PyMongo 3.7.
+        """
+        return collection_reads.count_documents(self, filter, session, **kwargs)
+
+    def estimated_document_count(self, **kwargs: Any) -> int:
+        """The number of documents from the collection's metadata (fast, not in a
+        transaction); ``maxTimeMS`` may be given.  New in PyMongo 3.7."""
+        return collection_reads.estimated_document_count(self, **kwargs)
+
+    def distinct(self, key: str, filter: Any = None, session: Any = None,
+                 **kwargs: Any) -> List[Any]:
         """The distinct values of ``key`` among the documents matching ``filter``."""
-        return collection_reads.distinct(self, key, filter, **kwargs)
+        return collection_reads.distinct(self, key, filter, session, **kwargs)
 
-    def aggregate(self, pipeline: List[Any], **kwargs: Any) -> Any:
+    def aggregate(self, pipeline: List[Any], session: Any = None, **kwargs: Any) -> Any:
         """Run an aggregation pipeline; returns a CommandCursor over the results."""
-        return collection_reads.aggregate(self, pipeline, **kwargs)
+        return collection_reads.aggregate(self, pipeline, session=session, **kwargs)
 
     def map_reduce(self, map: Any, reduce: Any, out: Any, full_response: bool = False,
-                   **kwargs: Any) -> Any:
+                   session: Any = None, **kwargs: Any) -> Any:
         """Map/reduce into ``out``; the output Collection, or the full reply."""
-        return collection_reads.map_reduce(self, map, reduce, out, full_response, **kwargs)
+        return collection_reads.map_reduce(self, map, reduce, out, full_response, session,
+                                           **kwargs)
 
     def inline_map_reduce(self, map: Any, reduce: Any, full_response: bool = False,
-                          **kwargs: Any) -> Any:
+                          session: Any = None, **kwargs: Any) -> Any:
         """Map/reduce in memory; the result documents, or the full reply."""
-        return collection_reads.inline_map_reduce(self, map, reduce, full_response, **kwargs)
+        return collection_reads.inline_map_reduce(self, map, reduce, full_response, session,
+                                                  **kwargs)
 
     def group(self, key: Any, condition: Any, initial: Any, reduce: Any, finalize: Any = None,
               **kwargs: Any) -> List[Any]:
@@ -379,46 +449,46 @@ class Collection(BaseObject):
         return collection_reads.group(self, key, condition, initial, reduce, finalize,
                                       **kwargs)
 
-    def parallel_scan(self, num_cursors: int, **kwargs: Any) -> List[Any]:
+    def parallel_scan(self, num_cursors: int, session: Any = None, **kwargs: Any) -> List[Any]:
         """Up to ``num_cursors`` CommandCursors covering the whole collection once."""
-        return collection_reads.parallel_scan(self, num_cursors, **kwargs)
+        return collection_reads.parallel_scan(self, num_cursors, session, **kwargs)
 
-    def options(self) -> Mapping[str, Any]:
+    def options(self, session: Any = None) -> Mapping[str, Any]:
         """The options the collection was created with ({} if it does not exist)."""
-        return collection_reads.options(self)
+        return collection_reads.options(self, session)
 
-    def create_index(self, keys: Any, **kwargs: Any) -> str:
+    def create_index(self, keys: Any, session: Any = None, **kwargs: Any) -> str:
         """Create an index on a key or (key, direction) list; returns its name."""
-        return collection_indexes.create_index(self, keys, **kwargs)
+        return collection_indexes.create_index(self, keys, session, **kwargs)
 
-    def create_indexes(self, indexes: List[Any]) -> List[str]:
+    def create_indexes(self, indexes: List[Any], session: Any = None) -> List[str]:
         """Create the indexes described by IndexModel instances; returns their names."""
-        return collection_indexes.create_indexes(self, indexes)
+        return collection_indexes.create_indexes(self, indexes, session)
 
     def ensure_index(self, key_or_list: Any, cache_for: int = 300, **kwargs: Any) -> str:
         """DEPRECATED - create the index if needed; returns its name."""
         return collection_indexes.ensure_index(self, key_or_list, cache_for, **kwargs)
 
-    def drop_index(self, index_or_name: Any) -> None:
+    def drop_index(self, index_or_name: Any, session: Any = None) -> None:
         """Drop an index by name or by its (key, direction) list."""
-        collection_indexes.drop_index(self, index_or_name)
+        collection_indexes.drop_index(self, index_or_name, session)
 
-    def drop_indexes(self) -> None:
+    def drop_indexes(self, session: Any = None) -> None:
         """Drop every index but the one on ``_id``."""
-        collection_indexes.drop_index(self, "*")
+        collection_indexes.drop_index(self, "*", session)
 
-    def reindex(self) -> Mapping[str, Any]:
+    def reindex(self, session: Any = None) -> Mapping[str, Any]:
         """Rebuild all indexes of this collection."""
-        return collection_indexes.reindex(self)
+        return collection_indexes.reindex(self, session)
 
-    def list_indexes(self) -> Any:
+    def list_indexes(self, session: Any = None) -> Any:
         """A CommandCursor over this collection's index documents."""
-        return collection_indexes.list_indexes(self)
+        return collection_indexes.list_indexes(self, session)
 
-    def index_information(self) -> Mapping[str, Any]:
+    def index_information(self, session: Any = None) -> Mapping[str, Any]:
         """``{index name: {"key": [(key, direction), ...], ...}}`` for every index."""
-        return collection_indexes.index_information(self)
+        return collection_indexes.index_information(self, session)
 
-    def drop(self) -> None:
+    def drop(self, session: Any = None) -> None:
         """Drop this collection (an alias of ``Database.drop_collection``)."""
-        self.__database.drop_collection(self.__name)
+        self.__database.drop_collection(self.__name, session)

@@ -25,33 +25,46 @@ def check_read_concern(read_concern: Any, sock_info: Any) -> Any:
 
 def run_read_command(collection: Any, cmd: Mapping[str, Any], read_preference: Any = None,
                      collation: Optional[Mapping[str, Any]] = None, read_concern: Any = None,
-                     allowable_errors: Any = None, write_concern: Any = None
-                     ) -> Tuple[Mapping[str, Any], Any]:
-    """Run ``cmd`` on a server chosen by ``read_preference`` (default: the collection's).
+                     allowable_errors: Any = None, write_concern: Any = None,
+                     session: Any = None, retryable: bool = False,
+                     read_concern_wire_version: int = 0) -> Tuple[Mapping[str, Any], Any]:
+    """Run ``cmd`` on a server chosen by ``read_preference`` (default: the collection's),
+    in ``session`` (an implicit one when None), retried once when ``retryable`` (the
+    retryable reads specification's operations: count, distinct, aggregate, ...).
+    ``read_concern`` goes only to servers of at least ``read_concern_wire_version``.
 
     Returns ``(reply, address)``.
     """
     client = collection.database.client
     read_preference = read_preference or collection.read_preference
-    with client._socket_for_reads(read_preference) as (sock_info, slave_ok):
-        concern = check_read_concern(read_concern, sock_info)
-        if sock_info.max_wire_version < COMMAND_WRITE_CONCERN_WIRE_VERSION:
-            write_concern = None
-        reply = sock_info.command(collection.database.name, cmd, slave_ok, read_preference,
-                                  collection.codec_options, allowable_errors=allowable_errors,
-                                  read_concern=concern, collation=collation,
-                                  write_concern=write_concern,
-                                  parse_write_concern_error=write_concern is not None)
-        return reply, sock_info.address
+    with client._tmp_session(session) as session:
+        def run(sock_info: Any, slave_ok: bool) -> Tuple[Mapping[str, Any], Any]:
+            concern = check_read_concern(read_concern, sock_info) \
+                if sock_info.max_wire_version >= read_concern_wire_version else None
+            concern_for_writes = write_concern if \
+                sock_info.max_wire_version >= COMMAND_WRITE_CONCERN_WIRE_VERSION else None
+            reply = sock_info.command(
+                collection.database.name, cmd, slave_ok, read_preference,
+                collection.codec_options, allowable_errors=allowable_errors,
+                read_concern=concern, collation=collation, write_concern=concern_for_writes,
+                parse_write_concern_error=concern_for_writes is not None, session=session)
+            return reply, sock_info.address
+
+        if retryable:
+            return client._retryable_read(session, read_preference, run)
+        read_preference = client._read_preference_in(session, read_preference)
+        with client._socket_for_reads(read_preference) as (sock_info, slave_ok):
+            return run(sock_info, slave_ok)
 
 
 def run_write_command(collection: Any, cmd: Mapping[str, Any], allowable_errors: Any = None,
                       collation: Optional[Mapping[str, Any]] = None,
-                      read_concern: Any = None, apply_write_concern: bool = True
-                      ) -> Mapping[str, Any]:
-    """Run ``cmd`` on the primary, with the collection's write concern on MongoDB 3.4+."""
+                      read_concern: Any = None, apply_write_concern: bool = True,
+                      session: Any = None) -> Mapping[str, Any]:
+    """Run ``cmd`` on the primary, with the collection's write concern on MongoDB 3.4+,
+    in ``session`` (an implicit one when None); not retried."""
     client = collection.database.client
-    with client._socket_for_writes() as sock_info:
+    with client._tmp_session(session) as session, client._socket_for_writes() as sock_info:
         concern = check_read_concern(read_concern, sock_info)
         write_concern = collection.write_concern if apply_write_concern and \
             sock_info.max_wire_version >= COMMAND_WRITE_CONCERN_WIRE_VERSION else None
@@ -59,4 +72,5 @@ def run_write_command(collection: Any, cmd: Mapping[str, Any], allowable_errors:
                                  codec_options=collection.codec_options,
                                  allowable_errors=allowable_errors, read_concern=concern,
                                  write_concern=write_concern, collation=collation,
-                                 parse_write_concern_error=write_concern is not None)
+                                 parse_write_concern_error=write_concern is not None,
+                                 session=session)

@@ -16,7 +16,7 @@ from mongofw.errors import OperationFailure
 NAMESPACE_NOT_FOUND = 26
 
 
-def create_indexes(collection: Any, indexes: Any) -> List[str]:
+def create_indexes(collection: Any, indexes: Any, session: Any = None) -> List[str]:
     """Create every index of ``indexes`` (IndexModel instances); returns their names."""
     if not isinstance(indexes, list):
         raise TypeError(f"indexes must be a list of IndexModel instances, "
@@ -31,7 +31,7 @@ def create_indexes(collection: Any, indexes: Any) -> List[str]:
     if any("collation" in doc for doc in documents):
         _require_collation_support(collection)
     cmd = SON([("createIndexes", collection.name), ("indexes", documents)])
-    run_write_command(collection, cmd)
+    run_write_command(collection, cmd, session=session)
     return [doc["name"] for doc in documents]
 
 
@@ -45,9 +45,9 @@ def _require_collation_support(collection: Any) -> None:
                                      f"server speaks {sock_info.max_wire_version}")
 
 
-def create_index(collection: Any, keys: Any, **kwargs: Any) -> str:
+def create_index(collection: Any, keys: Any, session: Any = None, **kwargs: Any) -> str:
     """Create one index; returns its name."""
-    return create_indexes(collection, [IndexModel(keys, **kwargs)])[0]
+    return create_indexes(collection, [IndexModel(keys, **kwargs)], session)[0]
 
 
 def ensure_index(collection: Any, key_or_list: Any, cache_for: int = 300,
@@ -66,7 +66,7 @@ def ensure_index(collection: Any, key_or_list: Any, cache_for: int = 300,
     return create_index(collection, key_or_list, **kwargs)
 
 
-def drop_index(collection: Any, index_or_name: Any) -> None:
+def drop_index(collection: Any, index_or_name: Any, session: Any = None) -> None:
     """Drop one index by name or by the key specifier it was created with."""
     name = index_or_name
     if isinstance(index_or_name, list):
@@ -75,16 +75,28 @@ def drop_index(collection: Any, index_or_name: Any) -> None:
         raise TypeError(f"index_or_name must be an index name (str) or a list of "
                         f"(key, direction) pairs, not {type(index_or_name).__name__}")
     cmd = SON([("dropIndexes", collection.name), ("index", name)])
-    run_write_command(collection, cmd, allowable_errors=["ns not found", NAMESPACE_NOT_FOUND])
+    run_write_command(collection, cmd, allowable_errors=["ns not found", NAMESPACE_NOT_FOUND],
+                      session=session)
 
 
-def reindex(collection: Any) -> Mapping[str, Any]:
+def reindex(collection: Any, session: Any = None) -> Mapping[str, Any]:
     """Rebuild every index of the collection; returns the server's reply."""
-    return run_write_command(collection, SON([("reIndex", collection.name)]))
+    return run_write_command(collection, SON([("reIndex", collection.name)]), session=session)
 
 
-def list_indexes(collection: Any) -> Any:
+def list_indexes(collection: Any, session: Any = None) -> Any:
     """A CommandCursor over the index documents (empty for a missing collection)."""
+    client = collection.database.client
+    session, owned = client._cursor_session(session)
+    try:
+        return _list_indexes(collection, session, owned)
+    except BaseException:
+        if owned:
+            session.end_session()
+        raise
+
+
+def _list_indexes(collection: Any, session: Any, owned: bool) -> Any:
     from mongofw.client.command_cursor import CommandCursor
     from mongofw.core.dispatch import cursor_legacy
 
@@ -99,22 +111,24 @@ def list_indexes(collection: Any) -> Any:
                 sock_info, namespace, {"filter": {"ns": collection.full_name}}, False, None,
                 codec_options)
             info = {"id": cursor_id, "firstBatch": batch, "ns": namespace}
-            return CommandCursor(collection, info, address)
+            return CommandCursor(collection, info, address, session=session,
+                                 owns_session=owned)
         cmd = SON([("listIndexes", collection.name), ("cursor", {})])
         try:
             reply = sock_info.command(collection.database.name, cmd,
-                                      codec_options=codec_options)
+                                      codec_options=codec_options, session=session)
         except OperationFailure as exc:
             if exc.code != NAMESPACE_NOT_FOUND:
                 raise
             reply = {"cursor": {"id": 0, "firstBatch": []}}
-    return CommandCursor(collection, reply["cursor"], address)
+    return CommandCursor(collection, reply["cursor"], address, session=session,
+                         owns_session=owned)
 
 
-def index_information(collection: Any) -> Dict[str, Any]:
+def index_information(collection: Any, session: Any = None) -> Dict[str, Any]:
     """``{name: {"key": [(key, direction), ...], <other options>}}`` for every index."""
     info: Dict[str, Any] = {}
-    for index in list_indexes(collection):
+    for index in list_indexes(collection, session):
         index = dict(index)
         name = index.pop("name")
         index.pop("ns", None)

@@ -14,6 +14,7 @@ from mongofw.client.collection_commands import run_read_command, run_write_comma
 from mongofw.client.command_cursor import CommandCursor
 from mongofw.client.index_specs import hint_document
 from mongofw.options.collation import validate_collation_or_none
+from mongofw.options.read_preferences import ReadPreference
 
 
 def _check_filter(value: Any, name: str = "filter") -> None:
@@ -23,7 +24,7 @@ def _check_filter(value: Any, name: str = "filter") -> None:
                         f"{type(value).__name__}")
 
 
-def count(collection: Any, filter: Any = None, **kwargs: Any) -> int:
+def count(collection: Any, filter: Any = None, session: Any = None, **kwargs: Any) -> int:
     """The number of documents matching ``filter`` (hint, limit, skip, maxTimeMS, collation)."""
     _check_filter(filter)
     cmd = SON([("count", collection.name)])
@@ -33,21 +34,59 @@ def count(collection: Any, filter: Any = None, **kwargs: Any) -> int:
         kwargs["hint"] = hint_document(kwargs["hint"])
     collation = validate_collation_or_none(kwargs.pop("collation", None))
     cmd.update(kwargs)
-    return run_count(collection, cmd, collation)
+    return run_count(collection, cmd, collation, session)
 
 
-def run_count(collection: Any, cmd: Mapping[str, Any], collation: Any = None) -> int:
+def count_documents(collection: Any, filter: Any, session: Any = None, **kwargs: Any) -> int:
+    """The number of documents matching ``filter``, counted by an aggregation (3.7).
+
+    ``skip`` and ``limit`` become pipeline stages; ``hint``, ``collation`` and
+    ``maxTimeMS`` go to the aggregate command.  Unlike ``count``, it works in a
+    transaction and never trusts collection metadata.
+    """
+    if not isinstance(filter, Mapping):
+        raise TypeError(f"filter must be an instance of dict, bson.son.SON, or another type "
+                        f"that inherits from collections.abc.Mapping, not "
+                        f"{type(filter).__name__}")
+    pipeline: List[Any] = [{"$match": filter}]
+    for stage in ("skip", "limit"):
+        if stage in kwargs:
+            value = kwargs.pop(stage)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or \
+                    (stage == "limit" and value == 0):
+                raise ValueError(f"{stage} must be a {'positive' if stage == 'limit' else 'non-negative'} "
+                                 f"integer, not {value!r}")
+            pipeline.append({f"${stage}": value})
+    pipeline.append({"$group": {"_id": 1, "n": {"$sum": 1}}})
+    if "hint" in kwargs and not isinstance(kwargs["hint"], str):
+        kwargs["hint"] = hint_document(kwargs["hint"])
+    with aggregate(collection, pipeline, session=session, **kwargs) as cursor:
+        for result in cursor:
+            return int(result["n"])
+    return 0
+
+
+def estimated_document_count(collection: Any, **kwargs: Any) -> int:
+    """The collection's document count from its metadata (the ``count`` command, 3.7)."""
+    cmd = SON([("count", collection.name)])
+    cmd.update(kwargs)
+    return run_count(collection, cmd)
+
+
+def run_count(collection: Any, cmd: Mapping[str, Any], collation: Any = None,
+              session: Any = None) -> int:
     """Run a prepared ``count`` command; a missing collection counts 0."""
     reply, _ = run_read_command(collection, cmd, collation=collation,
                                 read_concern=collection.read_concern,
-                                allowable_errors=["ns missing"])
+                                allowable_errors=["ns missing"], session=session,
+                                retryable=True)
     if reply.get("errmsg", "") == "ns missing":
         return 0
     return int(reply["n"])
 
 
 def count_for_cursor(collection: Any, opts: Mapping[str, Any],
-                     with_limit_and_skip: bool) -> int:
+                     with_limit_and_skip: bool, session: Any = None) -> int:
     """``Cursor.count``: the count command for a cursor's options (see ``Cursor.__opts``)."""
     spec = opts["spec"]
     cmd = SON([("count", collection.name), ("query", spec.get("$query", spec))])
@@ -60,10 +99,11 @@ def count_for_cursor(collection: Any, opts: Mapping[str, Any],
             cmd["limit"] = abs(opts["limit"])
         if opts["skip"]:
             cmd["skip"] = opts["skip"]
-    return run_count(collection, cmd, opts["collation"])
+    return run_count(collection, cmd, opts["collation"], session)
 
 
-def distinct_for_cursor(collection: Any, opts: Mapping[str, Any], key: Any) -> List[Any]:
+def distinct_for_cursor(collection: Any, opts: Mapping[str, Any], key: Any,
+                        session: Any = None) -> List[Any]:
     """``Cursor.distinct``: distinct values of ``key`` under a cursor's filter and options."""
     options: dict = {}
     spec = opts["spec"]
@@ -73,7 +113,7 @@ def distinct_for_cursor(collection: Any, opts: Mapping[str, Any], key: Any) -> L
         options["maxTimeMS"] = opts["max_time_ms"]
     if opts["collation"] is not None:
         options["collation"] = opts["collation"]
-    return distinct(collection, key, **options)
+    return distinct(collection, key, session=session, **options)
 
 
 def explain_find(collection: Any, find_cmd: SON) -> Mapping[str, Any]:
@@ -94,7 +134,8 @@ def explain_find(collection: Any, find_cmd: SON) -> Mapping[str, Any]:
                                  slave_ok, read_preference, collection.codec_options)
 
 
-def distinct(collection: Any, key: Any, filter: Any = None, **kwargs: Any) -> List[Any]:
+def distinct(collection: Any, key: Any, filter: Any = None, session: Any = None,
+             **kwargs: Any) -> List[Any]:
     """The distinct values of ``key`` among documents matching ``filter``."""
     if not isinstance(key, str):
         raise TypeError(f"key must be an instance of str, not {type(key).__name__}")
@@ -107,12 +148,25 @@ def distinct(collection: Any, key: Any, filter: Any = None, **kwargs: Any) -> Li
     collation = validate_collation_or_none(kwargs.pop("collation", None))
     cmd.update(kwargs)
     reply, _ = run_read_command(collection, cmd, collation=collation,
-                                read_concern=collection.read_concern)
+                                read_concern=collection.read_concern, session=session,
+                                retryable=True)
     return list(reply["values"])
 
 
-def aggregate(collection: Any, pipeline: Any, **kwargs: Any) -> CommandCursor:
-    """Run an aggregation pipeline; returns a CommandCursor over the results."""
+def writes_output(pipeline: List[Any]) -> bool:
+    """Whether the pipeline ends in a stage that writes (``$out``, or ``$merge`` from 4.2)."""
+    last = pipeline[-1] if pipeline else None
+    return isinstance(last, Mapping) and ("$out" in last or "$merge" in last)
+
+
+def aggregate(collection: Any, pipeline: Any, database_level: bool = False,
+              cursor_class: type = CommandCursor, session: Any = None,
+              **kwargs: Any) -> CommandCursor:
+    """Run an aggregation pipeline; returns a ``cursor_class`` over the results.
+
+    ``database_level`` runs ``{aggregate: 1}`` on the collection's database (the
+    collection then only names the namespace, ``<db>.$cmd.aggregate``).
+    """
     if not isinstance(pipeline, list):
         raise TypeError(f"pipeline must be a list, not {type(pipeline).__name__}")
     use_cursor = kwargs.pop("useCursor", True)
@@ -120,22 +174,33 @@ def aggregate(collection: Any, pipeline: Any, **kwargs: Any) -> CommandCursor:
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 0):
         raise ValueError(f"batchSize must be a non-negative integer, not {batch_size!r}")
     collation = validate_collation_or_none(kwargs.pop("collation", None))
-    dollar_out = bool(pipeline) and isinstance(pipeline[-1], Mapping) and \
-        "$out" in pipeline[-1]
-    cmd = SON([("aggregate", collection.name), ("pipeline", pipeline)])
+    writes = writes_output(pipeline)
+    cmd = SON([("aggregate", 1 if database_level else collection.name),
+               ("pipeline", pipeline)])
     cmd.update(kwargs)
     if use_cursor and "cursor" not in cmd:
         cmd["cursor"] = {"batchSize": batch_size} if batch_size else {}
-    # $out writes: no read concern, the collection's write concern instead (3.4+).
-    reply, address = run_read_command(
-        collection, cmd, collation=collation,
-        read_concern=None if dollar_out else collection.read_concern,
-        write_concern=collection.write_concern if dollar_out else None)
+    # A pipeline that writes runs on the primary (PyMongo 3.9 fixed sending it to a
+    # secondary), with the collection's write concern (3.4+) and, from MongoDB 4.2 (wire
+    # version 8) on, its read concern too.
+    client = collection.database.client
+    session, owned = client._cursor_session(session)
+    try:
+        reply, address = run_read_command(
+            collection, cmd, read_preference=ReadPreference.PRIMARY if writes else None,
+            collation=collation, read_concern=collection.read_concern,
+            write_concern=collection.write_concern if writes else None, session=session,
+            retryable=not writes, read_concern_wire_version=8 if writes else 0)
+    except BaseException:
+        if owned:
+            session.end_session()
+        raise
     if "cursor" in reply:
         info = reply["cursor"]
     else:
         info = {"id": 0, "firstBatch": reply.get("result", []), "ns": collection.full_name}
-    return CommandCursor(collection, info, address).batch_size(batch_size or 0)
+    cursor = cursor_class(collection, info, address, session=session, owns_session=owned)
+    return cursor.batch_size(batch_size or 0)
 
 
 def _check_code(value: Any, name: str) -> None:
@@ -145,7 +210,7 @@ def _check_code(value: Any, name: str) -> None:
 
 
 def map_reduce(collection: Any, map: Any, reduce: Any, out: Any, full_response: bool = False,
-               **kwargs: Any) -> Any:
+               session: Any = None, **kwargs: Any) -> Any:
     """Map/reduce into ``out``; returns the output Collection (or the full reply)."""
     _check_code(map, "map")
     _check_code(reduce, "reduce")
@@ -158,7 +223,7 @@ def map_reduce(collection: Any, map: Any, reduce: Any, out: Any, full_response: 
     inline = isinstance(out, Mapping) and "inline" in out
     reply = run_write_command(collection, cmd, collation=collation,
                               read_concern=collection.read_concern if inline else None,
-                              apply_write_concern=not inline)
+                              apply_write_concern=not inline, session=session)
     result = reply.get("result")
     if full_response or not result:
         return reply
@@ -169,7 +234,7 @@ def map_reduce(collection: Any, map: Any, reduce: Any, out: Any, full_response: 
 
 
 def inline_map_reduce(collection: Any, map: Any, reduce: Any, full_response: bool = False,
-                      **kwargs: Any) -> Any:
+                      session: Any = None, **kwargs: Any) -> Any:
     """Map/reduce in memory; returns the result documents (or the full reply)."""
     _check_code(map, "map")
     _check_code(reduce, "reduce")
@@ -178,7 +243,7 @@ def inline_map_reduce(collection: Any, map: Any, reduce: Any, full_response: boo
                ("out", {"inline": 1})])
     cmd.update(kwargs)
     reply, _ = run_read_command(collection, cmd, collation=collation,
-                                read_concern=collection.read_concern)
+                                read_concern=collection.read_concern, session=session)
     return reply if full_response else reply.get("results")
 
 
@@ -208,7 +273,8 @@ def group(collection: Any, key: Any, condition: Any, initial: Any, reduce: Any,
     return list(reply["retval"])
 
 
-def parallel_scan(collection: Any, num_cursors: Any, **kwargs: Any) -> List[CommandCursor]:
+def parallel_scan(collection: Any, num_cursors: Any, session: Any = None,
+                  **kwargs: Any) -> List[CommandCursor]:
     """Up to ``num_cursors`` CommandCursors that together cover the collection once."""
     if not isinstance(num_cursors, int) or isinstance(num_cursors, bool):
         raise TypeError(f"num_cursors must be an integer, not {type(num_cursors).__name__}")
@@ -216,17 +282,22 @@ def parallel_scan(collection: Any, num_cursors: Any, **kwargs: Any) -> List[Comm
         raise ValueError(f"num_cursors must be >= 1, not {num_cursors}")
     cmd = SON([("parallelCollectionScan", collection.name), ("numCursors", num_cursors)])
     cmd.update(kwargs)
-    reply, address = run_read_command(collection, cmd, read_concern=collection.read_concern)
-    return [CommandCursor(collection, item["cursor"], address) for item in reply["cursors"]]
+    # The cursors share one session (their getMores must carry its lsid); none of them
+    # ends it, as none knows whether the others are done.
+    session, _owned = collection.database.client._cursor_session(session)
+    reply, address = run_read_command(collection, cmd, read_concern=collection.read_concern,
+                                      session=session)
+    return [CommandCursor(collection, item["cursor"], address, session=session)
+            for item in reply["cursors"]]
 
 
-def options(collection: Any) -> Mapping[str, Any]:
+def options(collection: Any, session: Any = None) -> Mapping[str, Any]:
     """The options the collection was created with ({} if it does not exist yet)."""
     from mongofw.core.dispatch import cursor_legacy
 
     database = collection.database
     client = database.client
-    with client._socket_for_writes() as sock_info:
+    with client._tmp_session(session) as session, client._socket_for_writes() as sock_info:
         if sock_info.max_wire_version < 3:
             # MongoDB 2.6 lists collections in <db>.system.namespaces.
             _, docs = cursor_legacy.run_query(
@@ -237,7 +308,7 @@ def options(collection: Any) -> Mapping[str, Any]:
             cmd = SON([("listCollections", 1), ("filter", {"name": collection.name}),
                        ("cursor", {})])
             reply = sock_info.command(database.name, cmd,
-                                      codec_options=collection.codec_options)
+                                      codec_options=collection.codec_options, session=session)
             docs = reply["cursor"].get("firstBatch", [])
     if not docs:
         return {}

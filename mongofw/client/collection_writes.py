@@ -14,10 +14,11 @@ import bson
 from bson.objectid import ObjectId
 from bson.son import SON
 from mongofw.client.bulk import Bulk, write_concern_from_options
-from mongofw.client.index_specs import index_document
+from mongofw.client.index_specs import hint_document, index_document
 from mongofw.client.names import validate_collection_name
 from mongofw.client.operations import (
     _is_raw,
+    validate_array_filters,
     validate_collation,
     validate_document,
     validate_filter,
@@ -29,7 +30,7 @@ from mongofw.client.operations import (
 from mongofw.core.dispatch import write_ops
 from mongofw.core.dispatch.write_ops import DELETE, UPDATE
 from mongofw.core.wire.server_errors import raise_write_concern_error, raise_write_error
-from mongofw.errors import BulkWriteError
+from mongofw.errors import BulkWriteError, ConfigurationError
 
 # The server's errmsg when findAndModify matched nothing (servers before 3.0 failed).
 NO_MATCH_ERRMSG = "No matching object found"
@@ -55,12 +56,35 @@ def _write_concern_for_command(collection: Any, cmd: SON, sock_info: Any) -> Non
             cmd["writeConcern"] = document
 
 
-def _run_find_and_modify(collection: Any, cmd: SON, collation: Any) -> Mapping[str, Any]:
+def _check_find_and_modify_options(collection: Any, cmd: SON, sock_info: Any) -> None:
+    """arrayFilters needs MongoDB 3.6, a hint 4.4; neither goes with an unacknowledged write."""
+    for name, needs in (("arrayFilters", write_ops.ARRAY_FILTERS_NEEDS),
+                        ("hint", write_ops.FIND_AND_MODIFY_HINT_NEEDS)):
+        if cmd.get(name) is None:
+            continue
+        if not collection.write_concern.acknowledged:
+            raise ConfigurationError(f"{name} is unsupported for unacknowledged writes.")
+        write_ops.require_wire_version(sock_info, needs)
+
+
+def _run_find_and_modify(collection: Any, cmd: SON, collation: Any,
+                         session: Any = None) -> Mapping[str, Any]:
+    """One findAndModify, in ``session`` (or an implicit one), retried once if allowed."""
     database = collection.database
-    with database.client._socket_for_writes() as sock_info:
-        _write_concern_for_command(collection, cmd, sock_info)
-        reply = sock_info.command(database.name, cmd, codec_options=collection.codec_options,
-                                  allowable_errors=[NO_MATCH_ERRMSG], collation=collation)
+    client = database.client
+    acknowledged = collection.write_concern.acknowledged
+
+    def run(sock_info: Any, retryable_now: bool) -> Mapping[str, Any]:
+        command = SON(cmd)
+        _check_find_and_modify_options(collection, command, sock_info)
+        _write_concern_for_command(collection, command, sock_info)
+        return sock_info.command(database.name, command,
+                                 codec_options=collection.codec_options,
+                                 allowable_errors=[NO_MATCH_ERRMSG], collation=collation,
+                                 session=session, retryable_write=retryable_now)
+
+    with client._tmp_session(session, not acknowledged) as session:
+        reply = client._retryable_write(acknowledged, session, run)
     if reply.get("writeConcernError"):
         raise_write_concern_error(reply["writeConcernError"])
     return reply
@@ -68,6 +92,7 @@ def _run_find_and_modify(collection: Any, cmd: SON, collation: Any) -> Mapping[s
 
 def find_and_modify_one(collection: Any, filter: Any, projection: Any, sort: Any,
                         upsert: Optional[bool] = None, return_document: Any = False,
+                        array_filters: Any = None, hint: Any = None, session: Any = None,
                         **kwargs: Any) -> Any:
     """``findAndModify`` for ``find_one_and_*``: the document before/after, or None."""
     validate_filter(filter)
@@ -84,10 +109,16 @@ def find_and_modify_one(collection: Any, filter: Any, projection: Any, sort: Any
         cmd["sort"] = index_document(sort, "sort")
     if upsert is not None:
         cmd["upsert"] = validate_upsert(upsert)
-    return _run_find_and_modify(collection, cmd, collation).get("value")
+    array_filters = validate_array_filters(array_filters)
+    if array_filters is not None:
+        cmd["arrayFilters"] = array_filters
+    if hint is not None:
+        cmd["hint"] = hint_document(hint)
+    return _run_find_and_modify(collection, cmd, collation, session).get("value")
 
 
-def rename(collection: Any, new_name: Any, **kwargs: Any) -> Mapping[str, Any]:
+def rename(collection: Any, new_name: Any, session: Any = None,
+           **kwargs: Any) -> Mapping[str, Any]:
     """``renameCollection`` on admin, within the collection's database."""
     if not isinstance(new_name, str):
         raise TypeError(f"new_name must be an instance of str, not {type(new_name).__name__}")
@@ -95,13 +126,14 @@ def rename(collection: Any, new_name: Any, **kwargs: Any) -> Mapping[str, Any]:
     database = collection.database
     cmd = SON([("renameCollection", collection.full_name),
                ("to", f"{database.name}.{new_name}")])
-    with database.client._socket_for_writes() as sock_info:
+    client = database.client
+    with client._tmp_session(session) as session, client._socket_for_writes() as sock_info:
         # renameCollection takes a write concern from wire version 5 (MongoDB 3.4) on.
         if sock_info.max_wire_version >= 5 and collection.write_concern.document:
             cmd["writeConcern"] = collection.write_concern.document
         cmd.update(kwargs)
         return sock_info.command("admin", cmd, codec_options=collection.codec_options,
-                                 parse_write_concern_error=True)
+                                 parse_write_concern_error=True, session=session)
 
 
 # ---------------------------------------------------------------- legacy (deprecated) API
@@ -200,9 +232,7 @@ def update(collection: Any, spec: Any, document: Any, upsert: bool = False,
     else:
         validate_update(document)
     statement = SON([("q", spec), ("u", document), ("multi", multi), ("upsert", upsert)])
-    reply = write_ops.write_one(
-        collection.database.client, collection.database.name, collection.name, UPDATE,
-        statement, write_concern=write_concern, codec_options=collection.codec_options)
+    reply = collection._write_one(UPDATE, statement, write_concern=write_concern)
     return update_result_document(reply)
 
 
@@ -228,9 +258,7 @@ def remove(collection: Any, spec_or_id: Any = None, multi: bool = True,
         raise TypeError(f"multi must be True or False, not {multi!r}")
     write_concern = _legacy_write_concern(collection, kwargs)
     statement = SON([("q", spec_or_id), ("limit", 0 if multi else 1)])
-    reply = write_ops.write_one(
-        collection.database.client, collection.database.name, collection.name, DELETE,
-        statement, write_concern=write_concern, codec_options=collection.codec_options)
+    reply = collection._write_one(DELETE, statement, write_concern=write_concern)
     return None if reply is None else dict(reply)
 
 

@@ -38,7 +38,8 @@ class CursorAddress(tuple):
 
 
 def get_more(client: Any, address: Any, namespace: str, cursor_id: int, batch_size: int,
-             codec_options: Any, max_time_ms: Optional[int] = None) -> Tuple[int, List[Any]]:
+             codec_options: Any, max_time_ms: Optional[int] = None,
+             session: Any = None) -> Tuple[int, List[Any]]:
     """One more batch from the server cursor: ``(new_cursor_id, documents)``."""
     db_name, coll_name = namespace.split(".", 1)
     with client._socket_for_address(tuple(address)) as sock_info:
@@ -51,7 +52,7 @@ def get_more(client: Any, address: Any, namespace: str, cursor_id: int, batch_si
             cmd["batchSize"] = batch_size
         if max_time_ms is not None:
             cmd["maxTimeMS"] = max_time_ms
-        reply = sock_info.command(db_name, cmd, codec_options=codec_options)
+        reply = sock_info.command(db_name, cmd, codec_options=codec_options, session=session)
     cursor = reply["cursor"]
     return int(cursor.get("id", 0)), list(cursor.get("nextBatch", []))
 
@@ -74,7 +75,7 @@ class CommandCursor:
     """A cursor over the result of a cursor-returning command."""
 
     def __init__(self, collection: Any, cursor_info: Mapping[str, Any], address: Any,
-                 retrieved: int = 0) -> None:
+                 retrieved: int = 0, session: Any = None, owns_session: bool = False) -> None:
         if not isinstance(cursor_info, Mapping) or "id" not in cursor_info:
             raise TypeError(f"cursor_info must be a cursor document with an 'id', not "
                             f"{cursor_info!r}")
@@ -87,6 +88,18 @@ class CommandCursor:
         # listIndexes/listCollections name a "$cmd.listIndexes"-style namespace for getMore.
         self.__namespace = str(cursor_info.get("ns") or collection.full_name)
         self.__killed = self.__id == 0
+        # The session of the command that opened the cursor: its getMores carry the same
+        # lsid.  An implicit one the cursor owns ends with the cursor.
+        self.__session = session
+        self.__owns_session = owns_session
+        self.__explicit_session = session if not owns_session else None
+        if self.__killed:
+            self.__end_session()
+
+    def __end_session(self) -> None:
+        if self.__owns_session and self.__session is not None:
+            self.__owns_session = False
+            self.__session.end_session()
 
     @property
     def address(self) -> Any:
@@ -128,15 +141,18 @@ class CommandCursor:
         client = self.__collection.database.client
         try:
             self.__id, batch = get_more(client, self.__address, self.__namespace, self.__id,
-                                        self.__batch_size, self.__collection.codec_options)
+                                        self.__batch_size, self.__collection.codec_options,
+                                        session=self.__session)
         except (OperationFailure, AutoReconnect):
             # The server reported the cursor dead (or its connection is gone): never retry.
             self.__killed = True
+            self.__end_session()
             raise
         self.__data.extend(batch)
         self.__retrieved += len(batch)
         if not self.__id:
             self.__killed = True
+            self.__end_session()
         return len(self.__data)
 
     def close(self) -> None:
@@ -147,6 +163,7 @@ class CommandCursor:
             if self.__id:
                 kill_now(self.__collection.database.client, self.__id, self.__address,
                          self.__namespace)
+        self.__end_session()
 
     def __del__(self) -> None:
         if not getattr(self, "_CommandCursor__killed", True) and self.__id:
@@ -157,6 +174,11 @@ class CommandCursor:
     def __iter__(self) -> CommandCursor:
         return self
 
+    @property
+    def session(self) -> Any:
+        """The explicit ClientSession this cursor runs in, or None.  New in PyMongo 3.6."""
+        return self.__explicit_session
+
     def __next__(self) -> Any:
         # An empty batch with a live id is not the end: ask again until data or id 0.
         while not self.__data and not self.__killed:
@@ -166,6 +188,14 @@ class CommandCursor:
         return self.__data.popleft()
 
     next = __next__
+
+    def _take_batch(self) -> List[Any]:
+        """Every buffered document, fetching the next batch first when none is buffered."""
+        while not self.__data and not self.__killed:
+            self._refresh()
+        batch = list(self.__data)
+        self.__data.clear()
+        return batch
 
     def __enter__(self) -> CommandCursor:
         return self

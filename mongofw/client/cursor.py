@@ -50,7 +50,14 @@ class Cursor:
                  no_cursor_timeout: bool = False, cursor_type: int = CursorType.NON_TAILABLE,
                  sort: Any = None, allow_partial_results: bool = False,
                  oplog_replay: bool = False, modifiers: Optional[Mapping[str, Any]] = None,
-                 batch_size: int = 0, manipulate: bool = True, collation: Any = None) -> None:
+                 batch_size: int = 0, manipulate: bool = True, collation: Any = None,
+                 hint: Any = None, max_scan: Optional[int] = None,
+                 max_time_ms: Optional[int] = None, max: Any = None, min: Any = None,
+                 return_key: Optional[bool] = None, show_record_id: Optional[bool] = None,
+                 snapshot: Optional[bool] = None, comment: Any = None, session: Any = None,
+                 allow_disk_use: Optional[bool] = None) -> None:
+        # The caller's session (checked now); an implicit one is made when the query runs.
+        self.__explicit_session = collection.database.client._check_session(session)
         self.__collection = collection
         if filter is not None and not isinstance(filter, Mapping):
             raise TypeError(f"filter must be an instance of dict, bson.son.SON, or another "
@@ -91,8 +98,21 @@ class Cursor:
             "modifiers": dict(modifiers or {}), "manipulate": check_bool("manipulate",
                                                                          manipulate),
             "collation": validate_collation_or_none(collation), "empty": False,
+            "allow_disk_use": None,
         }
         self.__reset()
+        # The 3.5+ keyword forms of the query modifiers, checked by their methods.
+        for method, value in ((self.hint, hint), (self.max_scan, max_scan),
+                              (self.max_time_ms, max_time_ms), (self.max, max),
+                              (self.min, min), (self.comment, comment),
+                              (self.allow_disk_use, allow_disk_use)):
+            if value is not None:
+                method(value)
+        for modifier, name, value in (("$returnKey", "return_key", return_key),
+                                      ("$showDiskLoc", "show_record_id", show_record_id),
+                                      ("$snapshot", "snapshot", snapshot)):
+            if value is not None:
+                self.__opts["modifiers"][modifier] = check_bool(name, value)
 
     def __reset(self) -> None:
         self.__data: Deque[Any] = deque()
@@ -103,6 +123,9 @@ class Cursor:
         self.__killed = False
         self.__started = False
         self.__exhaust: Optional[exhaust.ExhaustStream] = None
+        # The session of the query and its getMores; an implicit one ends with the cursor.
+        self.__session: Any = None
+        self.__owns_session = False
 
     # ------------------------------------------------------------ properties
 
@@ -209,6 +232,18 @@ class Cursor:
         """Attach a comment (a string or document) to the query."""
         return self.__set("comment", comment)
 
+    def allow_disk_use(self, allow_disk_use: bool) -> Cursor:
+        """Let the server write temporary files for a large sort (MongoDB 4.4+).
+
+        ``TypeError`` unless a bool.  New in PyMongo 3.11.
+        """
+        return self.__set("allow_disk_use", check_bool("allow_disk_use", allow_disk_use))
+
+    @property
+    def session(self) -> Any:
+        """The explicit ClientSession this cursor runs in, or None.  New in PyMongo 3.6."""
+        return self.__explicit_session
+
     def where(self, code: Any) -> Cursor:
         """Add a ``$where`` JavaScript clause to the filter."""
         if not isinstance(code, str):
@@ -272,8 +307,9 @@ class Cursor:
         return self._clone(deepcopy=True)
 
     def _clone(self, deepcopy: bool) -> Cursor:
-        twin = Cursor.__new__(Cursor)
+        twin = type(self).__new__(type(self))
         twin._Cursor__collection = self.__collection
+        twin._Cursor__explicit_session = self.__explicit_session
         opts = dict(self.__opts)
         if deepcopy:
             opts = copy.deepcopy(opts)
@@ -298,13 +334,15 @@ class Cursor:
         from mongofw.client.collection_reads import count_for_cursor
 
         check_bool("with_limit_and_skip", with_limit_and_skip)
-        return count_for_cursor(self.__collection, self.__opts, with_limit_and_skip)
+        return count_for_cursor(self.__collection, self.__opts, with_limit_and_skip,
+                                self.__explicit_session)
 
     def distinct(self, key: str) -> List[Any]:
         """Distinct values of ``key`` among this query's documents."""
         from mongofw.client.collection_reads import distinct_for_cursor
 
-        return distinct_for_cursor(self.__collection, self.__opts, key)
+        return distinct_for_cursor(self.__collection, self.__opts, key,
+                                   self.__explicit_session)
 
     def explain(self) -> Mapping[str, Any]:
         """The server's explain plan for this query."""
@@ -323,28 +361,51 @@ class Cursor:
         client = coll.database.client
         cmd = find_command(coll.name, self.__opts)
         collation = cmd.pop("collation", None)
-        with client._socket_for_reads(coll.read_preference) as (sock_info, slave_ok):
-            self.__address = sock_info.address
-            if self.__opts["flags"] & CursorType.EXHAUST:
-                if sock_info.is_mongos:
-                    raise InvalidOperation("Exhaust cursors are not supported by mongos")
-                if sock_info.max_wire_version >= exhaust.EXHAUST_WIRE_VERSION:
-                    self.__exhaust = exhaust.ExhaustStream(client, sock_info.address)
-            from mongofw.client.collection_commands import check_read_concern
+        exhausting = bool(self.__opts["flags"] & CursorType.EXHAUST)
+        if exhausting and self.__explicit_session is None:
+            session = None  # an exhaust stream's getMores carry no lsid
+        else:
+            session, self.__owns_session = client._cursor_session(self.__explicit_session)
+        self.__session = session
 
-            read_concern = check_read_concern(coll.read_concern, sock_info)
-            if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
-                if collation is not None:
-                    raise ConfigurationError(f"collation requires wire version 5 (MongoDB "
-                                             f"3.4); the server speaks "
-                                             f"{sock_info.max_wire_version}")
-                self.__id, batch = cursor_legacy.run_query(
-                    sock_info, coll.full_name, cmd, slave_ok, coll.read_preference,
-                    coll.codec_options)
-                return batch
-            reply = sock_info.command(coll.database.name, cmd, slave_ok, coll.read_preference,
-                                      coll.codec_options, read_concern=read_concern,
-                                      collation=collation)
+        def run(sock_info: Any, slave_ok: bool) -> List[Any]:
+            return self.__open_on(sock_info, slave_ok, cmd, collation, session)
+
+        if exhausting:  # the stream is pinned to its first connection: never retried
+            read_preference = client._read_preference_in(session, coll.read_preference)
+            with client._socket_for_reads(read_preference) as (sock_info, slave_ok):
+                return run(sock_info, slave_ok)
+        return client._retryable_read(session, coll.read_preference, run)
+
+    def __open_on(self, sock_info: Any, slave_ok: bool, cmd: SON, collation: Any,
+                  session: Any) -> List[Any]:
+        coll = self.__collection
+        client = coll.database.client
+        self.__address = sock_info.address
+        if self.__opts["flags"] & CursorType.EXHAUST:
+            if sock_info.is_mongos:
+                raise InvalidOperation("Exhaust cursors are not supported by mongos")
+            if sock_info.max_wire_version >= exhaust.EXHAUST_WIRE_VERSION:
+                self.__exhaust = exhaust.ExhaustStream(client, sock_info.address)
+        from mongofw.client.collection_commands import check_read_concern
+
+        read_concern = check_read_concern(coll.read_concern, sock_info)
+        if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
+            if collation is not None:
+                raise ConfigurationError(f"collation requires wire version 5 (MongoDB "
+                                         f"3.4); the server speaks "
+                                         f"{sock_info.max_wire_version}")
+            if self.__opts["allow_disk_use"] is not None:
+                raise ConfigurationError(f"allow_disk_use requires the find command (MongoDB "
+                                         f"3.2, wire version 4); the server speaks "
+                                         f"{sock_info.max_wire_version}")
+            self.__id, batch = cursor_legacy.run_query(
+                sock_info, coll.full_name, cmd, slave_ok, coll.read_preference,
+                coll.codec_options)
+            return batch
+        reply = sock_info.command(coll.database.name, cmd, slave_ok, coll.read_preference,
+                                  coll.codec_options, read_concern=read_concern,
+                                  collation=collation, session=session)
         cursor = reply["cursor"]
         self.__namespace = str(cursor.get("ns") or coll.full_name)
         self.__id = int(cursor.get("id", 0))
@@ -367,7 +428,7 @@ class Cursor:
             max_time_ms = opts["max_await_time_ms"]
         self.__id, batch = command_cursor.get_more(
             self.__collection.database.client, self.__address, self.__namespace, self.__id,
-            batch_size, self.__collection.codec_options, max_time_ms)
+            batch_size, self.__collection.codec_options, max_time_ms, self.__session)
         return batch
 
     def _refresh(self) -> int:
@@ -385,6 +446,7 @@ class Cursor:
                 batch = self.__more()
         except OperationFailure:
             self.__killed = True  # the server reported the query or cursor dead
+            self.__end_session()
             raise
         except AutoReconnect:
             self.__die(later=True)
@@ -410,6 +472,12 @@ class Cursor:
                 command_cursor.kill_later(client, self.__id, self.__address, self.__namespace)
             else:
                 command_cursor.kill_now(client, self.__id, self.__address, self.__namespace)
+        self.__end_session()
+
+    def __end_session(self) -> None:
+        if self.__owns_session and self.__session is not None:
+            self.__owns_session = False
+            self.__session.end_session()
 
     def close(self) -> None:
         """Kill the server cursor (if any) and discard buffered documents."""
@@ -448,6 +516,16 @@ class Cursor:
         return document
 
     next = __next__
+
+    def _take_batch(self) -> List[Any]:
+        """Every buffered document, fetching the next batch first when none is buffered."""
+        while not self.__data and not self.__killed:
+            self._refresh()
+            if self.__opts["flags"] & CursorType.TAILABLE:
+                break
+        batch = list(self.__data)
+        self.__data.clear()
+        return batch
 
     def __enter__(self) -> Cursor:
         return self

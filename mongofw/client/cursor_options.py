@@ -97,4 +97,6 @@ def find_command(collection_name: str, opts: Mapping[str, Any]) -> SON:
             cmd[option] = True
     if opts["collation"] is not None:
         cmd["collation"] = opts["collation"]
+    if opts.get("allow_disk_use") is not None:
+        cmd["allowDiskUse"] = opts["allow_disk_use"]
     return cmd

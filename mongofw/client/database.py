@@ -5,9 +5,11 @@ from typing import Any, List, Mapping, Optional
 
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
 from bson.son import SON
-from mongofw.client.base_object import BaseObject
+from mongofw.client.base_object import BaseObject, inherit
+from mongofw.client.cursor_options import check_bool
 from mongofw.client.database_users import UserAdministration
 from mongofw.client.names import validate_collection_name, validate_database_name
+from mongofw.client.operations import validate_mapping
 from mongofw.client.system_js import SystemJS
 from mongofw.errors import CollectionInvalid
 from mongofw.options.read_preferences import ReadPreference
@@ -19,15 +21,17 @@ class Database(UserAdministration, BaseObject):
     def __init__(self, client: Any, name: str, codec_options: Optional[CodecOptions] = None,
                  read_preference: Any = None, write_concern: Any = None,
                  read_concern: Any = None) -> None:
-        super().__init__(*client._inherit(codec_options, read_preference, write_concern,
-                                          read_concern))
+        super().__init__(*inherit(client, codec_options, read_preference, write_concern,
+                                  read_concern))
         self.__client = client
         self.__name = validate_database_name(name)
         self._incoming_manipulators: List[Any] = []
         self._incoming_copying_manipulators: List[Any] = []
         self._outgoing_manipulators: List[Any] = []
         self._outgoing_copying_manipulators: List[Any] = []
-        for manipulator in client._plugin_son_manipulators(self):
+        # A client without plugins (a library's stand-in client object) adds none.
+        plugin_manipulators = getattr(client, "_plugin_son_manipulators", None)
+        for manipulator in plugin_manipulators(self) if plugin_manipulators else ():
             self.add_son_manipulator(manipulator)
 
     @property
@@ -94,7 +98,8 @@ class Database(UserAdministration, BaseObject):
 
     def command(self, command: Any, value: Any = 1, check: bool = True,
                 allowable_errors: Any = None, read_preference: Any = ReadPreference.PRIMARY,
-                codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS, **kwargs: Any) -> Any:
+                codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS, session: Any = None,
+                **kwargs: Any) -> Any:
         """Run a database command; a string ``command`` becomes ``{command: value}``."""
         if isinstance(command, str):
             command = SON([(command, value)])
@@ -108,7 +113,7 @@ class Database(UserAdministration, BaseObject):
             raise TypeError("codec_options must be an instance of CodecOptions")
         read_preference = read_preference or ReadPreference.PRIMARY
         return self.__client._run_command(
-            self.__name, command, read_preference, codec_options, check=check,
+            self.__name, command, read_preference, codec_options, session=session, check=check,
             allowable_errors=allowable_errors)
 
     def _command_on_primary(self, command: Mapping[str, Any], **kwargs: Any) -> Any:
@@ -117,32 +122,75 @@ class Database(UserAdministration, BaseObject):
 
     # ------------------------------------------------------------ collections
 
-    def _list_collections(self, filter: Optional[Mapping[str, Any]] = None) -> List[Any]:
-        cmd = SON([("listCollections", 1), ("cursor", {})])
-        if filter:
-            cmd["filter"] = filter
-        return self.__client._command_cursor_documents(self.__name, cmd, self.codec_options)
+    def list_collections(self, session: Any = None, filter: Optional[Mapping[str, Any]] = None,
+                         **kwargs: Any) -> Any:
+        """A CommandCursor over this database's collection documents (``listCollections``).
 
-    def collection_names(self, include_system_collections: bool = True) -> List[str]:
+        ``filter`` selects collections (e.g. ``{"name": "people"}``); other keywords
+        (``nameOnly``, ``authorizedCollections``) go to the command.  New in PyMongo 3.6.
+        """
+        from mongofw.client.command_cursor import CommandCursor
+
+        cmd = SON([("listCollections", 1), ("cursor", {})])
+        if filter is not None:
+            cmd["filter"] = validate_mapping("filter", filter)
+        cmd.update(kwargs)
+        client = self.__client
+        session, owned = client._cursor_session(session)
+        try:
+            reply, address = client._run_cursor_command(
+                self.__name, cmd, ReadPreference.PRIMARY, self.codec_options, session=session)
+        except BaseException:
+            if owned:
+                session.end_session()
+            raise
+        return CommandCursor(self["$cmd"], reply["cursor"], address, session=session,
+                             owns_session=owned)
+
+    def list_collection_names(self, session: Any = None,
+                              filter: Optional[Mapping[str, Any]] = None,
+                              **kwargs: Any) -> List[str]:
+        """The names of this database's collections, system collections included.
+
+        Asks the server for names only unless ``filter`` looks at more than the name.
+        New in PyMongo 3.6 (``filter`` in 3.8).
+        """
+        if filter is None or (len(filter) == 1 and "name" in filter):
+            kwargs.setdefault("nameOnly", True)
+        return [info["name"] for info in self.list_collections(session, filter, **kwargs)]
+
+    def aggregate(self, pipeline: List[Any], session: Any = None, **kwargs: Any) -> Any:
+        """Run a database-level aggregation (``$currentOp``, ``$listLocalSessions`` ...).
+
+        Returns a CommandCursor; keywords are the aggregate command's options, as for
+        ``Collection.aggregate``.  New in PyMongo 3.9.
+        """
+        from mongofw.client.collection_reads import aggregate
+
+        return aggregate(self["$cmd.aggregate"], pipeline, database_level=True,
+                         session=session, **kwargs)
+
+    def collection_names(self, include_system_collections: bool = True,
+                         session: Any = None) -> List[str]:
         """The names of the collections in this database."""
-        names = [c["name"] for c in self._list_collections()]
+        names = [c["name"] for c in self.list_collections(session)]
         if not include_system_collections:
             names = [n for n in names if not n.startswith("system.")]
         return names
 
     def create_collection(self, name: str, codec_options: Optional[CodecOptions] = None,
                           read_preference: Any = None, write_concern: Any = None,
-                          read_concern: Any = None, **kwargs: Any) -> Any:
+                          read_concern: Any = None, session: Any = None, **kwargs: Any) -> Any:
         """Create a collection explicitly; ``CollectionInvalid`` if it already exists."""
         from mongofw.client.collection import Collection
 
         validate_collection_name(name)  # bad input fails before any I/O
-        if name in self.collection_names():
+        if name in self.collection_names(session=session):
             raise CollectionInvalid(f"collection {name} already exists")
         return Collection(self, name, True, codec_options, read_preference, write_concern,
-                          read_concern, **kwargs)
+                          read_concern, session, **kwargs)
 
-    def drop_collection(self, name_or_collection: Any) -> Any:
+    def drop_collection(self, name_or_collection: Any, session: Any = None) -> Any:
         """Drop a collection (missing collections are not an error)."""
         from mongofw.client.collection import Collection
 
@@ -154,6 +202,7 @@ class Database(UserAdministration, BaseObject):
                             f"not {type(name).__name__}")
         cmd = SON([("drop", name)])
         return self.__client._run_command(self.__name, cmd, None, self.codec_options,
+                                          session=session,
                                           allowable_errors=["ns not found", 26],
                                           write_concern=self.write_concern)
 
@@ -222,8 +271,12 @@ class Database(UserAdministration, BaseObject):
                         f"because no such method exists.")
 
     def validate_collection(self, name_or_collection: Any, scandata: bool = False,
-                            full: bool = False) -> Mapping[str, Any]:
-        """Validate a collection; ``CollectionInvalid`` if the server finds it invalid."""
+                            full: bool = False, session: Any = None,
+                            background: Optional[bool] = None) -> Mapping[str, Any]:
+        """Validate a collection; ``CollectionInvalid`` if the server finds it invalid.
+
+        ``background`` (3.11, MongoDB 4.4+) validates without blocking writers.
+        """
         from mongofw.client.collection import Collection
 
         name = name_or_collection.name if isinstance(name_or_collection, Collection) \
@@ -231,8 +284,10 @@ class Database(UserAdministration, BaseObject):
         if not isinstance(name, str):
             raise TypeError(f"name_or_collection must be an instance of str or Collection, "
                             f"not {type(name).__name__}")
-        result = self.command(SON([("validate", name), ("scandata", scandata),
-                                   ("full", full)]))
+        cmd = SON([("validate", name), ("scandata", scandata), ("full", full)])
+        if background is not None:
+            cmd["background"] = check_bool("background", background)
+        result = self.command(cmd, session=session)
         if "result" in result:  # servers before 1.9 answered with a text report
             if "exception" in result["result"] or "corrupt" in result["result"]:
                 raise CollectionInvalid(f"{name} invalid: {result['result']}")
@@ -243,14 +298,16 @@ class Database(UserAdministration, BaseObject):
             raise CollectionInvalid(f"{name} invalid: {result!r}")
         return result
 
-    def current_op(self, include_all: bool = False) -> Mapping[str, Any]:
+    def current_op(self, include_all: bool = False, session: Any = None) -> Mapping[str, Any]:
         """Operations currently running (``include_all``: idle ones too)."""
         from mongofw.core.dispatch import cursor_legacy
 
         cmd = SON([("currentOp", 1), ("$all", include_all)])
-        with self.__client._socket_for_writes() as sock_info:
+        client = self.__client
+        with client._tmp_session(session) as session, client._socket_for_writes() as sock_info:
             if sock_info.max_wire_version >= cursor_legacy.FIND_COMMAND_WIRE_VERSION:
-                return sock_info.command("admin", cmd, codec_options=self.codec_options)
+                return sock_info.command("admin", cmd, codec_options=self.codec_options,
+                                         session=session)
             # Before MongoDB 3.2 the operations are a query on a pseudo collection.
             query = {"filter": {"$all": True} if include_all else {}, "limit": 1,
                      "singleBatch": True}
@@ -258,12 +315,23 @@ class Database(UserAdministration, BaseObject):
                                               None, self.codec_options)
             return docs[0] if docs else {}
 
-    def profiling_level(self) -> int:
+    def profiling_level(self, session: Any = None) -> int:
         """The current profiling level: OFF (0), SLOW_ONLY (1) or ALL (2)."""
-        return int(self.command("profile", -1)["was"])
+        return int(self.command("profile", -1, session=session)["was"])
 
-    def set_profiling_level(self, level: int, slow_ms: Optional[int] = None) -> None:
-        """Set the profiling level (OFF, SLOW_ONLY, ALL) and optionally the slow threshold."""
+    def set_profiling_level(self, level: int, slow_ms: Optional[int] = None,
+                            session: Any = None, sample_rate: Optional[float] = None,
+                            filter: Optional[Mapping[str, Any]] = None) -> None:
+        """Set the profiling level (OFF, SLOW_ONLY, ALL) and optionally the slow threshold.
+
+        ``sample_rate`` (0 to 1) and ``filter`` (which operations to profile) are 3.12's,
+        for MongoDB 4.0 and 4.4.2+.
+        """
+        if sample_rate is not None and (isinstance(sample_rate, bool) or
+                                        not isinstance(sample_rate, (int, float))):
+            raise TypeError(f"sample_rate must be a number, not {type(sample_rate).__name__}")
+        if filter is not None:
+            validate_mapping("filter", filter)
         if not isinstance(level, int) or isinstance(level, bool) or level not in (0, 1, 2):
             raise ValueError(f"level must be one of (OFF, SLOW_ONLY, ALL), not {level!r}")
         if slow_ms is not None and (not isinstance(slow_ms, int) or isinstance(slow_ms, bool)):
@@ -271,13 +339,17 @@ class Database(UserAdministration, BaseObject):
         cmd = SON([("profile", level)])
         if slow_ms is not None:
             cmd["slowms"] = slow_ms
-        self.command(cmd)
+        if sample_rate is not None:
+            cmd["sampleRate"] = sample_rate
+        if filter is not None:
+            cmd["filter"] = filter
+        self.command(cmd, session=session)
 
-    def profiling_info(self) -> List[Any]:
+    def profiling_info(self, session: Any = None) -> List[Any]:
         """The documents of ``system.profile``."""
-        return list(self["system.profile"].find())
+        return list(self["system.profile"].find(session=session))
 
-    def dereference(self, dbref: Any, **kwargs: Any) -> Any:
+    def dereference(self, dbref: Any, session: Any = None, **kwargs: Any) -> Any:
         """The document ``dbref`` points to, or None (``kwargs`` as for ``find``)."""
         from bson.dbref import DBRef
 
@@ -286,7 +358,7 @@ class Database(UserAdministration, BaseObject):
         if dbref.database is not None and dbref.database != self.__name:
             raise ValueError(f"trying to dereference a DBRef that points to another "
                              f"database ({dbref.database!r} not {self.__name!r})")
-        return self[dbref.collection].find_one({"_id": dbref.id}, **kwargs)
+        return self[dbref.collection].find_one({"_id": dbref.id}, session=session, **kwargs)
 
     def eval(self, code: Any, *args: Any) -> Any:
         """Run JavaScript ``code`` (a function) on the server with ``args``; its result."""

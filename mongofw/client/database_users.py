@@ -63,7 +63,7 @@ class UserAdministration:
         return "read" if read_only else "dbOwner"
 
     def add_user(self, name: str, password: Optional[str] = None,
-                 read_only: Optional[bool] = None, **kwargs: Any) -> None:
+                 read_only: Optional[bool] = None, session: Any = None, **kwargs: Any) -> None:
         """Create user ``name`` (or update it if it exists) with ``password``.
 
         Without ``roles`` in ``kwargs`` the user gets ``dbOwner`` (``root`` on admin), or
@@ -88,7 +88,7 @@ class UserAdministration:
         if "userSource" in kwargs and password is not None:
             raise ConfigurationError("add_user() takes password or userSource, not both")
         try:
-            users = self.command("usersInfo", name).get("users") or []
+            users = self.command("usersInfo", name, session=session).get("users") or []
         except OperationFailure as exc:
             # Not authorized to list users: try creating, as the server decides anyway.
             if exc.code != 13:
@@ -103,13 +103,14 @@ class UserAdministration:
         elif read_only is not None or not exists:
             command["roles"] = [self._default_role(bool(read_only))]
         command.update(kwargs)
-        self._command_on_primary(command, write_concern=self.write_concern)
+        self._command_on_primary(command, write_concern=self.write_concern, session=session)
 
-    def remove_user(self, name: str) -> None:
+    def remove_user(self, name: str, session: Any = None) -> None:
         """Remove user ``name`` from this database."""
         if not isinstance(name, str):
             raise TypeError(f"name must be an instance of str, not {type(name).__name__}")
-        self._command_on_primary(SON([("dropUser", name)]), write_concern=self.write_concern)
+        self._command_on_primary(SON([("dropUser", name)]), write_concern=self.write_concern,
+                                 session=session)
 
     @staticmethod
     def _auth_properties(value: Any) -> Optional[dict]:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from typing import Any, ContextManager, Dict, List, Mapping, Optional, Set, Tuple
+from typing import Any, ContextManager, Dict, List, Mapping, Optional, Tuple
 
 from bson.son import SON
 from mongofw.client import client_setup
 from mongofw.client.base_object import BaseObject
+from mongofw.client.client_views import ClientViews
 from mongofw.client.database import Database
+from mongofw.client.public_options import ClientOptions
+from mongofw.client.session_support import ClientSessions
 from mongofw.core.dispatch import sockets as dispatch_sockets
 from mongofw.core.dispatch.cursor_killer import CursorKiller
 from mongofw.core.topology.topology import Topology
@@ -21,9 +24,9 @@ from mongofw.core.wire.network import format_address
 from mongofw.errors import (
     AutoReconnect,
     ConfigurationError,
-    InvalidOperation,
     OperationFailure,
 )
+from mongofw.options.read_preferences import ReadPreference
 
 Address = Tuple[str, Optional[int]]
 
@@ -31,7 +34,7 @@ Address = Tuple[str, Optional[int]]
 _NO_OP_KILL_CURSORS_WIRE_VERSION = 14
 
 
-class MongoClient(BaseObject):
+class MongoClient(ClientSessions, ClientViews, BaseObject):
     """Client for a MongoDB instance, a replica set, or a set of mongoses."""
 
     HOST = "localhost"
@@ -43,6 +46,8 @@ class MongoClient(BaseObject):
         setup = client_setup.resolve(host, port, document_class, tz_aware, connect, kwargs,
                                      default_host=self.HOST, default_port=self.PORT)
         self._setup = setup
+        self._init_sessions()
+        self.__options = ClientOptions._from_setup(setup)
         super().__init__(setup.codec_options, setup.read_preference, setup.write_concern,
                          setup.read_concern)
         self.__default_database_name = setup.default_database
@@ -81,41 +86,32 @@ class MongoClient(BaseObject):
         return dispatch_sockets.socket_for_address(self._topology, self.__credentials, address)
 
     def _run_command(self, db_name: str, command: Mapping[str, Any], read_preference: Any,
-                     codec_options: Any, **kwargs: Any) -> Any:
-        """Run a command on a server chosen by ``read_preference`` (None: the primary)."""
-        if read_preference is None:
-            with self._socket_for_writes() as sock_info:
-                return sock_info.command(db_name, command, codec_options=codec_options,
-                                         **kwargs)
-        with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
-            return sock_info.command(db_name, command, slave_ok, read_preference,
-                                     codec_options, **kwargs)
+                     codec_options: Any, session: Any = None, **kwargs: Any) -> Any:
+        """Run a command on a server chosen by ``read_preference`` (None: the primary),
+        in ``session`` or an implicit one; never retried (the specifications' rule for
+        user commands)."""
+        with self._tmp_session(session) as session:
+            if read_preference is None:
+                with self._socket_for_writes() as sock_info:
+                    return sock_info.command(db_name, command, codec_options=codec_options,
+                                             session=session, **kwargs)
+            read_preference = self._read_preference_in(session, read_preference)
+            with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
+                return sock_info.command(db_name, command, slave_ok, read_preference,
+                                         codec_options, session=session, **kwargs)
 
     def _run_cursor_command(self, db_name: str, command: Mapping[str, Any], read_preference: Any,
-                            codec_options: Any, read_concern: Any = None
+                            codec_options: Any, read_concern: Any = None, session: Any = None
                             ) -> Tuple[Any, Address]:
-        """Run a cursor-returning command; returns the reply and the server's address."""
-        with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
+        """Run a cursor-returning read (listCollections ...), retried once when allowed;
+        returns the reply and the server's address."""
+        def run(sock_info: Any, slave_ok: bool) -> Tuple[Any, Address]:
             reply = sock_info.command(db_name, command, slave_ok, read_preference,
-                                      codec_options, read_concern=read_concern)
+                                      codec_options, read_concern=read_concern,
+                                      session=session)
             return reply, sock_info.address
 
-    def _command_cursor_documents(self, db_name: str, command: Mapping[str, Any],
-                                  codec_options: Any) -> List[Any]:
-        """Every document of a cursor-returning command (small results: listCollections)."""
-        from mongofw.client.command_cursor import get_more
-        from mongofw.options.read_preferences import ReadPreference
-
-        reply, address = self._run_cursor_command(db_name, command, ReadPreference.PRIMARY,
-                                                  codec_options)
-        cursor = reply["cursor"]
-        docs = list(cursor.get("firstBatch", []))
-        namespace = str(cursor.get("ns") or f"{db_name}.$cmd")
-        cursor_id = int(cursor.get("id", 0))
-        while cursor_id:
-            cursor_id, batch = get_more(self, address, namespace, cursor_id, 0, codec_options)
-            docs.extend(batch)
-        return docs
+        return self._retryable_read(session, read_preference, run)
 
     def _cache_credentials(self, source: str, credentials: Any, connect: bool = True) -> None:
         """Add credentials for ``source``; with ``connect``, log in once first to check them."""
@@ -246,25 +242,61 @@ class MongoClient(BaseObject):
     def __getitem__(self, name: str) -> Database:
         return Database(self, name)
 
-    def get_database(self, name: str, codec_options: Any = None, read_preference: Any = None,
-                     write_concern: Any = None, read_concern: Any = None) -> Database:
-        """A Database with the given name and options (the client's where not given)."""
+    def get_database(self, name: Optional[str] = None, codec_options: Any = None,
+                     read_preference: Any = None, write_concern: Any = None,
+                     read_concern: Any = None) -> Database:
+        """A Database with the given name and options (the client's where not given).
+
+        Without ``name``, the database of the connection URI (PyMongo 3.5);
+        ``ConfigurationError`` when the URI names none.
+        """
+        if name is None:
+            name = self._default_database_name(None)
         return Database(self, name, codec_options, read_preference, write_concern,
                         read_concern)
 
-    def get_default_database(self) -> Database:
-        """The database named in the connection URI."""
-        if self.__default_database_name is None:
+    def get_default_database(self, default: Optional[str] = None, codec_options: Any = None,
+                             read_preference: Any = None, write_concern: Any = None,
+                             read_concern: Any = None) -> Database:
+        """The database named in the connection URI, else ``default`` (PyMongo 3.8).
+
+        ``ConfigurationError`` when neither names one; the options are ``get_database``'s.
+        """
+        return self.get_database(self._default_database_name(default), codec_options,
+                                 read_preference, write_concern, read_concern)
+
+    def _default_database_name(self, default: Optional[str]) -> str:
+        name = self.__default_database_name or default
+        if name is None:
             raise ConfigurationError("No default database defined")
-        return self[self.__default_database_name]
+        return name
 
-    def database_names(self) -> List[str]:
-        """Names of all databases on the connected server."""
-        reply = self._run_command("admin", SON([("listDatabases", 1)]), None,
-                                  self.codec_options)
-        return [db["name"] for db in reply["databases"]]
+    def list_databases(self, session: Any = None, **kwargs: Any) -> Any:
+        """A CommandCursor over the ``listDatabases`` documents (``name``, ``sizeOnDisk``,
+        ``empty``); keywords such as ``nameOnly`` or ``filter`` go to the command.
+        New in PyMongo 3.6."""
+        from mongofw.client.command_cursor import CommandCursor
 
-    def drop_database(self, name_or_database: Any) -> None:
+        cmd = SON([("listDatabases", 1)])
+        cmd.update(kwargs)
+        admin = self["admin"]
+        # A listDatabases answer is whole: no cursor outlives the command, nor its session.
+        with self._tmp_session(session) as session:
+            reply = self._retryable_read(session, ReadPreference.PRIMARY, lambda sock, ok: (
+                sock.command("admin", cmd, ok, ReadPreference.PRIMARY, admin.codec_options,
+                             session=session)))
+        info = {"id": 0, "firstBatch": list(reply["databases"]), "ns": "admin.$cmd"}
+        return CommandCursor(admin["$cmd"], info, None)
+
+    def list_database_names(self, session: Any = None) -> List[str]:
+        """The names of every database on the connected server.  New in PyMongo 3.6."""
+        return [info["name"] for info in self.list_databases(session, nameOnly=True)]
+
+    def database_names(self, session: Any = None) -> List[str]:
+        """Names of all databases on the connected server (``list_database_names`` in 3.6+)."""
+        return [info["name"] for info in self.list_databases(session)]
+
+    def drop_database(self, name_or_database: Any, session: Any = None) -> None:
         """Drop a database, by name or Database."""
         name = name_or_database
         if isinstance(name, Database):
@@ -273,14 +305,17 @@ class MongoClient(BaseObject):
             raise TypeError(f"name_or_database must be an instance of str or a Database, "
                             f"not {type(name).__name__}")
         self._run_command(name, SON([("dropDatabase", 1)]), None, self.codec_options,
+                          session=session,
                           write_concern=self.write_concern)
 
-    def server_info(self) -> Mapping[str, Any]:
+    def server_info(self, session: Any = None) -> Mapping[str, Any]:
         """The ``buildinfo`` of the connected server."""
-        return self.admin.command("buildinfo")
+        return self.admin.command("buildinfo", session=session)
 
     def close(self) -> None:
-        """Close all sockets and stop the monitor threads; a later use reopens them."""
+        """End the pooled sessions, close all sockets and stop the monitor threads; a later
+        use reopens them."""
+        self._end_server_sessions()
         self.__killer.stop()
         self._topology.close()
 
@@ -316,135 +351,15 @@ class MongoClient(BaseObject):
 
     next = __next__
 
-    # ------------------------------------------------------------ topology views
-
-    def _server_property(self, attr: str) -> Any:
-        from mongofw.core.topology.server_selectors import writable_server_selector
-
-        server = self._topology.select_server(writable_server_selector)
-        return getattr(server.description, attr)
-
-    @property
-    def address(self) -> Optional[Address]:
-        """(host, port) of the standalone, primary or mongos in use, or None."""
-        from mongofw.core.topology.server_selectors import writable_server_selector
-        from mongofw.core.topology.topology_description import TOPOLOGY_TYPE
-
-        td = self._topology.description
-        if td.topology_type == TOPOLOGY_TYPE.Sharded and len(td.known_servers) > 1:
-            raise InvalidOperation("Cannot use \"address\" property when load balancing among "
-                                   "mongoses, use \"nodes\" instead.")
-        if td.topology_type not in (TOPOLOGY_TYPE.ReplicaSetWithPrimary, TOPOLOGY_TYPE.Single,
-                                    TOPOLOGY_TYPE.Sharded, TOPOLOGY_TYPE.Unknown):
-            return None
-        try:
-            return self._topology.select_server(writable_server_selector).address
-        except Exception:  # noqa: BLE001 - documented to return None with no primary
-            if td.topology_type == TOPOLOGY_TYPE.Unknown:
-                raise
-            return None
-
-    @property
-    def is_primary(self) -> bool:
-        """Whether the connected server accepts writes."""
-        return self._server_property("is_writable")
-
-    @property
-    def is_mongos(self) -> bool:
-        """Whether the connected server is a mongos."""
-        from mongofw.core.topology.server_type import SERVER_TYPE
-
-        return self._server_property("server_type") == SERVER_TYPE.Mongos
-
-    @property
-    def nodes(self) -> frozenset:
-        """The set of all currently connected servers."""
-        return frozenset(sd.address for sd in self._topology.description.known_servers)
-
-    @property
-    def max_bson_size(self) -> int:
-        """The largest BSON object the connected server accepts, in bytes."""
-        return self._server_property("max_bson_size")
-
-    @property
-    def max_message_size(self) -> int:
-        """The largest message the connected server accepts, in bytes."""
-        return self._server_property("max_message_size")
-
-    @property
-    def max_write_batch_size(self) -> int:
-        """The most write operations the connected server accepts in one batch."""
-        return self._server_property("max_write_batch_size")
-
-    @property
-    def max_pool_size(self) -> int:
-        """The most concurrent connections to each server (default 100)."""
-        return self._setup.pool_options.max_pool_size
-
-    @property
-    def min_pool_size(self) -> int:
-        """The fewest idle connections kept open to each server (default 0)."""
-        return self._setup.pool_options.min_pool_size
-
-    @property
-    def max_idle_time_ms(self) -> Optional[int]:
-        """How long a connection may stay idle in the pool before it is closed."""
-        seconds = self._setup.pool_options.max_idle_time_seconds
-        return None if seconds is None else int(seconds * 1000)
-
-    @property
-    def local_threshold_ms(self) -> int:
-        """The local threshold for this instance."""
-        return int(self._setup.topology_settings.local_threshold_ms)
-
-    @property
-    def server_selection_timeout(self) -> float:
-        """The server selection timeout, in seconds."""
-        return self._setup.topology_settings.server_selection_timeout
-
-    @property
-    def event_listeners(self) -> List[Any]:
-        """The event listeners registered for this client."""
-        return list(self._setup.listeners)
-
-    @property
-    def primary(self) -> Optional[Address]:
-        """The (host, port) of the replica set primary, or None."""
-        td = self._topology.description
-        for sd in td.known_servers:
-            from mongofw.core.topology.server_type import SERVER_TYPE
-
-            if sd.server_type == SERVER_TYPE.RSPrimary:
-                return sd.address
-        return None
-
-    def _members_of(self, server_type: int) -> Set[Address]:
-        return {sd.address for sd in self._topology.description.known_servers
-                if sd.server_type == server_type}
-
-    @property
-    def secondaries(self) -> Set[Address]:
-        """The secondary members known to this client."""
-        from mongofw.core.topology.server_type import SERVER_TYPE
-
-        return self._members_of(SERVER_TYPE.RSSecondary)
-
-    @property
-    def arbiters(self) -> Set[Address]:
-        """The arbiters known to this client."""
-        from mongofw.core.topology.server_type import SERVER_TYPE
-
-        return self._members_of(SERVER_TYPE.RSArbiter)
-
     # ------------------------------------------------------------ admin helpers
 
     def fsync(self, **kwargs: Any) -> Mapping[str, Any]:
         """Flush all pending writes to datafiles (``lock=True`` to lock)."""
         return self.admin.command("fsync", **kwargs)
 
-    def unlock(self) -> None:
+    def unlock(self, session: Any = None) -> None:
         """Unlock a server locked by ``fsync(lock=True)``."""
-        self.admin.command("fsyncUnlock")
+        self.admin.command("fsyncUnlock", session=session)
 
     @property
     def is_locked(self) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import abc
 from typing import Any, Mapping, Optional
 
+from mongofw.client.index_specs import hint_document
+
 __all__ = ["InsertOne", "DeleteOne", "DeleteMany", "ReplaceOne", "UpdateOne", "UpdateMany"]
 
 # ---------------------------------------------------------------- argument checks
@@ -50,7 +52,14 @@ def validate_upsert(upsert: Any) -> bool:
 
 
 def validate_update(update: Any) -> None:
-    """An update document: non-empty, every key a ``$`` operator."""
+    """An update: a non-empty document of ``$`` operators, or (MongoDB 4.2+, PyMongo 3.9) a
+    non-empty aggregation pipeline given as a list of stage documents."""
+    if isinstance(update, list):
+        if not update:
+            raise ValueError("update must not be an empty pipeline (list of stages)")
+        for stage in update:
+            validate_mapping("each stage of an update pipeline", stage)
+        return
     validate_mapping("update", update)
     if not update:
         raise ValueError("update only works with $ operators: the update document is empty")
@@ -79,6 +88,39 @@ def validate_collation(collation: Any) -> Optional[Mapping[str, Any]]:
         return dict(collation)
     raise TypeError(f"collation must be a dict, an instance of pymongo.collation.Collation, "
                     f"or None, not {type(collation).__name__}")
+
+
+def validate_array_filters(array_filters: Any) -> Optional[list]:
+    """None, or a list of filter documents for an update's positional ``$[<name>]``."""
+    if array_filters is None:
+        return None
+    if not isinstance(array_filters, list):
+        raise TypeError(f"array_filters must be a list, not {type(array_filters).__name__}")
+    for item in array_filters:
+        validate_mapping("each item of array_filters", item)
+    return array_filters
+
+
+def _check_hint(hint: Any) -> Any:
+    """``hint`` unchanged once it is known to be an index name or a (key, direction) list."""
+    if hint is not None:
+        hint_document(hint)
+    return hint
+
+
+def statement_extras(statement: Any, collation: Any, array_filters: Any, hint: Any) -> None:
+    """Add a write statement's optional ``collation``, ``arrayFilters`` and ``hint``.
+
+    ``hint`` is an index name or a (key, direction) list, as ``create_index`` takes it.
+    """
+    collation = validate_collation(collation)
+    if collation is not None:
+        statement["collation"] = collation
+    array_filters = validate_array_filters(array_filters)
+    if array_filters is not None:
+        statement["arrayFilters"] = array_filters
+    if hint is not None:
+        statement["hint"] = hint_document(hint)
 
 
 # ---------------------------------------------------------------- operations
@@ -121,19 +163,28 @@ class InsertOne(_Operation):
         bulk.add_insert(self._doc)
 
 
+def _trim(args: tuple, optional: tuple) -> tuple:
+    """The arguments for repr and equality: trailing options that were not given dropped."""
+    while optional and optional[-1] is None:
+        optional = optional[:-1]
+    return args + optional
+
+
 class _Delete(_Operation):
-    __slots__ = ("_filter", "_collation")
+    __slots__ = ("_filter", "_collation", "_hint")
     _limit = 0
 
-    def __init__(self, filter: Mapping[str, Any], collation: Any = None) -> None:
+    def __init__(self, filter: Mapping[str, Any], collation: Any = None,
+                 hint: Any = None) -> None:
         self._filter = validate_filter(filter)
         self._collation = validate_collation(collation)
+        self._hint = _check_hint(hint)
 
     def _args(self) -> tuple:
-        return (self._filter,) if self._collation is None else (self._filter, self._collation)
+        return _trim((self._filter,), (self._collation, self._hint))
 
     def _add_to_bulk(self, bulk: Any) -> None:
-        bulk.add_delete(self._filter, self._limit, collation=self._collation)
+        bulk.add_delete(self._filter, self._limit, collation=self._collation, hint=self._hint)
 
 
 class DeleteOne(_Delete):
@@ -153,41 +204,46 @@ class DeleteMany(_Delete):
 class ReplaceOne(_Operation):
     """Replace the first document matching ``filter`` with ``replacement``."""
 
-    __slots__ = ("_filter", "_doc", "_upsert", "_collation")
+    __slots__ = ("_filter", "_doc", "_upsert", "_collation", "_hint")
 
     def __init__(self, filter: Mapping[str, Any], replacement: Any, upsert: bool = False,
-                 collation: Any = None) -> None:
+                 collation: Any = None, hint: Any = None) -> None:
         self._filter = validate_filter(filter)
         self._doc = replacement
         self._upsert = validate_upsert(upsert)
         self._collation = validate_collation(collation)
+        self._hint = _check_hint(hint)
 
     def _args(self) -> tuple:
-        args = (self._filter, self._doc, self._upsert)
-        return args if self._collation is None else args + (self._collation,)
+        return _trim((self._filter, self._doc, self._upsert), (self._collation, self._hint))
 
     def _add_to_bulk(self, bulk: Any) -> None:
-        bulk.add_replace(self._filter, self._doc, self._upsert, collation=self._collation)
+        bulk.add_replace(self._filter, self._doc, self._upsert, collation=self._collation,
+                         hint=self._hint)
 
 
 class _Update(_Operation):
-    __slots__ = ("_filter", "_doc", "_upsert", "_collation")
+    __slots__ = ("_filter", "_doc", "_upsert", "_collation", "_array_filters", "_hint")
     _multi = False
 
-    def __init__(self, filter: Mapping[str, Any], update: Mapping[str, Any],
-                 upsert: bool = False, collation: Optional[Any] = None) -> None:
+    def __init__(self, filter: Mapping[str, Any], update: Any, upsert: bool = False,
+                 collation: Optional[Any] = None, array_filters: Optional[list] = None,
+                 hint: Any = None) -> None:
         self._filter = validate_filter(filter)
         self._doc = update
         self._upsert = validate_upsert(upsert)
         self._collation = validate_collation(collation)
+        self._array_filters = validate_array_filters(array_filters)
+        self._hint = _check_hint(hint)
 
     def _args(self) -> tuple:
-        args = (self._filter, self._doc, self._upsert)
-        return args if self._collation is None else args + (self._collation,)
+        return _trim((self._filter, self._doc, self._upsert),
+                     (self._collation, self._array_filters, self._hint))
 
     def _add_to_bulk(self, bulk: Any) -> None:
         bulk.add_update(self._filter, self._doc, self._multi, self._upsert,
-                        collation=self._collation)
+                        collation=self._collation, array_filters=self._array_filters,
+                        hint=self._hint)
 
 
 class UpdateOne(_Update):

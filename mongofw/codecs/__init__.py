@@ -16,9 +16,11 @@ def type_registry(plugins: Any) -> TypeRegistry:
     """The TypeRegistry of every plugin's type codecs and UUID representations.
 
     ``plugins`` is a :class:`mongofw.plugin_manager.Plugins`; its registries are merged
-    (and cached) by it, a duplicate name being a ``PluginConflictError``.
+    (and cached) by it, two plugins claiming one type or code being a
+    ``PluginConflictError`` (see ``mongofw_type_codecs``).
     """
-    return TypeRegistry(plugins.type_codecs(), plugins.uuid_representations().values())
+    return TypeRegistry(plugins.type_codecs(),
+                        uuid_representations=plugins.uuid_representations().values())
 
 
 def default_codec_options(plugins: Any, **kwargs: Any) -> CodecOptions:

@@ -1,5 +1,5 @@
 """The default codec plugin: the four documented UUID representations and a
-``decimal.Decimal`` type codec.
+``decimal.Decimal`` type encoder.
 
 Registered through our own ``mongofw`` entry point (``default_codecs``), exactly as a
 third-party plugin would be.  The UUID conversions are bson's own functions, referenced
@@ -11,7 +11,7 @@ import decimal
 from typing import List
 
 from bson.binary import UUID_REPRESENTATION_FUNCTIONS
-from bson.codec_options import TypeCodec
+from bson.codec_options import TypeEncoder
 from bson.decimal128 import Decimal128
 from mongofw import hookimpl
 from mongofw.extensions import UuidRepresentation
@@ -26,9 +26,22 @@ def mongofw_uuid_representations() -> List[UuidRepresentation]:
             in UUID_REPRESENTATION_FUNCTIONS.items()]
 
 
+class DecimalEncoder(TypeEncoder):
+    """``decimal.Decimal`` encodes as BSON Decimal128, exactly, or ``decimal.Inexact`` /
+    ``decimal.Overflow`` is raised.  Encoding only: Decimal128 values still decode to
+    :class:`bson.decimal128.Decimal128`, as without the plugin; a plugin whose codec
+    decodes them (or encodes Decimal otherwise) replaces this one."""
+
+    python_type = decimal.Decimal
+
+    def transform_python(self, value: decimal.Decimal) -> Decimal128:
+        return Decimal128(value)
+
+    def __repr__(self) -> str:
+        return "DecimalEncoder()"
+
+
 @hookimpl
-def mongofw_type_codecs() -> List[TypeCodec]:
-    """``decimal.Decimal`` encodes as BSON Decimal128 (exactly, or Inexact/Overflow is
-    raised); Decimal128 values decode to :class:`bson.decimal128.Decimal128`."""
-    return [TypeCodec(name="decimal.Decimal", python_types=(decimal.Decimal,),
-                      encode=Decimal128)]
+def mongofw_type_codecs() -> List[TypeEncoder]:
+    """The ``decimal.Decimal`` encoder."""
+    return [DecimalEncoder()]

@@ -13,6 +13,7 @@ import attrs
 from bson.codec_options import DEFAULT_CODEC_OPTIONS
 from bson.son import SON
 from mongofw.core.wire import message
+from mongofw.core.wire.compression import agreed
 from mongofw.core.wire.connection import Connection
 from mongofw.core.wire.network import client_metadata, create_socket, format_address
 from mongofw.errors import (
@@ -42,11 +43,28 @@ class PoolOptions:
     # The client certificate file: MONGODB-X509 reads the user name from it.
     ssl_certfile: Optional[str] = None
     appname: Optional[str] = None
+    # A wrapping library's DriverInfo (name, version, platform), or None.
+    driver: Any = None
+    # Compressors offered in the handshake, in order of preference, and zlib's level.
+    compressors: Tuple[str, ...] = ()
+    zlib_compression_level: int = -1
+    # The declared versioned API (mongofw.options.server_api.ServerApi), or None.
+    server_api: Any = None
     # Extra handshake fields (e.g. saslSupportedMechs) the client asks for.
     handshake_fields: Tuple[Tuple[str, Any], ...] = ()
     # The class of the pool's connections: a Connection subclass (the client API's
     # documented Connection), called as cls(sock, pool, ismaster, address).
     connection_class: type = attrs.field(default=Connection, eq=False, repr=False)
+
+    @property
+    def metadata(self) -> Dict[str, Any]:
+        """The ``client`` document each new connection's handshake sends."""
+        return client_metadata(self.appname, self.driver)
+
+    @property
+    def tls_allow_invalid_hostnames(self) -> bool:
+        """Whether a TLS server's certificate may name another host."""
+        return not self.ssl_match_hostname
 
     @property
     def max_waiters(self) -> Optional[int]:
@@ -108,18 +126,29 @@ class Pool:
                              opts.ssl_context, opts.ssl_match_hostname)
         try:
             sock.settimeout(opts.connect_timeout)
-            hello = SON([("isMaster", 1), ("helloOk", True),
-                         ("client", client_metadata(opts.appname))])
+            # With a declared API version the handshake is an OP_MSG hello carrying it (the
+            # versioned API spec); otherwise the legacy isMaster every server answers.
+            name = "hello" if opts.server_api is not None else "isMaster"
+            hello = SON([(name, 1), ("helloOk", True),
+                         ("client", client_metadata(opts.appname, opts.driver))])
+            if opts.compressors:
+                hello["compression"] = list(opts.compressors)
             for key, value in opts.handshake_fields:
                 hello[key] = value
             sock_info = opts.connection_class(sock, self, None, self.address)
-            rid, data, _ = message.op_query(0, "admin.$cmd", 0, -1, hello, None,
-                                            DEFAULT_CODEC_OPTIONS)
+            if opts.server_api is not None:
+                opts.server_api.add_to(hello)
+                hello["$db"] = "admin"
+                rid, data, _ = message.op_msg(hello)
+            else:
+                rid, data, _ = message.op_query(0, "admin.$cmd", 0, -1, hello, None,
+                                                DEFAULT_CODEC_OPTIONS)
             reply = sock_info._round_trip(rid, data, 0, DEFAULT_CODEC_OPTIONS)
             if not reply.get("ok"):
                 raise OperationFailure(str(reply.get("errmsg", "handshake failed")),
                                        reply.get("code"), reply)
             sock_info._set_ismaster(reply)
+            sock_info.compressor = agreed(opts.compressors, reply, opts.zlib_compression_level)
             sock.settimeout(opts.socket_timeout)
             return sock_info
         except BaseException:

@@ -58,7 +58,7 @@ class Bucket:
     """The collections ``<root>.files`` / ``<root>.chunks`` and the storage of one bucket."""
 
     def __init__(self, root: Any, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                 storage: Any = None) -> None:
+                 storage: Any = None, disable_md5: bool = False) -> None:
         check_collection(root, "root_collection")
         if not root.write_concern.acknowledged:
             raise ConfigurationError(f"GridFS bucket {root.name!r} cannot use an "
@@ -66,6 +66,9 @@ class Bucket:
         self.root = root
         self.files = root.files
         self.chunk_size = check_chunk_size(chunk_size)
+        if not isinstance(disable_md5, bool):
+            raise TypeError(f"disable_md5 must be True or False, not {disable_md5!r}")
+        self.disable_md5 = disable_md5
         self.storage = storage if storage is not None else resolve_storage(root, chunk_size)
         self._indexes_checked = False
         self._lock = threading.Lock()

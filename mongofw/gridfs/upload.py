@@ -56,7 +56,8 @@ class ChunkWriter:
         self._batch = chunks_per_batch(self.chunk_size)
         self._next_n = 0
         self._length = 0
-        self._md5 = hashlib.md5(usedforsecurity=False)
+        # disable_md5 (3.6): no checksum is computed or stored.
+        self._md5 = None if bucket.disable_md5 else hashlib.md5(usedforsecurity=False)
         self._owns_id = False  # set once the _id is known to be ours to write chunks for
         self._wrote_chunks = False
         self._file_written = False
@@ -96,7 +97,8 @@ class ChunkWriter:
         return text.encode(encoding)
 
     def _append(self, data: bytes) -> None:
-        self._md5.update(data)
+        if self._md5 is not None:
+            self._md5.update(data)
         self._length += len(data)
         size, start = self.chunk_size, 0
         if self._buffer:
@@ -178,7 +180,8 @@ class ChunkWriter:
         # md5 of the content, computed while streaming: the value the server's filemd5
         # would give for the default storage, and still the content's md5 when a storage
         # plugin transforms the stored bytes.
-        document["md5"] = self._md5.hexdigest()
+        if self._md5 is not None:
+            document["md5"] = self._md5.hexdigest()
         document["uploadDate"] = _upload_date(self.bucket.files.codec_options.tz_aware)
         document.update(self.bucket.storage.file_fields(document["_id"]))
         try:

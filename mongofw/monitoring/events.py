@@ -244,6 +244,9 @@ class ServerHeartbeatSucceededEvent:
     duration: float = attrs.field(converter=_seconds)
     reply: Any
     connection_id: Address
+    # Whether the check waited for the server to report a change (streaming monitors,
+    # 3.11): always False here, where monitors poll.
+    awaited: bool = False
 
     @property
     def duration_micros(self) -> int:
@@ -262,6 +265,7 @@ class ServerHeartbeatFailedEvent:
     duration: float = attrs.field(converter=_seconds)
     reply: Any
     connection_id: Address
+    awaited: bool = False  # see ServerHeartbeatSucceededEvent.awaited
 
     @property
     def duration_micros(self) -> int:

@@ -99,6 +99,9 @@ class ClientOptions:
     socket_timeout_ms: Optional[float] = None
     socket_keepalive: bool = False
     appname: Optional[str] = None
+    driver: Any = None
+    server_api: Any = None
+    server_selector: Any = attrs.field(default=None, eq=False)
     compressors: Tuple[str, ...] = ()
     zlib_compression_level: int = -1
     # TLS, in the 3.4 names.
@@ -120,8 +123,9 @@ class ClientOptions:
     server_monitoring_mode: str = "auto"
     write_concern: WriteConcern = WriteConcern()
     read_concern: ReadConcern = ReadConcern()
-    retry_writes: bool = False
-    retry_reads: bool = False
+    # On by default, as from PyMongo 3.9 (retryWrites) and 3.9 (retryReads).
+    retry_writes: bool = True
+    retry_reads: bool = True
     # Authentication, raw and resolved.
     username: Optional[str] = None
     password: Optional[str] = attrs.field(default=None, repr=False)
@@ -185,7 +189,9 @@ class ClientOptions:
                   "document_class": "document_class", "tz_aware": "tz_aware",
                   "tzinfo": "tzinfo", "uuidrepresentation": "uuid_representation",
                   "unicode_decode_error_handler": "unicode_decode_error_handler",
-                  "connect": "connect", "event_listeners": "event_listeners"}
+                  "connect": "connect", "event_listeners": "event_listeners",
+                  "driver": "driver", "server_selector": "server_selector",
+                  "server_api": "server_api"}
         for name, attr in simple.items():
             if name in opts:
                 values[attr] = opts[name]
@@ -317,14 +323,6 @@ def _check_pool(values: Dict[str, Any]) -> None:
 
 def _warn_ignored(opts: OptionDict) -> None:
     """Options accepted for compatibility whose feature is absent: say so once, here."""
-    for name in ("retrywrites", "retryreads"):
-        if opts.get(name):
-            warnings.warn(f"{canonical_name(name)}=true is ignored: this driver does not retry "
-                          f"operations", UserWarning, stacklevel=4)
-    if opts.get("compressors"):
-        # The handshake offers no compressor, so the server never compresses: say so.
-        warnings.warn(f"compressors={','.join(opts['compressors'])} is ignored: this driver "
-                      f"does not compress wire messages", UserWarning, stacklevel=4)
     if opts.get("servermonitoringmode") == "stream":
         warnings.warn("serverMonitoringMode=stream is ignored: this driver's monitors poll "
                       "with heartbeatFrequencyMS", UserWarning, stacklevel=4)

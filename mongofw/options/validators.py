@@ -15,13 +15,18 @@ from collections import abc
 from typing import Any, Callable, Dict, List, Optional
 
 from mongofw.errors import ConfigurationError
+from mongofw.options.driver_info import validate_driver_or_none
+from mongofw.options.server_api import validate_server_api_or_none
 
 Validator = Callable[[str, Any], Any]
 
 # The documented bson.binary constants; the core keeps its own copy so option parsing does
 # not depend on the codec package being importable (tests check the two agree).
-UUID_REPRESENTATIONS = {"pythonlegacy": 3, "standard": 4, "javalegacy": 5, "csharplegacy": 6}
-_UUID_NAMES = ("standard", "pythonLegacy", "javaLegacy", "csharpLegacy")
+# bson.binary.UuidRepresentation's values; "unspecified" (3.11) is 0.
+UUID_REPRESENTATIONS = {"unspecified": 0, "pythonlegacy": 3, "standard": 4, "javalegacy": 5,
+                        "csharplegacy": 6}
+# The names a client takes, spelt so (3.4's four; 3.11 added unspecified).
+_UUID_NAMES = ("unspecified", "standard", "pythonLegacy", "javaLegacy", "csharpLegacy")
 # The handlers 3.4 let a client (keyword or URI) name; CodecOptions itself takes any.
 _UNICODE_DECODE_ERROR_HANDLERS = ("strict", "replace", "ignore")
 READ_PREFERENCE_MODES = ("primary", "primaryPreferred", "secondary", "secondaryPreferred",
@@ -217,11 +222,12 @@ def validate_auth_mechanism_properties(name: str, value: Any) -> Dict[str, Any]:
 
 
 def validate_uuid_representation(name: str, value: Any) -> int:
-    """One of the names standard, pythonLegacy, javaLegacy, csharpLegacy, spelt so (3.4)."""
+    """One of the names unspecified, standard, pythonLegacy, javaLegacy, csharpLegacy,
+    spelt so (as 3.4 and 3.11 took them; not a number)."""
     if isinstance(value, str) and value in _UUID_NAMES:
         return UUID_REPRESENTATIONS[value.lower()]
-    raise ValueError(f"{name} must be one of standard, pythonLegacy, javaLegacy, "
-                     f"csharpLegacy, not {value!r}")
+    raise ValueError(f"{name} must be one of unspecified, standard, pythonLegacy, "
+                     f"javaLegacy, csharpLegacy, not {value!r}")
 
 
 def validate_appname(name: str, value: Any) -> str:
@@ -299,6 +305,14 @@ def validate_read_preference(name: str, value: Any) -> Any:
 
 _timeout = _or_none(validate_non_negative_number)
 
+
+def validate_server_selector(name: str, value: Any) -> Any:
+    """``server_selector=`` (3.8): None, or a callable from a list of server descriptions
+    to the ones it accepts."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be a callable or None, not {type(value).__name__}")
+    return value
+
 # Canonical spelling -> validator, for names valid both in a URI and as keyword arguments.
 URI_OPTIONS: Dict[str, Validator] = {
     "replicaSet": validate_string,
@@ -374,6 +388,9 @@ KWARG_OPTIONS: Dict[str, Validator] = {
     "read_preference": validate_read_preference,
     "username": _or_none(validate_string),
     "password": _or_none(validate_secret_string),
+    "driver": validate_driver_or_none,
+    "server_selector": validate_server_selector,
+    "server_api": validate_server_api_or_none,
 }
 
 CANONICAL_NAMES: Dict[str, str] = {n.lower(): n for n in (*URI_OPTIONS, *KWARG_OPTIONS)}

@@ -118,6 +118,14 @@ def test_difference_pre_epoch_sub_millisecond_datetimes_truncate_toward_the_past
                                                                  999000)}
 
 
+def test_difference_decoders_take_bytes_like_data():
+    """3.4's decode_all and decode_iter refused a bytearray or memoryview (TypeError from
+    the compiled codec); ours decode them as bytes."""
+    data = BSON.encode({"a": 1})
+    assert decode_all(bytearray(data)) == [{"a": 1}]
+    assert list(decode_iter(memoryview(data))) == [{"a": 1}]
+
+
 def test_difference_trailing_bytes_after_the_last_document_are_an_error():
     """3.4's decode_all and decode_iter ignored one trailing byte silently."""
     data = BSON.encode({"a": 1}) + b"x"

@@ -42,6 +42,7 @@ def test_difference_replace_validates_again():
 
 def test_difference_a_sixth_field_type_registry():
     """3.4's CodecOptions had five fields.  Ours has PyMongo 3.8's sixth, type_registry
-    (None by default), so code unpacking five values must take the first five."""
+    (an empty registry by default), so code unpacking five values must take the first
+    five."""
     assert tuple(CodecOptions())[:5] == (dict, False, 3, "strict", None)
     assert CodecOptions._fields[5] == "type_registry" and len(CodecOptions()) == 6

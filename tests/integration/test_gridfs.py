@@ -265,3 +265,26 @@ def test_unacknowledged_write_concern_is_refused(db):
         GridFS(db.client.get_database(db.name, write_concern=WriteConcern(w=0)))
     with pytest.raises(TypeError, match="database must be an instance of Database"):
         GridFS("db")
+
+
+def test_disable_md5_stores_no_checksum(db):
+    """Eve creates every media store as GridFS(db, disable_md5=True) (PyMongo 3.6)."""
+    import gridfs
+
+    plain = gridfs.GridFS(db, "media")
+    without = gridfs.GridFS(db, "media", disable_md5=True)
+    kept = plain.put(b"abc")
+    skipped = without.put(b"abc")
+    assert db.media.files.find_one({"_id": kept})["md5"] == \
+        "900150983cd24fb0d6963f7d28e17f72"
+    assert "md5" not in db.media.files.find_one({"_id": skipped})
+    assert without.get(skipped).read() == b"abc" and without.get(skipped).md5 is None
+    bucket = gridfs.GridFSBucket(db, "other", disable_md5=True)
+    file_id = bucket.upload_from_stream("f", b"xyz")
+    assert "md5" not in db.other.files.find_one({"_id": file_id})
+    grid_in = gridfs.GridIn(db.third, disable_md5=True, filename="g")
+    grid_in.write(b"1")
+    grid_in.close()
+    assert "md5" not in db.third.files.find_one({"filename": "g"})
+    with pytest.raises(TypeError, match="disable_md5 must be True or False"):
+        gridfs.GridFS(db, "media", disable_md5="yes")

@@ -80,7 +80,8 @@ def test_mongofw_log_json_turns_the_demo_into_json_event_lines(auth_server):
     assert "server_heartbeat_succeeded" in names
     started = [r for r in records if r["event"] == "command_started"]
     assert [r["command_name"] for r in started if r["command_name"] not in AUTH_COMMANDS] == [
-        "ping", "drop", "insert", "find", "update", "find", "delete", "dropDatabase"]
+        "ping", "drop", "insert", "find", "update", "find", "delete", "dropDatabase",
+        "endSessions"]  # close() hands the pooled session ids back
     assert {r["command_name"] for r in started} & AUTH_COMMANDS == AUTH_COMMANDS
     succeeded = {r["request_id"]: r for r in records if r["event"] == "command_succeeded"}
     for record in started:
@@ -131,7 +132,7 @@ def test_a_raising_listener_does_not_fail_the_quickstart(server_uri, tmp_path):
         ("__main__.Exploding", "CommandStartedEvent", "RuntimeError: listener bug", "error")]
     assert "Traceback" in failures[0]["exception"]
     commands = [r["command_name"] for r in json_lines if r["event"] == "command_succeeded"]
-    assert commands == ["insert", "find", "dropDatabase"]
+    assert commands == ["insert", "find", "dropDatabase", "endSessions"]
 
 
 class Exploding(monitoring.CommandListener):
@@ -153,7 +154,9 @@ def test_an_application_structlog_setup_takes_the_records_over(server_uri, db):
     commands = [(r["event"], r["command_name"]) for r in logs
                 if r["event"].startswith("command_")]
     assert commands == [("command_started", "insert"), ("command_succeeded", "insert"),
-                        ("command_started", "count"), ("command_succeeded", "count")]
+                        ("command_started", "count"), ("command_succeeded", "count"),
+                        ("command_started", "endSessions"),
+                        ("command_succeeded", "endSessions")]
     [failure] = [r for r in logs if r["event"] == "event_listener_failed"]
     assert failure["listener"] == f"{__name__}.Exploding"
     assert failure["event_type"] == "CommandStartedEvent"

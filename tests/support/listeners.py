@@ -35,6 +35,15 @@ class RecordingListener(CommandListener):
         self.events.clear()
 
 
+# What sessions add to every command on a 3.6+ server (the session tests check them).
+SESSION_FIELDS = frozenset({"lsid", "$clusterTime", "txnNumber"})
+
+
+def without_session_fields(command: Any) -> dict:
+    """``command`` as the operation built it, without the fields its session added."""
+    return {key: value for key, value in command.items() if key not in SESSION_FIELDS}
+
+
 class EventLog(ev.ServerListener, ev.ServerHeartbeatListener, ev.TopologyListener):
     """Records every server, heartbeat and topology event, in order, thread-safely."""
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 import bson
 from bson.codec_options import DEFAULT_CODEC_OPTIONS
 
-OP_REPLY, OP_INSERT, OP_QUERY, OP_MSG = 1, 2002, 2004, 2013
+OP_REPLY, OP_INSERT, OP_QUERY, OP_COMPRESSED, OP_MSG = 1, 2002, 2004, 2012, 2013
 HEADER = struct.Struct("<iiii")
 
 CLOSE = object()          # close the connection instead of answering
@@ -60,6 +60,9 @@ class WirePeer:
         self.handler = handler
         self.received: List[Tuple[int, Dict[str, Any]]] = []  # (opcode, command)
         self.flags: List[int] = []  # the OP_MSG flag bits of each request (0 for others)
+        # The compressor id of each request (None when it came uncompressed); a compressed
+        # request is answered compressed the same way, as a server does.
+        self.compressed: List[Optional[int]] = []
         self.connections = 0  # connections accepted so far
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -132,6 +135,12 @@ class WirePeer:
                     continue
                 length, request_id, _, opcode = HEADER.unpack(header)
                 body = self._recv(conn, length - 16)
+                compressor_id = None
+                if opcode == OP_COMPRESSED:
+                    opcode, size, compressor_id = struct.unpack_from("<iiB", body)
+                    body = _CODECS[compressor_id][1](body[9:])
+                    assert len(body) == size, "the uncompressed size in the prefix is wrong"
+                self.compressed.append(compressor_id)
                 command, more_to_come = self._parse(opcode, body)
                 self.flags.append(struct.unpack_from("<I", body)[0] if opcode == OP_MSG else 0)
                 self.received.append((opcode, command))
@@ -150,6 +159,8 @@ class WirePeer:
                     self._stream(conn, request_id, reply)
                     continue
                 data = self._reply(opcode, request_id, reply)
+                if compressor_id is not None:
+                    data = _compressed(data, compressor_id)
                 if reply is TRUNCATE:
                     conn.sendall(data[: len(data) // 2])
                     return
@@ -212,6 +223,28 @@ class WirePeer:
             return HEADER.pack(16 + len(body), 1, request_id, OP_REPLY) + body
         body = struct.pack("<I", 0) + b"\x00" + doc
         return HEADER.pack(16 + len(body), 1, request_id, OP_MSG) + body
+
+
+def _codecs() -> Dict[int, Tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]]:
+    import zlib
+
+    import snappy
+    import zstandard
+
+    return {0: (bytes, bytes), 1: (snappy.compress, snappy.uncompress),
+            2: (zlib.compress, zlib.decompress),
+            3: (zstandard.ZstdCompressor().compress, zstandard.ZstdDecompressor().decompress)}
+
+
+_CODECS = _codecs()
+
+
+def _compressed(data: bytes, compressor_id: int) -> bytes:
+    """A whole reply re-framed as OP_COMPRESSED with ``compressor_id``."""
+    _, own_id, answering, opcode = HEADER.unpack_from(data)
+    packed = struct.pack("<iiB", opcode, len(data) - 16, compressor_id) + \
+        _CODECS[compressor_id][0](data[16:])
+    return HEADER.pack(16 + len(packed), own_id, answering, OP_COMPRESSED) + packed
 
 
 def slow(reply: Any, seconds: float) -> Callable[[], Any]:

@@ -37,12 +37,22 @@ class FakeSocket:
 
 
 class FakeClient:
+    """What the write paths ask of a MongoClient: a connection, sessions, retries (none)."""
+
     def __init__(self, sock: FakeSocket) -> None:
         self.sock = sock
 
     @contextlib.contextmanager
     def _socket_for_writes(self) -> Any:
         yield self.sock
+
+    @contextlib.contextmanager
+    def _tmp_session(self, session: Any, unacknowledged: bool = False) -> Any:
+        yield session
+
+    def _retryable_write(self, retryable: bool, session: Any,
+                         operation: Callable[[Any, bool], Any]) -> Any:
+        return operation(self.sock, False)
 
 
 class FakeDatabase:

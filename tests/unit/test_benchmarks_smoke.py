@@ -14,6 +14,7 @@ import bson
 from bson.code import Code
 from bson.int64 import Int64
 from bson.regex import Regex
+from tests.support.shared import SPECS
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
@@ -36,7 +37,10 @@ def test_full_bson_decode_workload_runs_on_our_codec(workloads):
     workload.run(ctx)
     assert workload.server is False and workload.unit == "MB/s"
     assert ctx.api.bson is bson
-    assert ctx.bytes_per_op == len(ctx.blob) == 4026
+    assert ctx.bytes_per_op == len(ctx.blob)
+    # The spec's full_bson document is 4,026 bytes; without ../shared a generated one stands in.
+    if (SPECS / "benchmarking" / "extended_bson" / "full_bson.json").exists():
+        assert len(ctx.blob) == 4026
     assert bson.BSON(ctx.blob).decode() == ctx.doc
 
 

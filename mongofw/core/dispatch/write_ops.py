@@ -8,7 +8,7 @@ failing ``op``), the shape ``BulkWriteError.details`` documents.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import bson
 from bson.codec_options import CodecOptions
@@ -96,14 +96,44 @@ def encode_statements(kind: str, items: Sequence[Mapping[str, Any]], codec_optio
     return encoded
 
 
-def check_collation(sock_info: Any, write_concern: Any) -> None:
-    """Statements with a collation need MongoDB 3.4 and an acknowledged write."""
-    if not write_concern.acknowledged:
-        raise ConfigurationError("Collation is unsupported for unacknowledged writes.")
-    if sock_info.max_wire_version < COLLATION_WIRE_VERSION:
+# Statement options and what they need: (wire version, server version, the name in messages).
+ARRAY_FILTERS_NEEDS = (6, "3.6", "arrayFilters")
+_OPTION_NEEDS = {
+    "collation": (COLLATION_WIRE_VERSION, "3.4", "a collation"),
+    "arrayFilters": ARRAY_FILTERS_NEEDS,
+    # Servers from 3.4 parse a hint; those before 4.2 (updates) / 4.4 (deletes) refuse it
+    # themselves, which the CRUD specification leaves to them.
+    "hint": (COLLATION_WIRE_VERSION, "3.4", "hint on update and delete statements"),
+}
+# findAndModify: the driver refuses a hint before MongoDB 4.2 (the server before 4.4).
+FIND_AND_MODIFY_HINT_NEEDS = (8, "4.2", "hint on find and modify commands")
+_UNACKNOWLEDGED_NAMES = {"collation": "Collation", "arrayFilters": "arrayFilters",
+                         "hint": "hint"}
+
+
+def statement_options(statement: Mapping[str, Any]) -> List[str]:
+    """The options of one statement that need a check: collation, arrayFilters, hint."""
+    return [name for name in _OPTION_NEEDS if statement.get(name) is not None]
+
+
+def require_wire_version(sock_info: Any, needs: Tuple[int, str, str]) -> None:
+    """``ConfigurationError`` unless the server speaks at least the needed wire version."""
+    wire_version, server_version, what = needs
+    if sock_info.max_wire_version < wire_version:
         raise ConfigurationError(
-            f"Must be connected to MongoDB 3.4+ (wire version {COLLATION_WIRE_VERSION}) to use "
-            f"a collation; the server speaks wire version {sock_info.max_wire_version}.")
+            f"Must be connected to MongoDB {server_version}+ (wire version {wire_version}) to "
+            f"use {what}; the server speaks wire version {sock_info.max_wire_version}.")
+
+
+def check_statement_options(sock_info: Any, write_concern: Any, kind: str,
+                            options: Iterable[str]) -> None:
+    """Statements with a collation, arrayFilters or a hint need an acknowledged write and a
+    server new enough for them (``ConfigurationError`` otherwise, before anything is sent)."""
+    for name in options:
+        if not write_concern.acknowledged:
+            raise ConfigurationError(
+                f"{_UNACKNOWLEDGED_NAMES[name]} is unsupported for unacknowledged writes.")
+        require_wire_version(sock_info, _OPTION_NEEDS[name])
 
 
 def _write_command(kind: str, coll_name: str, ordered: bool, write_concern: Mapping[str, Any],
@@ -116,63 +146,80 @@ def _write_command(kind: str, coll_name: str, ordered: bool, write_concern: Mapp
     return cmd
 
 
+def send_batch(sock_info: Any, db_name: str, coll_name: str, kind: str,
+               items: Sequence[Mapping[str, Any]], encoded: Sequence[bytes], *, ordered: bool,
+               wait: bool, write_concern: Any, codec_options: CodecOptions,
+               bypass_document_validation: bool = False, operation_id: Optional[int] = None,
+               session: Any = None, retryable_write: bool = False
+               ) -> Optional[Mapping[str, Any]]:
+    """Send one batch of same-kind statements; the reply, or None when not ``wait``-ing.
+
+    An unacknowledged batch that must still be waited for (every batch of an ordered
+    ``w=0`` bulk but the last) goes with ``w: 1``; one not waited for goes with
+    ``moreToCome``.  ``session`` / ``retryable_write``: see ``Connection.command``.
+    """
+    acknowledged = write_concern.acknowledged
+    concern = write_concern.document if acknowledged or not wait else {"w": 1}
+    cmd = _write_command(kind, coll_name, ordered, concern, bypass_document_validation)
+    reply = sock_info.command(
+        db_name, cmd, codec_options=codec_options, check=True,
+        sequences=[(_SEQUENCE_KEY[kind], encoded, items)], unacknowledged=not wait,
+        operation_id=operation_id, session=session, retryable_write=retryable_write)
+    return reply if wait else None
+
+
 def send_run(sock_info: Any, db_name: str, coll_name: str, kind: str,
              items: Sequence[Mapping[str, Any]], encoded: Sequence[bytes], *, ordered: bool,
              write_concern: Any, codec_options: CodecOptions, result: Dict[str, Any],
              bypass_document_validation: bool = False,
              index_map: Optional[Sequence[int]] = None, final: bool = True,
              operation_id: Optional[int] = None) -> None:
-    """Send one run of same-kind statements in as few batches as the server allows.
+    """Send one run of same-kind statements on one connection, in as few batches as the
+    server allows (the client API's bulk sends batch by batch, each retryable alone).
 
     ``operation_id`` ties the command events of every batch of one bulk operation together.
-
     Acknowledged replies merge into ``result``; an ordered run stops at its first write
-    error.  Unacknowledged (``w=0``) batches go out with ``moreToCome`` and no reply is read,
-    except that an ordered write sends every batch but the very last (``final``) with
-    ``w=1``: the only way to honour "abort on the first error" across batches.
+    error.  ``final``: this run's last batch is the bulk's last (see :func:`send_batch`).
     """
     acknowledged = write_concern.acknowledged
-    wc_doc = write_concern.document
-    max_bytes = sock_info.max_message_size - COMMAND_OVERHEAD
     batches = split_batches([len(doc) for doc in encoded], sock_info.max_write_batch_size,
-                            max_bytes)
+                            sock_info.max_message_size - COMMAND_OVERHEAD)
     for number, (start, end) in enumerate(batches):
         last = final and number == len(batches) - 1
         wait = acknowledged or (ordered and not last)
-        cmd = _write_command(kind, coll_name, ordered, wc_doc if acknowledged or not wait
-                             else {"w": 1}, bypass_document_validation)
-        reply = sock_info.command(
-            db_name, cmd, codec_options=codec_options, check=True,
-            sequences=[(_SEQUENCE_KEY[kind], encoded[start:end], items[start:end])],
-            unacknowledged=not wait, operation_id=operation_id)
-        if not wait:
+        reply = send_batch(sock_info, db_name, coll_name, kind, items[start:end],
+                           encoded[start:end], ordered=ordered, wait=wait,
+                           write_concern=write_concern, codec_options=codec_options,
+                           bypass_document_validation=bypass_document_validation,
+                           operation_id=operation_id)
+        if reply is None:
             continue
         merge_reply(result, kind, start, reply, index_map, items)
         if ordered and result["writeErrors"]:
             break
 
 
-def write_one(client: Any, db_name: str, coll_name: str, kind: str,
+def write_one(sock_info: Any, db_name: str, coll_name: str, kind: str,
               statement: Mapping[str, Any], *, write_concern: Any, codec_options: CodecOptions,
-              check_keys: bool = False, bypass_document_validation: bool = False
+              check_keys: bool = False, bypass_document_validation: bool = False,
+              session: Any = None, retryable_write: bool = False
               ) -> Optional[Mapping[str, Any]]:
-    """Send a single statement; return the server's reply, or None when unacknowledged.
+    """Send a single statement on ``sock_info``; the server's reply, or None when
+    unacknowledged.
 
     Raises ``WriteError`` (``DuplicateKeyError`` for the 11000 family) for a write error
     and ``WriteConcernError`` when the write concern was not satisfied.
     """
-    with client._socket_for_writes() as sock_info:
-        if statement.get("collation") is not None:
-            check_collation(sock_info, write_concern)
-        encoded = encode_statements(kind, [statement], codec_options, check_keys,
-                                    sock_info.max_bson_size)
-        acknowledged = write_concern.acknowledged
-        cmd = _write_command(kind, coll_name, True, write_concern.document,
-                             bypass_document_validation)
-        reply = sock_info.command(db_name, cmd, codec_options=codec_options, check=True,
-                                  sequences=[(_SEQUENCE_KEY[kind], encoded, [statement])],
-                                  unacknowledged=not acknowledged)
-    if not acknowledged:
+    check_statement_options(sock_info, write_concern, kind, statement_options(statement))
+    encoded = encode_statements(kind, [statement], codec_options, check_keys,
+                                sock_info.max_bson_size)
+    acknowledged = write_concern.acknowledged
+    reply = send_batch(sock_info, db_name, coll_name, kind, [statement], encoded,
+                       ordered=True, wait=acknowledged, write_concern=write_concern,
+                       codec_options=codec_options,
+                       bypass_document_validation=bypass_document_validation,
+                       session=session, retryable_write=retryable_write)
+    if reply is None:
         return None
     raise_for_reply(reply)
     return reply

@@ -143,7 +143,12 @@ class Monitor:
 
     def _heartbeat(self, sock: Connection) -> Any:
         name = "hello" if self._hello_ok else "isMaster"
-        if sock.op_msg:
+        server_api = getattr(self._pool.opts, "server_api", None)
+        if server_api is not None:
+            command = SON([("hello", 1), ("$db", "admin")])
+            server_api.add_to(command)
+            rid, data, _ = message.op_msg(command)
+        elif sock.op_msg:
             rid, data, _ = message.op_msg(SON([(name, 1), ("$db", "admin")]))
         else:
             rid, data, _ = message.op_query(0, "admin.$cmd", 0, -1, {name: 1}, None,

@@ -239,6 +239,37 @@ class ServerDescription:
         return self._doc.get("setName")
 
     @property
+    def replica_set_name(self) -> Optional[str]:
+        """The replica set the member belongs to (``setName``), or None."""
+        return self.set_name
+
+    @property
+    def mongos(self) -> bool:
+        """Whether the server is a mongos."""
+        return self._type == SERVER_TYPE.Mongos
+
+    @property
+    def cluster_time(self) -> Optional[Mapping[str, Any]]:
+        """The ``$clusterTime`` the handshake reply carried (MongoDB 3.6+), or None."""
+        return self._doc.get("$clusterTime")
+
+    @property
+    def retryable_writes_supported(self) -> bool:
+        """Whether the server supports retryable writes: sessions, and not a standalone."""
+        return self.logical_session_timeout_minutes is not None and \
+            self._type in (SERVER_TYPE.Mongos, SERVER_TYPE.RSPrimary)
+
+    @property
+    def retryable_reads_supported(self) -> bool:
+        """Whether the server supports retryable reads (MongoDB 3.6+, wire version 6)."""
+        return self.max_wire_version >= 6
+
+    def to_unknown(self, error: Optional[BaseException] = None) -> ServerDescription:
+        """An Unknown description of the same address (after ``error``, if given)."""
+        return ServerDescription(self._address, error=error,
+                                 topology_version=self._topology_version)
+
+    @property
     def set_version(self) -> Optional[int]:
         return self._doc.get("setVersion")
 

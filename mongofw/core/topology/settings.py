@@ -79,6 +79,9 @@ class TopologySettings:
         "serverSelectionTimeoutMS"))
     heartbeat_frequency: float = attrs.field(default=10, validator=_heartbeat)
     direct_connection: Optional[bool] = attrs.field(default=None, validator=_direct)
+    # The application's server_selector (3.8): server descriptions in, the acceptable
+    # ones out; it runs after the read preference, before the latency window.
+    server_selector: Any = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
         if self.direct_connection and len(self.seeds) > 1:

@@ -151,7 +151,8 @@ class Topology:
         with self._lock:
             while True:
                 self._description.check_compatible()
-                found = self._description.apply_selector(selector, address)
+                found = self._description.apply_selector(selector, address,
+                                                         self._settings.server_selector)
                 if found:
                     return [self._servers[sd.address] for sd in found
                             if sd.address in self._servers]

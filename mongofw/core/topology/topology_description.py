@@ -71,6 +71,20 @@ class TopologyDescription:
         return [sd for sd in self._server_descriptions.values() if sd.is_server_type_known]
 
     @property
+    def has_known_servers(self) -> bool:
+        """Whether any server's type is known."""
+        return any(sd.is_server_type_known for sd in self._server_descriptions.values())
+
+    def has_server(self, address: Address) -> bool:
+        """Whether ``address`` is one of this topology's servers (known or not)."""
+        return address in self._server_descriptions
+
+    @property
+    def readable_servers(self) -> List[ServerDescription]:
+        """The servers that may answer a read (primaries, secondaries, mongoses, standalones)."""
+        return [sd for sd in self._server_descriptions.values() if sd.is_readable]
+
+    @property
     def common_wire_version(self) -> Optional[int]:
         """The lowest maxWireVersion of the known servers, or None if none is known."""
         versions = [sd.max_wire_version for sd in self.known_servers]

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
 from bson.son import SON
 from mongofw.core.wire import message
+from mongofw.core.wire.compression import NOT_COMPRESSED, compress_message
 from mongofw.core.wire.message import check_document_size
 from mongofw.core.wire.network import DEFAULT_MAX_MESSAGE_SIZE, format_address, receive_reply
 from mongofw.core.wire.server_errors import check_command_response, failure_document
@@ -61,6 +62,11 @@ class Connection:
         self.generation = getattr(pool, "generation", 0)
         self.publisher = getattr(pool, "publisher", None)
         self.ismaster: Mapping[str, Any] = {}
+        # The compressor the handshake agreed on (wire/compression.py), or None.
+        self.compressor: Any = None
+        # The client's declared versioned API (options/server_api.py), or None.
+        opts = getattr(pool, "opts", None)
+        self.server_api: Any = getattr(opts, "server_api", None)
         self._set_ismaster(ismaster or {})
 
     def _set_ismaster(self, reply: Mapping[str, Any]) -> None:
@@ -141,15 +147,27 @@ class Connection:
                 write_concern: Any = None,
                 parse_write_concern_error: bool = False, collation: Any = None,
                 sequences: Sequence[Sequence1] = (), unacknowledged: bool = False,
-                operation_id: Optional[int] = None) -> Mapping[str, Any]:
+                operation_id: Optional[int] = None, session: Any = None,
+                retryable_write: bool = False) -> Mapping[str, Any]:
         """Run ``spec`` on ``dbname`` and return the reply, raising for failures when ``check``.
 
         Over OP_MSG the command travels with ``$db`` and kind-1 ``sequences``; older servers
         get an OP_QUERY on ``dbname.$cmd``.  ``operation_id`` goes into the command events
         (the request id when None): the batches of one bulk write share one.
+
+        ``session`` (the client API's, duck-typed) adds its fields (``lsid``, cluster time,
+        transaction fields; ``txnNumber`` for a ``retryable_write``) through
+        ``_apply_to(spec, retryable_write, connection)``, sees every reply through
+        ``_process_response(reply)`` and hears of network errors (``_mark_dirty()``).
         """
         spec = self._decorate(spec, read_concern, write_concern, collation)
+        if session is not None:
+            spec = session._apply_to(spec, retryable_write, self)
         name = next(iter(spec))
+        server_api = self.server_api
+        if server_api is not None and name != "getMore":  # servers refuse them on getMore
+            spec = SON(spec)
+            server_api.add_to(spec)
         publisher = self.publisher
         listening = publisher is not None and publisher.enabled_for_commands
         if self.op_msg:
@@ -177,6 +195,8 @@ class Connection:
             flags = message.QUERY_SLAVE_OK if slave_ok else 0
             rid, data, _ = message.op_query(flags, dbname + ".$cmd", 0, -1, query, None,
                                                codec_options, check_keys)
+        if self.compressor is not None and name.lower() not in NOT_COMPRESSED:
+            data = compress_message(data, self.compressor)
         if listening:
             event_cmd = spec
             if sequences:
@@ -199,6 +219,8 @@ class Connection:
                 reply = self._round_trip(rid, data, 0, codec_options)
             if listening:
                 duration = _elapsed(start)
+            if session is not None:
+                session._process_response(reply)
             if check:
                 check_command_response(reply, allowable_errors, parse_write_concern_error)
         except Exception as exc:
@@ -210,6 +232,8 @@ class Connection:
                     failure_document(exc), name, rid, self.address, operation_id)
             if isinstance(exc, NotMasterError) and self.pool is not None:
                 self.pool.on_not_master(exc, self)
+            elif session is not None and self.closed:
+                session._mark_dirty()  # the connection failed mid-command
             raise
         if listening:
             publisher.publish_command_success(duration, reply, name, rid, self.address,

@@ -8,7 +8,8 @@ import sys
 from typing import Any, Dict, Optional, Tuple
 
 from mongofw._version import __version__
-from mongofw.core.wire.message import HEADER
+from mongofw.core.wire.compression import decompress_reply
+from mongofw.core.wire.message import HEADER, OP_COMPRESSED
 from mongofw.errors import AutoReconnect, ConnectionFailure, NetworkTimeout, ProtocolError
 
 DEFAULT_MAX_MESSAGE_SIZE = 48_000_000
@@ -127,11 +128,18 @@ def receive_reply(sock: socket.socket, request_id: int,
             continue
         if response_to != request_id:
             raise ProtocolError(f"got response id {response_to!r} but expected {request_id!r}")
-        return opcode, recv_exactly(sock, length - 16), reply_id
+        body = recv_exactly(sock, length - 16)
+        if opcode == OP_COMPRESSED:
+            opcode, body = decompress_reply(body)
+        return opcode, body, reply_id
 
 
-def client_metadata(appname: Optional[str]) -> Dict[str, Any]:
-    """The ``client`` document of the handshake (the handshake specification's shape)."""
+def client_metadata(appname: Optional[str], driver: Any = None) -> Dict[str, Any]:
+    """The ``client`` document of the handshake (the handshake specification's shape).
+
+    ``driver`` (name, version, platform; each may be None) is a wrapping library's:
+    its parts follow ours after a ``|``.
+    """
     meta: Dict[str, Any] = {
         "driver": {"name": "mongofw", "version": __version__},
         "os": {"type": platform.system() or "unknown", "name": platform.system(),
@@ -140,6 +148,14 @@ def client_metadata(appname: Optional[str]) -> Dict[str, Any]:
     }
     if appname:
         meta["application"] = {"name": appname}
+    if driver is not None:
+        name, version, extra = driver
+        if name:
+            meta["driver"]["name"] += f"|{name}"
+        if version:
+            meta["driver"]["version"] += f"|{version}"
+        if extra:
+            meta["platform"] += f"|{extra}"
     if os.environ.get("MONGOFW_METADATA_MINIMAL"):
         meta.pop("os")
     return meta

@@ -1,6 +1,7 @@
 """The codec: bson.BSON encode/decode, decode_all/iter/file_iter, is_valid, keys, limits."""
 from __future__ import annotations
 
+import array
 import collections
 import datetime
 import io
@@ -14,7 +15,7 @@ import bson
 from bson import BSON, decode_all, decode_file_iter, decode_iter, gen_list_name, has_c, is_valid
 from bson.binary import JAVA_LEGACY, STANDARD, Binary
 from bson.code import Code
-from bson.codec_options import CodecOptions, TypeCodec, TypeRegistry
+from bson.codec_options import CodecOptions
 from bson.datetime_ms import DatetimeMS
 from bson.dbref import DBRef
 from bson.errors import InvalidBSON, InvalidDocument, InvalidStringData
@@ -277,33 +278,6 @@ def test_gen_list_name_and_has_c():
     assert has_c() is (bson._c_codec is not None)
 
 
-def test_custom_codecs_by_binary_subtype_and_subclass():
-    codec = TypeCodec("set", (frozenset,), encode=lambda s: Binary(repr(sorted(s)).encode(),
-                                                                   0x90),
-                      binary_subtype=0x90, decode=lambda b: frozenset(eval(b.decode())))  # noqa: S307
-
-    class MyFrozen(frozenset):
-        pass
-
-    options = CodecOptions(type_registry=TypeRegistry([codec]))
-    data = BSON.encode({"s": frozenset({1, 2}), "t": MyFrozen({3})}, codec_options=options)
-    assert data.decode(options) == {"s": frozenset({1, 2}), "t": frozenset({3})}
-    assert data.decode() == {"s": Binary(b"[1, 2]", 0x90), "t": Binary(b"[3]", 0x90)}
-
-
-def test_custom_codec_returning_its_own_type_is_an_error():
-    options = CodecOptions(type_registry=TypeRegistry(
-        [TypeCodec("loop", (complex,), encode=lambda c: c)]))
-    with pytest.raises(InvalidDocument, match="type codec 'loop' returned"):
-        BSON.encode({"c": 1j}, codec_options=options)
-
-
-def test_custom_codecs_do_not_override_builtin_types():
-    options = CodecOptions(type_registry=TypeRegistry(
-        [TypeCodec("int", (int,), encode=str)]))
-    assert BSON.encode({"i": 1}, codec_options=options) == BSON.encode({"i": 1})
-
-
 def test_internal_dict_to_bson():
     assert bson._dict_to_bson({"a": 1}, False) == bytes(BSON.encode({"a": 1}))
 
@@ -324,3 +298,34 @@ def test_deeply_nested_bson_raises_invalid_bson():
         data = (len(body) + 5).to_bytes(4, "little") + body + b"\x00"
     with pytest.raises(InvalidBSON, match="nested too deeply"):
         BSON(data).decode()
+
+
+def test_module_level_encode_and_decode():
+    """3.9's bson.encode returns plain bytes; bson.decode takes any bytes-like object."""
+    son = SON([("b", 1), ("a", [1.5, "x"])])
+    data = bson.encode(son)
+    assert type(data) is bytes and data == bytes(BSON.encode(son))
+    assert bson.decode(data) == {"b": 1, "a": [1.5, "x"]}
+    for view in (bytearray(data), memoryview(data), array.array("B", data)):
+        assert bson.decode(view) == {"b": 1, "a": [1.5, "x"]}
+    assert type(bson.decode(data, codec_options=CodecOptions(document_class=SON))) is SON
+    with pytest.raises(InvalidDocument, match="must not start with '\\$'"):
+        bson.encode({"$x": 1}, check_keys=True)
+    with pytest.raises(InvalidBSON, match="trailing data"):
+        bson.decode(data + data)
+    with pytest.raises(TypeError, match="must be an instance of bytes or another bytes-like"):
+        bson.decode("text")
+
+
+def test_decode_all_takes_any_bytes_like_object():
+    data = bson.encode({"a": 1}) * 2
+    assert decode_all(array.array("B", data)) == [{"a": 1}, {"a": 1}]
+
+
+def test_re_type_and_get_data_and_view():
+    assert bson.RE_TYPE is type(re.compile("x"))
+    data = bson.encode({"a": 1})
+    same, view = bson.get_data_and_view(data)
+    assert same is data and view.tobytes() == data
+    copied, view = bson.get_data_and_view(array.array("B", data))
+    assert copied == data and type(copied) is bytes and view.nbytes == len(data)

@@ -1,4 +1,4 @@
-"""CodecOptions (documented namedtuple shape), TypeCodec and TypeRegistry validation."""
+"""CodecOptions: the documented namedtuple shape, validation and its type_registry."""
 from __future__ import annotations
 
 import collections
@@ -8,7 +8,7 @@ import pickle
 import pytest
 
 from bson.binary import JAVA_LEGACY, PYTHON_LEGACY
-from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions, TypeCodec, TypeRegistry
+from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions, TypeRegistry
 from bson.raw_bson import RawBSONDocument
 from bson.son import SON
 from bson.tz_util import utc
@@ -16,7 +16,7 @@ from bson.tz_util import utc
 
 def test_defaults_and_repr():
     options = CodecOptions()
-    assert tuple(options) == (dict, False, PYTHON_LEGACY, "strict", None, None)
+    assert tuple(options) == (dict, False, PYTHON_LEGACY, "strict", None, TypeRegistry())
     assert repr(options) == (
         "CodecOptions(document_class=dict, tz_aware=False, uuid_representation=PYTHON_LEGACY, "
         "unicode_decode_error_handler='strict', tzinfo=None)")
@@ -27,7 +27,7 @@ def test_namedtuple_shape_is_kept():
     options = CodecOptions(SON, True, JAVA_LEGACY, "replace", utc)
     document_class, tz_aware, rep, handler, tzinfo, registry = options
     assert (document_class, tz_aware, rep, handler, tzinfo, registry) == (
-        SON, True, JAVA_LEGACY, "replace", utc, None)
+        SON, True, JAVA_LEGACY, "replace", utc, TypeRegistry())
     assert options._replace(tz_aware=True) == options
     assert options._asdict()["document_class"] is SON
 
@@ -69,37 +69,17 @@ def test_immutable_pickle_and_copy():
     assert copy.copy(options) == options and copy.deepcopy(options) == options
 
 
-def test_type_codec_validation():
-    codec = TypeCodec("set", set, encode=list)
-    assert codec.python_types == (set,)
-    with pytest.raises(ValueError, match="user-defined subtype"):
-        TypeCodec("x", (set,), encode=list, binary_subtype=3, decode=set)
-    with pytest.raises(ValueError, match="binary_subtype or a marker_key"):
-        TypeCodec("x", (set,), encode=list, decode=set)
-    with pytest.raises(ValueError, match="not both"):
-        TypeCodec("x", (set,), encode=list, binary_subtype=0x80, marker_key="m", decode=set)
-    with pytest.raises(TypeError, match="python_types must be a tuple of types"):
-        TypeCodec("x", ("set",), encode=list)
-    with pytest.raises(TypeError, match="encode must be callable"):
-        TypeCodec("x", (set,), encode=None)
-    with pytest.raises(AttributeError):
-        codec.name = "y"
+def test_type_registry_defaults_to_an_empty_registry():
+    """3.8: the attribute is always a TypeRegistry; None and an empty one are the same."""
+    assert isinstance(CodecOptions().type_registry, TypeRegistry)
+    assert CodecOptions().type_registry == TypeRegistry()
+    assert CodecOptions(type_registry=TypeRegistry()) == CodecOptions(type_registry=None)
+    assert hash(CodecOptions(type_registry=TypeRegistry())) == hash(CodecOptions())
 
 
-def test_type_registry_rejects_conflicts():
-    first = TypeCodec("a", (set,), encode=list)
-    with pytest.raises(ValueError, match="Python type .* claimed by both type codec 'a' and"):
-        TypeRegistry([first, TypeCodec("b", (set,), encode=list)])
-    one = TypeCodec("a", (set,), encode=list, binary_subtype=0x80, decode=set)
-    two = TypeCodec("b", (frozenset,), encode=list, binary_subtype=0x80, decode=frozenset)
-    with pytest.raises(ValueError, match="binary subtype 128"):
-        TypeRegistry([one, two])
-    with pytest.raises(TypeError, match="must hold TypeCodec"):
-        TypeRegistry(["codec"])
-
-
-def test_type_registry_equality():
-    codec = TypeCodec("a", (set,), encode=list)
-    assert TypeRegistry([codec]) == TypeRegistry([codec])
-    assert TypeRegistry([codec]) != TypeRegistry()
-    assert "type_codecs=['a']" in repr(TypeRegistry([codec]))
+def test_repr_shows_a_registry_only_when_it_holds_something():
+    registry = TypeRegistry(fallback_encoder=str)
+    assert repr(CodecOptions(type_registry=registry)) == (
+        "CodecOptions(document_class=dict, tz_aware=False, uuid_representation=PYTHON_LEGACY, "
+        "unicode_decode_error_handler='strict', tzinfo=None, "
+        f"type_registry=TypeRegistry(type_codecs=[], fallback_encoder={str!r}))")

@@ -11,9 +11,9 @@ import uuid
 
 import pytest
 
-from bson.binary import STANDARD, Binary
+from bson.binary import STANDARD, Binary, UuidRepresentation
 from bson.code import Code
-from bson.codec_options import TypeCodec, TypeRegistry
+from bson.codec_options import TypeRegistry
 from bson.datetime_ms import DatetimeMS
 from bson.dbref import DBRef
 from bson.decimal128 import Decimal128
@@ -40,6 +40,7 @@ from bson.regex import Regex
 from bson.son import SON
 from bson.timestamp import Timestamp
 from bson.tz_util import FixedOffset, utc
+from tests.support.type_codecs import FunctionCodec
 
 OID = ObjectId("57e193d7a9cc81b4027498b5")
 U = uuid.UUID("00112233-4455-6677-8899-aabbccddeeff")
@@ -233,11 +234,40 @@ def test_dumps_passes_json_arguments_and_keeps_son_order():
     assert text == '{"b": 1, "a": {"$regex": "x", "$options": "u"}}'
 
 
-def test_binary_subtype_codecs_apply_to_json():
-    codec = TypeCodec("complex", (complex,), encode=lambda c: Binary(repr(c).encode(), 0x85),
-                      binary_subtype=0x85, decode=lambda b: complex(b.decode()))
-    options = JSONOptions(json_mode=JSONMode.RELAXED, type_registry=TypeRegistry([codec]))
-    text = dumps({"c": 1 + 2j}, json_options=options)
-    assert json.loads(text) == {"c": {"$binary": {"base64": "KDErMmop", "subType": "85"}}}
-    assert loads(text, json_options=options) == {"c": 1 + 2j}
-    assert loads(text) == {"c": Binary(b"(1+2j)", 0x85)}
+def test_dumps_applies_type_encoders_and_the_fallback_as_bson_encoding_does():
+    codec = FunctionCodec(complex, lambda c: Binary(repr(c).encode(), 0x85), Binary,
+                          lambda b: complex(b.decode()))
+    options = JSONOptions(json_mode=JSONMode.RELAXED, type_registry=TypeRegistry(
+        [codec], fallback_encoder=lambda v: sorted(v) if isinstance(v, set) else v))
+    text = dumps({"c": 1 + 2j, "s": {2, 1}}, json_options=options)
+    assert json.loads(text) == {"c": {"$binary": {"base64": "KDErMmop", "subType": "85"}},
+                                "s": [1, 2]}
+    # The fallback's result is not given to it again: json.dumps then refuses the value.
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        dumps({"o": object()}, json_options=options)
+
+
+def test_loads_does_not_apply_type_decoders():
+    """Type decoders are for decoded BSON; loads returns Extended JSON's own types."""
+    codec = FunctionCodec(complex, lambda c: Binary(repr(c).encode(), 0x85), Binary,
+                          lambda b: complex(b.decode()))
+    options = JSONOptions(type_registry=TypeRegistry([codec]))
+    text = '{"c": {"$binary": "KDErMmop", "$type": "85"}}'
+    assert loads(text, json_options=options) == {"c": Binary(b"(1+2j)", 0x85)}
+
+
+def test_uuids_with_the_unspecified_representation():
+    options = JSONOptions(uuid_representation=UuidRepresentation.UNSPECIFIED)
+    legacy = '{"u": {"$binary": "ABEiM0RVZneImaq7zN3u/w==", "$type": "03"}}'
+    assert loads(legacy, json_options=options) == {"u": Binary(U.bytes, 3)}
+    legacy_uuid = '{"u": {"$uuid": "' + U.hex + '"}}'
+    assert loads(legacy_uuid, json_options=options) == {"u": Binary(U.bytes, 4)}
+    assert dumps({"u": U}, json_options=options) == legacy_uuid
+    with pytest.raises(ValueError, match="UNSPECIFIED"):
+        dumps({"u": U}, json_options=options.with_options(strict_uuid=True))
+
+
+def test_uuid_subtype_names_of_313():
+    from bson import json_util
+
+    assert (json_util.ALL_UUID_SUBTYPES, json_util.UUID_SUBTYPE) == ((3, 4), 4)

@@ -6,11 +6,12 @@ import pickle
 
 import pytest
 
-from bson import BSON, decode_all
-from bson.codec_options import CodecOptions
+from bson import BSON, decode_all, raw_bson
+from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions, TypeRegistry
 from bson.errors import InvalidBSON
 from bson.raw_bson import RawBSONDocument
 from bson.son import SON
+from tests.support.type_codecs import FunctionDecoder
 
 
 def test_raw_bytes_kept_and_lazily_decoded():
@@ -75,3 +76,16 @@ def test_equality_repr_pickle_copy():
     assert repr(raw).startswith("RawBSONDocument(b'\\x0c\\x00")
     for other in [pickle.loads(pickle.dumps(raw)), copy.copy(raw), copy.deepcopy(raw)]:
         assert other == raw and other["a"] == 1
+
+
+def test_default_names_of_35():
+    assert raw_bson.DEFAULT is DEFAULT_CODEC_OPTIONS
+    assert raw_bson.DEFAULT_RAW_BSON_OPTIONS == CodecOptions(document_class=RawBSONDocument)
+    raw = RawBSONDocument(bytes(BSON.encode({"a": {"b": 1}})), raw_bson.DEFAULT_RAW_BSON_OPTIONS)
+    assert type(raw["a"]) is RawBSONDocument and raw["a"]["b"] == 1
+
+
+def test_type_decoders_apply_when_the_document_is_read():
+    options = CodecOptions(type_registry=TypeRegistry([FunctionDecoder(int, str)]))
+    raw = RawBSONDocument(bytes(BSON.encode({"a": 1, "l": [2]})), options)
+    assert dict(raw) == {"a": "1", "l": ["2"]}

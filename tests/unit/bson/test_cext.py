@@ -18,13 +18,14 @@ import bson
 from bson import BSON, _encode
 from bson.binary import JAVA_LEGACY, STANDARD, Binary
 from bson.code import Code
-from bson.codec_options import CodecOptions, TypeCodec, TypeRegistry
+from bson.codec_options import CodecOptions, TypeRegistry
 from bson.datetime_ms import DatetimeMS
 from bson.errors import InvalidBSON, InvalidDocument
 from bson.int64 import Int64
 from bson.raw_bson import RawBSONDocument
 from bson.son import SON
 from bson.tz_util import FixedOffset, utc
+from tests.support.type_codecs import FunctionEncoder
 
 cbson = pytest.importorskip("bson._cbson")
 
@@ -155,7 +156,7 @@ def test_dict_changed_during_encoding_is_a_runtime_error():
         return 0
 
     state = CodecOptions(type_registry=TypeRegistry(
-        [TypeCodec("grow", (complex,), encode=grow)]))._codec_state
+        [FunctionEncoder(complex, grow)]))._codec_state
     doc["c"] = 1j
     with pytest.raises(RuntimeError, match="changed size during iteration"):
         cbson._encode_document(doc, False, state)
@@ -184,8 +185,7 @@ def test_codec_that_encodes_inside_encode_gets_its_own_buffer():
     def nested(value: Any) -> Any:
         return Binary(BSON.encode({"inner": value.real}), 0x80)
 
-    options = CodecOptions(type_registry=TypeRegistry(
-        [TypeCodec("nested", (complex,), encode=nested)]))
+    options = CodecOptions(type_registry=TypeRegistry([FunctionEncoder(complex, nested)]))
     data = BSON.encode({"before": "x" * 50, "c": 2j + 3, "after": 1}, codec_options=options)
     assert BSON(data).decode() == {"before": "x" * 50, "after": 1,
                                    "c": Binary(BSON.encode({"inner": 3.0}), 0x80)}
@@ -329,7 +329,7 @@ def test_error_paths_release_their_references():
     """Neither the input values nor the options gain references over many failed calls."""
     value, key = "kept" * 10, ("tuple-key",)
     options = CodecOptions(tz_aware=True, type_registry=TypeRegistry(
-        [TypeCodec("bad", (complex,), encode=lambda c: c)]))
+        [FunctionEncoder(complex, lambda c: c)], fallback_encoder=lambda c: c))
     _refcount_steady(lambda: cbson._dict_to_bson({"a": value, key: value}, False), value, key)
     _refcount_steady(lambda: cbson._dict_to_bson({"a": [value, {"b": 2 ** 70}]}, False), value)
     _refcount_steady(lambda: cbson._dict_to_bson({"a": value, "c": 1j}, False, options),

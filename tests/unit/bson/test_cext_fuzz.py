@@ -16,9 +16,16 @@ from hypothesis import strategies as st
 
 import bson
 from bson import _encode
-from bson.binary import CSHARP_LEGACY, JAVA_LEGACY, PYTHON_LEGACY, STANDARD, Binary
+from bson.binary import (
+    CSHARP_LEGACY,
+    JAVA_LEGACY,
+    PYTHON_LEGACY,
+    STANDARD,
+    Binary,
+    UuidRepresentation,
+)
 from bson.code import Code
-from bson.codec_options import CodecOptions, TypeCodec, TypeRegistry
+from bson.codec_options import CodecOptions, TypeCodec, TypeDecoder, TypeRegistry
 from bson.datetime_ms import DatetimeMS
 from bson.dbref import DBRef
 from bson.decimal128 import Decimal128
@@ -52,12 +59,54 @@ class Point:
         return isinstance(other, Point) and other.x == self.x
 
 
-_REGISTRY = TypeRegistry([
-    TypeCodec("point", (Point,), encode=lambda p: Binary(str(p.x).encode(), 0x90),
-              binary_subtype=0x90, decode=lambda b: Point(int(b.decode()))),
-    TypeCodec("complex", (complex,), encode=lambda c: {"$complex": [c.real, c.imag]},
-              marker_key="$complex", decode=lambda d: complex(*d["$complex"])),
-])
+class PointCodec(TypeCodec):
+    """Point as Binary subtype 0x90 holding digits; other Binary values pass through."""
+
+    python_type = Point
+    bson_type = Binary
+
+    def transform_python(self, value: Point) -> Binary:
+        return Binary(str(value.x).encode(), 0x90)
+
+    def transform_bson(self, value: Binary) -> Any:
+        if value.subtype == 0x90 and value.isdigit():
+            return Point(int(value))
+        return value
+
+
+class ComplexCodec(TypeCodec):
+    """complex as {"$complex": [real, imag]}; every decoded dict goes through it."""
+
+    python_type = complex
+    bson_type = dict
+
+    def transform_python(self, value: complex) -> dict:
+        return {"$complex": [value.real, value.imag]}
+
+    def transform_bson(self, value: dict) -> Any:
+        parts = value.get("$complex")
+        if len(value) == 1 and isinstance(parts, list) and len(parts) == 2 and all(
+                type(part) is float for part in parts):
+            return complex(*parts)
+        return value
+
+
+class Int64AsInt(TypeDecoder):
+    """A decoder for a type decoded inline by both codecs."""
+
+    bson_type = Int64
+
+    def transform_bson(self, value: Int64) -> int:
+        return int(value)
+
+
+def _fallback(value: Any) -> Any:
+    """Sets become sorted lists; anything else comes back unchanged (still unencodable)."""
+    return sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+
+
+_REGISTRY = TypeRegistry([PointCodec(), ComplexCodec()], fallback_encoder=_fallback)
+_DECODING_REGISTRY = TypeRegistry([Int64AsInt(), PointCodec()])
 
 class Document(collections.abc.MutableMapping):
     """A document_class that is not a dict: filled and read through the mapping API."""
@@ -92,6 +141,9 @@ OPTIONS = [
     CodecOptions(type_registry=_REGISTRY, unicode_decode_error_handler="ignore"),
     CodecOptions(document_class=collections.OrderedDict),
     CodecOptions(document_class=Document, type_registry=_REGISTRY),
+    CodecOptions(document_class=SON, type_registry=_DECODING_REGISTRY),
+    CodecOptions(uuid_representation=UuidRepresentation.UNSPECIFIED,
+                 type_registry=_DECODING_REGISTRY),
 ]
 
 _clean_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)

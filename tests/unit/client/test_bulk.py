@@ -242,3 +242,17 @@ def test_collation_objects_are_sent_as_their_document():
     UpdateOne({}, {"$set": {"a": 1}}, collation=Collation())._add_to_bulk(bulk)
     bulk.execute()
     assert sock.sent[0]["statements"][0]["collation"] == {"locale": "fr", "strength": 1}
+
+
+def test_models_compare_and_show_their_3_6_to_3_11_options():
+    from pymongo.operations import DeleteOne, ReplaceOne, UpdateMany, UpdateOne
+
+    assert UpdateOne({"a": 1}, {"$set": {"b": 1}}, array_filters=[{"x": 1}], hint="a_1") == \
+        UpdateOne({"a": 1}, {"$set": {"b": 1}}, False, None, [{"x": 1}], "a_1")
+    assert UpdateOne({}, {"$set": {"b": 1}}, hint="a_1") != UpdateOne({}, {"$set": {"b": 1}})
+    assert repr(UpdateMany({}, {"$set": {"b": 1}}, array_filters=[{"x": 1}])) == \
+        "UpdateMany({}, {'$set': {'b': 1}}, False, None, [{'x': 1}])"
+    assert repr(ReplaceOne({}, {"b": 1}, hint=[("a", 1)])) == \
+        "ReplaceOne({}, {'b': 1}, False, None, [('a', 1)])"
+    assert repr(DeleteOne({"a": 1})) == "DeleteOne({'a': 1})"
+    assert repr(DeleteOne({"a": 1}, hint="a_1")) == "DeleteOne({'a': 1}, None, 'a_1')"

@@ -282,3 +282,33 @@ def test_mongo_replica_set_client_is_a_deprecated_mongo_client():
         assert isinstance(client, MongoClient)
         assert repr(client) == ("MongoReplicaSetClient(host=['127.0.0.1:1'], "
                                 "document_class=dict, tz_aware=False, connect=False)")
+
+
+def _cursor_handler(role, hosts):
+    def handler(name, command):
+        if name in HANDSHAKES:
+            return hello_reply(role, set_name="rs", hosts=hosts)
+        return {"ok": 1.0, "cursor": {"id": 0, "ns": "db.c", "firstBatch": []}}
+    return handler
+
+
+@pytest.mark.parametrize("stage", ["$out", "$merge"])
+def test_an_aggregation_that_writes_goes_to_the_primary(stage):
+    """PyMongo 3.9 fixed $out following a secondary read preference; $merge too."""
+    with _peer("secondary", set_name="rs") as secondary:
+        host = f"127.0.0.1:{secondary.port}"
+        with _peer("primary", set_name="rs", hosts=[host]) as primary:
+            hosts = [f"127.0.0.1:{primary.port}", host]
+            primary.handler = _cursor_handler("primary", hosts)
+            secondary.handler = _cursor_handler("secondary", hosts)
+            with MongoClient(f"mongodb://127.0.0.1:{primary.port}/?replicaSet=rs",
+                             serverSelectionTimeoutMS=3000) as client:
+                coll = client.db.get_collection("c", read_preference=ReadPreference.SECONDARY)
+                deadline = time.monotonic() + 5
+                while not client.secondaries and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                list(coll.aggregate([{"$match": {}}]))
+                list(coll.aggregate([{"$match": {}}, {stage: "other"}]))
+            assert [c["pipeline"] for c in secondary.commands("aggregate")] == [[{"$match": {}}]]
+            [written] = primary.commands("aggregate")
+            assert written["pipeline"][-1] == {stage: "other"} and "readConcern" not in written

@@ -13,13 +13,15 @@ from bson.binary import (
     PYTHON_LEGACY,
     STANDARD,
     UUID_REPRESENTATION_FUNCTIONS,
+    Binary,
 )
-from bson.codec_options import CodecOptions, TypeCodec, TypeRegistry
+from bson.codec_options import CodecOptions, TypeCodec, TypeDecoder, TypeEncoder, TypeRegistry
 from bson.decimal128 import Decimal128
 from mongofw import hookimpl
 from mongofw.codecs import default_codec_options, default_plugin, type_registry
 from mongofw.extensions import UuidRepresentation
 from mongofw.plugin_manager import PluginConflictError, Plugins, create_plugin_manager
+from tests.support.type_codecs import FunctionDecoder, FunctionEncoder
 
 
 def _plugins(*extra):
@@ -92,7 +94,7 @@ class _CountingPlugin:
     @hookimpl
     def mongofw_type_codecs(self):
         self.calls += 1
-        return [TypeCodec("complex", (complex,), encode=lambda c: [c.real, c.imag])]
+        return [FunctionEncoder(complex, lambda c: [c.real, c.imag])]
 
 
 def test_encoding_a_large_document_never_calls_a_hook():
@@ -107,14 +109,77 @@ def test_encoding_a_large_document_never_calls_a_hook():
     assert counting.calls == 1
 
 
-def test_duplicate_codec_names_name_both_plugins():
-    class Clash:
-        @hookimpl
-        def mongofw_type_codecs(self):
-            return [TypeCodec("decimal.Decimal", (decimal.Decimal,), encode=str)]
+class DecimalCodec(TypeCodec):
+    """The PyMongo 3.8 documentation's example codec, as a user writes it."""
 
-    with pytest.raises(PluginConflictError, match="default_codecs.*clash|clash.*default_codecs"):
-        type_registry(_plugins(("clash", Clash())))
+    python_type = decimal.Decimal
+    bson_type = Decimal128
+
+    def transform_python(self, value):
+        return Decimal128(value)
+
+    def transform_bson(self, value):
+        return value.to_decimal()
+
+
+class _Returning:
+    """A plugin whose hook returns the given codecs."""
+
+    def __init__(self, *codecs):
+        self.codecs = list(codecs)
+
+    @hookimpl
+    def mongofw_type_codecs(self):
+        return self.codecs
+
+
+def test_the_default_decimal_encoder_is_a_standard_type_encoder():
+    (codec,) = _plugins().type_codecs()
+    assert isinstance(codec, TypeEncoder) and not isinstance(codec, TypeDecoder)
+    assert codec.python_type is decimal.Decimal
+    assert codec.transform_python(decimal.Decimal("2.5")) == Decimal128("2.5")
+
+
+def test_another_plugins_codec_replaces_a_default_plugins_codec_for_its_type():
+    options = default_codec_options(_plugins(("decimals", _Returning(DecimalCodec()))))
+    data = bson.encode({"d": decimal.Decimal("1.25")}, codec_options=options)
+    assert bson.decode(data) == {"d": Decimal128("1.25")}
+    assert bson.decode(data, codec_options=options) == {"d": decimal.Decimal("1.25")}
+
+
+@pytest.mark.parametrize("first,second,claim", [
+    (DecimalCodec(), FunctionEncoder(decimal.Decimal, str), "Python type <class 'decimal"),
+    (FunctionDecoder(Binary, bytes), FunctionDecoder(Binary, len), "BSON type <class 'bson"),
+])
+def test_two_plugins_claiming_one_type_name_both(first, second, claim):
+    plugins = _plugins(("one", _Returning(first)), ("two", _Returning(second)))
+    with pytest.raises(PluginConflictError, match=f"{claim}.*plugin 'one'.*plugin 'two'"):
+        type_registry(plugins)
+
+
+def test_within_one_plugin_the_later_codec_for_a_type_prevails():
+    plugins = _plugins(("one", _Returning(FunctionDecoder(int, str),
+                                          FunctionDecoder(int, lambda v: v * 10))))
+    options = default_codec_options(plugins)
+    assert bson.decode(bson.encode({"i": 2}), codec_options=options) == {"i": 20}
+
+
+def test_an_unusable_codec_names_its_plugin():
+    with pytest.raises(TypeError, match="plugin 'odd' returned an unusable codec: .*TypeEnc"):
+        type_registry(_plugins(("odd", _Returning("not a codec"))))
+    with pytest.raises(TypeError, match="plugin 'odd' returned .*BSON encodes natively"):
+        type_registry(_plugins(("odd", _Returning(FunctionEncoder(str, str)))))
+
+
+def test_a_conflict_fails_client_construction(monkeypatch):
+    from mongofw.client import client_setup
+    from pymongo import MongoClient
+
+    plugins = _plugins(("one", _Returning(FunctionDecoder(Binary, bytes))),
+                       ("two", _Returning(FunctionDecoder(Binary, len))))
+    monkeypatch.setattr(client_setup, "_load_plugins", lambda: plugins)
+    with pytest.raises(PluginConflictError, match="plugin 'one'.*plugin 'two'"):
+        MongoClient("mongodb://127.0.0.1:1/", connect=False)
 
 
 def test_a_plugin_uuid_representation_is_selectable():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections import OrderedDict
 from fractions import Fraction
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 import bson
 from bson import json_util
+from bson.codec_options import TypeCodec
 from bson.dbref import DBRef
 from bson.son import SON
 from mongofw.codecs import default_codec_options, default_plugin
@@ -38,10 +40,14 @@ def options():
     return default_codec_options(Plugins(pm))
 
 
-def test_the_plugin_contributes_its_codec(options):
-    codecs = {codec.name: codec for codec in options.type_registry.type_codecs}
-    assert codecs["fractions.Fraction"].python_types == (Fraction,)
-    assert codecs["fractions.Fraction"].marker_key == "__fraction__"
+def test_the_plugin_contributes_standard_codecs(options):
+    plugin = _load_plugin()
+    codecs = [codec for codec in options.type_registry.type_codecs
+              if type(codec).__module__ == plugin.__name__]
+    assert [type(codec).__name__ for codec in codecs] == ["FractionCodec", "FractionSONDecoder"]
+    assert isinstance(codecs[0], TypeCodec)
+    assert (codecs[0].python_type, codecs[0].bson_type, codecs[1].bson_type) == (
+        Fraction, dict, SON)
 
 
 def test_fraction_encodes_as_marker_document(options):
@@ -89,9 +95,16 @@ def test_dbrefs_still_decode_with_a_marker_codec(options):
     assert bson.BSON.encode(doc).decode(options) == {"r": DBRef("c", 1), "l": [DBRef("c", 2)]}
 
 
-def test_json_util_uses_the_type_registry(options):
+def test_other_document_classes_keep_the_marker_document(options):
+    ordered = options.with_options(document_class=OrderedDict)
+    encoded = bson.BSON.encode({"f": Fraction(1, 2)}, codec_options=ordered)
+    assert encoded.decode(ordered) == OrderedDict(f=OrderedDict(__fraction__="1/2"))
+
+
+def test_json_util_dumps_through_the_type_registry(options):
+    """json_util applies type encoders (as BSON encoding does), not decoders."""
     json_options = json_util.JSONOptions(json_mode=json_util.JSONMode.CANONICAL,
                                          type_registry=options.type_registry)
     text = json_util.dumps({"f": Fraction(2, 3)}, json_options=json_options)
     assert text == '{"f": {"__fraction__": "2/3"}}'
-    assert json_util.loads(text, json_options=json_options) == {"f": Fraction(2, 3)}
+    assert json_util.loads(text, json_options=json_options) == {"f": {"__fraction__": "2/3"}}

@@ -86,8 +86,10 @@ class _Root:
 class MemoryBucket:
     """What ChunkWriter / ChunkReader need of a Bucket."""
 
-    def __init__(self, chunk_size: int = 4, storage: Optional[MemoryStorage] = None) -> None:
+    def __init__(self, chunk_size: int = 4, storage: Optional[MemoryStorage] = None,
+                 disable_md5: bool = False) -> None:
         self.chunk_size = chunk_size
+        self.disable_md5 = disable_md5
         self.storage = storage or MemoryStorage()
         self.files = MemoryFiles()
         self.root = _Root()

@@ -123,13 +123,18 @@ def test_auth_mechanism_properties_errors_hide_values():
 
 def test_uuid_representation_names():
     assert common.validate("uuidRepresentation", "javaLegacy")[1] == 5
-    with pytest.raises(ValueError, match="uuidRepresentation must be one of standard"):
-        common.validate("uuidRepresentation", "binary")
+    assert common.validate("uuidRepresentation", "unspecified")[1] == 0
+    # Names spelt as 3.4 (and 3.11, for unspecified) spelt them; not a number.
+    for refused in ("binary", "UNSPECIFIED", "pythonlegacy", 4):
+        with pytest.raises(ValueError, match="uuidRepresentation must be one of "
+                                             "unspecified, standard, .*, not "):
+            common.validate("uuidRepresentation", refused)
 
 
 def test_uuid_constants_match_bson():
     binary = pytest.importorskip("bson.binary")
     assert common.UUID_REPRESENTATIONS == {
+        "unspecified": binary.UuidRepresentation.UNSPECIFIED,
         "pythonlegacy": binary.PYTHON_LEGACY, "standard": binary.STANDARD,
         "javalegacy": binary.JAVA_LEGACY, "csharplegacy": binary.CSHARP_LEGACY}
 
@@ -280,10 +285,14 @@ def test_absent_features_are_refused(uri, message):
         _options(uri)
 
 
-def test_retry_writes_true_warns_that_it_is_ignored():
-    with pytest.warns(UserWarning, match="retryWrites=true is ignored: this driver does not "
-                                         "retry operations"):
+def test_retry_writes_and_reads_are_on_unless_turned_off():
+    """On by default, as from PyMongo 3.9; setting them is silent either way."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert (_options("mongodb://h/").retry_writes, _options("mongodb://h/").retry_reads) \
+            == (True, True)
         assert _options("mongodb://h/?retryWrites=true").retry_writes is True
+        assert _options("mongodb://h/?retryReads=false").retry_reads is False
 
 
 def test_retry_writes_false_is_silent():
@@ -410,10 +419,10 @@ def test_read_preference_object_keyword_wins_over_uri_mode():
         _options(read_preference="nearest")
 
 
-def test_compressors_warn_that_messages_stay_uncompressed():
-    with pytest.warns(UserWarning, match="compressors=zlib is ignored: this driver does not "
-                                         "compress wire messages"):
-        assert _options("mongodb://h/?compressors=zlib").compressors == ("zlib",)
+def test_compressors_are_taken_in_order_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _options("mongodb://h/?compressors=zstd,zlib").compressors == ("zstd", "zlib")
 
 
 def test_revocation_check_disabled_contradicts_crl_file():

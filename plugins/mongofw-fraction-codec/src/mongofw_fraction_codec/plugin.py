@@ -2,8 +2,11 @@
 
 A Fraction is stored as ``{"__fraction__": "<numerator>/<denominator>"}``.  The text
 keeps integers of any size exactly; the marker key has no ``$`` so documents holding
-fractions pass ``check_keys``.  A sub-document that starts with the marker key but is
-not exactly this shape is returned unchanged: it is someone's data, not a fraction.
+fractions pass ``check_keys``.  The codec is a standard ``bson.codec_options.TypeCodec``
+whose ``bson_type`` is ``dict``: it sees every decoded sub-document of type ``dict`` (the
+default ``document_class``) and returns one that is not exactly the marker shape
+unchanged, as it is someone's data, not a fraction.  A second decoder does the same for
+``SON`` sub-documents; with other document classes the marker documents stay documents.
 """
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ import re
 from fractions import Fraction
 from typing import Any, List, Mapping
 
-from bson.codec_options import TypeCodec
+from bson.codec_options import TypeCodec, TypeDecoder
+from bson.son import SON
 from mongofw import hookimpl
 
 MARKER_KEY = "__fraction__"
@@ -31,12 +35,35 @@ def decode_fraction(doc: Mapping[str, Any]) -> Any:
     return Fraction(text)
 
 
-FRACTION_CODEC = TypeCodec(name="fractions.Fraction", python_types=(Fraction,),
-                           encode=encode_fraction, marker_key=MARKER_KEY,
-                           decode=decode_fraction)
+class FractionCodec(TypeCodec):
+    """``Fraction`` <-> ``{"__fraction__": "n/d"}``."""
+
+    python_type = Fraction
+    bson_type = dict
+
+    def transform_python(self, value: Fraction) -> dict:
+        return encode_fraction(value)
+
+    def transform_bson(self, value: dict) -> Any:
+        return decode_fraction(value)
+
+    def __repr__(self) -> str:
+        return "FractionCodec()"
+
+
+class FractionSONDecoder(TypeDecoder):
+    """Fractions in ``SON`` sub-documents (``document_class=SON``)."""
+
+    bson_type = SON
+
+    def transform_bson(self, value: SON) -> Any:
+        return decode_fraction(value)
+
+    def __repr__(self) -> str:
+        return "FractionSONDecoder()"
 
 
 @hookimpl
-def mongofw_type_codecs() -> List[TypeCodec]:
-    """The Fraction codec."""
-    return [FRACTION_CODEC]
+def mongofw_type_codecs() -> List[TypeDecoder]:
+    """The Fraction codec and its SON decoder."""
+    return [FractionCodec(), FractionSONDecoder()]

@@ -16,7 +16,7 @@ from mongofw.errors import (
     WTimeoutError,
 )
 from mongofw.options.write_concern import WriteConcern
-from tests.support.write_fakes import FakeClient, FakeSocket
+from tests.support.write_fakes import FakeSocket
 
 ACK = WriteConcern()
 W0 = WriteConcern(w=0)
@@ -152,10 +152,10 @@ def test_write_command_carries_ordered_write_concern_and_bypass():
 
 def test_write_one_returns_the_reply_and_none_when_unacknowledged():
     sock = FakeSocket()
-    reply = write_ops.write_one(FakeClient(sock), "db", "coll", write_ops.INSERT, {"_id": 1},
+    reply = write_ops.write_one(sock, "db", "coll", write_ops.INSERT, {"_id": 1},
                                 write_concern=ACK, codec_options=OPTS)
     assert reply == {"ok": 1.0, "n": 1}
-    assert write_ops.write_one(FakeClient(sock), "db", "coll", write_ops.INSERT, {"_id": 2},
+    assert write_ops.write_one(sock, "db", "coll", write_ops.INSERT, {"_id": 2},
                                write_concern=W0, codec_options=OPTS) is None
     assert sock.sent[1]["unacknowledged"] is True
 
@@ -168,7 +168,7 @@ def test_write_one_returns_the_reply_and_none_when_unacknowledged():
 def test_write_one_raises_the_documented_error(error, expected):
     sock = FakeSocket(lambda cmd, statements: {"ok": 1.0, "n": 0, **error})
     with pytest.raises(expected) as info:
-        write_ops.write_one(FakeClient(sock), "db", "coll", write_ops.INSERT, {"_id": 1},
+        write_ops.write_one(sock, "db", "coll", write_ops.INSERT, {"_id": 1},
                             write_concern=ACK, codec_options=OPTS)
     assert type(info.value) is expected
 
@@ -176,11 +176,11 @@ def test_write_one_raises_the_documented_error(error, expected):
 def test_collation_refuses_unacknowledged_writes_and_old_servers():
     statement = {"q": {}, "limit": 0, "collation": {"locale": "fr"}}
     with pytest.raises(ConfigurationError, match="unacknowledged"):
-        write_ops.write_one(FakeClient(FakeSocket()), "db", "coll", write_ops.DELETE,
+        write_ops.write_one(FakeSocket(), "db", "coll", write_ops.DELETE,
                             statement, write_concern=W0,
                             codec_options=OPTS)
     with pytest.raises(ConfigurationError, match="wire version 4"):
-        write_ops.write_one(FakeClient(FakeSocket(max_wire_version=4)), "db", "coll",
+        write_ops.write_one(FakeSocket(max_wire_version=4), "db", "coll",
                             write_ops.DELETE, statement, write_concern=ACK,
                             codec_options=OPTS)
 
@@ -241,6 +241,6 @@ def test_write_concern_error_details_are_the_write_concern_error_document(wce, e
     # As in PyMongo 3.4: ``details`` is the writeConcernError sub-document, not the reply.
     sock = FakeSocket(lambda cmd, statements: {"ok": 1.0, "n": 1, "writeConcernError": wce})
     with pytest.raises(expected) as info:
-        write_ops.write_one(FakeClient(sock), "db", "coll", write_ops.INSERT, {"_id": 1},
+        write_ops.write_one(sock, "db", "coll", write_ops.INSERT, {"_id": 1},
                             write_concern=ACK, codec_options=OPTS)
     assert info.value.details == wce and info.value.code == wce["code"]

@@ -1,0 +1,255 @@
+"""What a ``MongoClient`` does for sessions: start them, pool server sessions, keep the
+cluster time, give every operation a session, and retry retryable operations once.
+
+A mixin of :class:`~mongofw.client.mongo_client.MongoClient`.  Operations call
+:meth:`ClientSessions._tmp_session` (the caller's session, or an implicit one ended with
+the operation) and run through :meth:`_retryable_write` / :meth:`_retryable_read`, which
+select the server, check out a connection and retry once on the errors the retryable
+writes / reads specifications name.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any, Callable, Iterator, Mapping, Optional, Tuple, TypeVar
+
+from bson.son import SON
+from mongofw.client.client_session import ClientSession, SessionOptions
+from mongofw.client.transactions import TransactionOptions, add_transient_label
+from mongofw.core.dispatch.server_sessions import ServerSessionPool
+from mongofw.errors import (
+    ConfigurationError,
+    ConnectionFailure,
+    InvalidOperation,
+    NotMasterError,
+    OperationFailure,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+    WriteConcernError,
+)
+from mongofw.options.read_preferences import ReadPreference
+
+T = TypeVar("T")
+
+# Server error codes after which a write or read is retried (the retryable writes and
+# reads specifications: not-primary, shutdown and network-ish failures on the server).
+RETRYABLE_CODES = frozenset({6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435,
+                             13436})
+# From MongoDB 4.4 (wire version 9) the server labels retryable write errors itself.
+SERVER_LABELS_WIRE_VERSION = 9
+RETRYABLE_WRITE = "RetryableWriteError"
+# The options of implicit sessions: made per operation, so made once.
+_IMPLICIT = SessionOptions(causal_consistency=False)
+
+
+def is_retryable_error(exc: BaseException, wire_version: int = 0) -> bool:
+    """Whether one retry may cure ``exc`` (a network error or a retryable server error)."""
+    if isinstance(exc, ConnectionFailure):
+        return True  # network errors, not-primary errors (NotMasterError), timeouts
+    if not isinstance(exc, PyMongoError):
+        return False
+    if exc.has_error_label(RETRYABLE_WRITE):
+        return True
+    if wire_version >= SERVER_LABELS_WIRE_VERSION and isinstance(exc, OperationFailure) \
+            and not isinstance(exc, WriteConcernError):
+        return False  # a 4.4+ server would have labelled it
+    code = getattr(exc, "code", None)
+    if code is None and isinstance(getattr(exc, "details", None), Mapping):
+        code = (exc.details.get("writeConcernError") or {}).get("code")
+    return code in RETRYABLE_CODES
+
+
+class ClientSessions:
+    """Sessions, cluster time and retries of a MongoClient."""
+
+    _topology: Any
+
+    def _init_sessions(self) -> None:
+        self._server_sessions = ServerSessionPool()
+        self._cluster_time: Optional[Mapping[str, Any]] = None
+        self._cluster_time_lock = threading.Lock()
+
+    # ------------------------------------------------------------ documented
+
+    def start_session(self, causal_consistency: Optional[bool] = None,
+                      default_transaction_options: Optional[TransactionOptions] = None,
+                      snapshot: Optional[bool] = False) -> ClientSession:
+        """A new explicit session (MongoDB 3.6+); use it in a ``with`` statement.
+
+        ``causal_consistency`` defaults to True (False for a ``snapshot`` session).
+        New in PyMongo 3.6.
+        """
+        options = SessionOptions(causal_consistency, default_transaction_options, snapshot)
+        return ClientSession(self, None, options, None, implicit=False)
+
+    # ------------------------------------------------------------ server sessions
+
+    def _session_timeout(self) -> Optional[int]:
+        return self._topology.description.logical_session_timeout_minutes
+
+    def _take_server_session(self) -> Any:
+        return self._server_sessions.get(self._session_timeout())
+
+    def _return_server_session(self, server_session: Any) -> None:
+        self._server_sessions.put(server_session, self._session_timeout())
+
+    def _advance_cluster_time(self, cluster_time: Mapping[str, Any]) -> None:
+        with self._cluster_time_lock:
+            current = self._cluster_time
+            if current is None or cluster_time["clusterTime"] > current["clusterTime"]:
+                self._cluster_time = cluster_time
+
+    def _end_server_sessions(self) -> None:
+        """Tell the server we are done with the pooled session ids (best effort)."""
+        ids = self._server_sessions.drain()
+        if not ids or self._topology.description.logical_session_timeout_minutes is None:
+            return
+        try:
+            with self._socket_for_writes() as sock_info:
+                for start in range(0, len(ids), 10_000):
+                    sock_info.command("admin", SON([("endSessions", ids[start:start + 10_000])]),
+                                      check=False)
+        except PyMongoError:
+            pass  # the server drops idle sessions after logicalSessionTimeoutMinutes anyway
+
+    # ------------------------------------------------------------ per operation
+
+    def _check_session(self, session: Any) -> Optional[ClientSession]:
+        if session is None:
+            return None
+        if not isinstance(session, ClientSession):
+            raise TypeError(f"session must be an instance of ClientSession, "
+                            f"not {type(session).__name__}")
+        session._check_client(self)
+        session._check_ended()
+        return session
+
+    def _implicit_session(self) -> ClientSession:
+        return ClientSession(self, None, _IMPLICIT, None, implicit=True)
+
+    def _cursor_session(self, session: Any) -> Tuple[ClientSession, bool]:
+        """A cursor's session and whether the cursor owns it (ends it when done): the
+        caller's, or a new implicit one that lives as long as the cursor."""
+        session = self._check_session(session)
+        if session is not None:
+            return session, False
+        return self._implicit_session(), True
+
+    @contextlib.contextmanager
+    def _tmp_session(self, session: Any, unacknowledged: bool = False
+                     ) -> Iterator[Optional[ClientSession]]:
+        """The operation's session: the caller's, or an implicit one ended with it.
+
+        An unacknowledged write gets no implicit session (its lsid would outlive the
+        operation on the server), and refuses an explicit one.
+        """
+        session = self._check_session(session)
+        if session is None:
+            if unacknowledged:
+                yield None
+                return
+            session = self._implicit_session()
+            try:
+                yield session
+            finally:
+                session.end_session()
+            return
+        if unacknowledged:
+            raise ConfigurationError("Explicit sessions are incompatible with "
+                                     "unacknowledged write concern")
+        try:
+            yield session
+        except BaseException as exc:
+            add_transient_label(session, exc)
+            raise
+
+    def _read_preference_in(self, session: Optional[ClientSession],
+                            read_preference: Any) -> Any:
+        """Inside a transaction every operation uses the transaction's read preference,
+        and reads must go to the primary."""
+        in_transaction = session._transaction_read_preference() if session else None
+        if in_transaction is None:
+            return read_preference
+        if in_transaction.mode != ReadPreference.PRIMARY.mode:
+            raise InvalidOperation(f"read preference in a transaction must be primary, "
+                                   f"not: {in_transaction!r}")
+        return in_transaction
+
+    def _retryable_write(self, retryable: bool, session: Optional[ClientSession],
+                         operation: Callable[[Any, bool], T]) -> T:
+        """Run ``operation(connection, retryable_now)`` on a writable server, retried once
+        when it is a retryable write and the first attempt failed in a way that allows it.
+
+        ``retryable_now`` says whether the write carries a transaction number (the server
+        supports retryable writes and ``retryWrites`` is on).
+        """
+        retryable = retryable and self.retry_writes and session is not None and \
+            not session.in_transaction
+        if retryable:
+            session._start_retryable_write()
+        first_error: Optional[BaseException] = None
+        for attempt in (0, 1):
+            supported, wire_version = False, 0
+            try:
+                with self._socket_for_writes() as sock_info:
+                    wire_version = sock_info.max_wire_version
+                    supported = retryable and _supports_retryable_writes(sock_info)
+                    if attempt and not supported:
+                        raise first_error  # type: ignore[misc]
+                    return operation(sock_info, supported)
+            except PyMongoError as exc:
+                if attempt:
+                    if first_error is not None and not _is_new_information(exc):
+                        raise first_error from None
+                    raise
+                if not (supported and is_retryable_error(exc, wire_version)):
+                    raise
+                if not isinstance(exc, ConnectionFailure) or isinstance(exc, NotMasterError):
+                    exc._add_error_label(RETRYABLE_WRITE)
+                first_error = exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retryable_read(self, session: Optional[ClientSession], read_preference: Any,
+                        operation: Callable[[Any, bool], T]) -> T:
+        """Run ``operation(connection, slave_ok)`` on a server ``read_preference`` accepts,
+        once more after a retryable error when ``retryReads`` is on (MongoDB 3.6+)."""
+        read_preference = self._read_preference_in(session, read_preference)
+        retryable = self.retry_reads and not (session is not None and session.in_transaction)
+        first_error: Optional[BaseException] = None
+        for attempt in (0, 1):
+            supported = False
+            try:
+                with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
+                    supported = retryable and sock_info.max_wire_version >= 6
+                    if attempt and not supported:
+                        raise first_error  # type: ignore[misc]
+                    return operation(sock_info, slave_ok)
+            except PyMongoError as exc:
+                if attempt:
+                    if first_error is not None and not _is_new_information(exc):
+                        raise first_error from None
+                    raise
+                if not (supported and is_retryable_error(exc)):
+                    raise
+                first_error = exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _run_in_session(self, session: ClientSession, db_name: str,
+                        command: Mapping[str, Any]) -> Any:
+        """commitTransaction / abortTransaction: on the primary, in ``session``."""
+        with self._socket_for_writes() as sock_info:
+            return sock_info.command(db_name, command, session=session,
+                                     parse_write_concern_error=True)
+
+
+def _supports_retryable_writes(sock_info: Any) -> bool:
+    """Sessions, and a replica set member or mongos (a standalone has no oplog)."""
+    hello = sock_info.ismaster
+    return sock_info.max_wire_version >= 6 and \
+        hello.get("logicalSessionTimeoutMinutes") is not None and \
+        (sock_info.is_mongos or "setName" in hello)
+
+
+def _is_new_information(exc: BaseException) -> bool:
+    """A retry's failure is reported unless it only says no server could be selected."""
+    return not isinstance(exc, ServerSelectionTimeoutError)

@@ -1,0 +1,330 @@
+"""Multi-document transactions on a session (PyMongo 3.7+): options, states, commit, abort.
+
+:class:`Transactions` is the transaction half of ``ClientSession``.  A transaction starts
+lazily: ``start_transaction`` only takes a new transaction number, and the first command
+of the session then carries ``startTransaction`` (and the transaction's read concern);
+every command of the transaction carries ``txnNumber`` and ``autocommit: false`` and no
+write concern of its own.  ``commitTransaction`` / ``abortTransaction`` go to ``admin``
+with the transaction's write concern.  Errors carry the specification's labels:
+``TransientTransactionError`` (the whole transaction may be retried) and
+``UnknownTransactionCommitResult`` (the commit may be retried).
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Mapping, MutableMapping, Optional
+
+from bson.son import SON
+from mongofw.errors import (
+    ConfigurationError,
+    ConnectionFailure,
+    InvalidOperation,
+    OperationFailure,
+    PyMongoError,
+    WTimeoutError,
+)
+from mongofw.options.read_concern import ReadConcern
+from mongofw.options.read_preferences import _ServerMode
+from mongofw.options.write_concern import WriteConcern
+
+# with_transaction gives up retrying after this long (the convenient API spec's 120 s).
+WITH_TRANSACTION_TIMEOUT = 120
+# Transactions need MongoDB 4.0 (wire version 7) on a replica set.
+TRANSACTIONS_WIRE_VERSION = 7
+_UNKNOWN_COMMIT = "UnknownTransactionCommitResult"
+_TRANSIENT = "TransientTransactionError"
+# Server error codes after which a commit is retried, and MaxTimeMSExpired (50), which
+# never gets the unknown-commit label.
+_RETRYABLE_CODES = frozenset({6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435,
+                              13436})
+_MAX_TIME_EXPIRED = 50
+
+
+class TransactionOptions:
+    """``TransactionOptions(read_concern=None, write_concern=None, read_preference=None,
+    max_commit_time_ms=None)``; None means the session's client's setting."""
+
+    def __init__(self, read_concern: Optional[ReadConcern] = None,
+                 write_concern: Optional[WriteConcern] = None,
+                 read_preference: Optional[_ServerMode] = None,
+                 max_commit_time_ms: Optional[int] = None) -> None:
+        if read_concern is not None and not isinstance(read_concern, ReadConcern):
+            raise TypeError(f"read_concern must be an instance of "
+                            f"pymongo.read_concern.ReadConcern, not {read_concern!r}")
+        if write_concern is not None:
+            if not isinstance(write_concern, WriteConcern):
+                raise TypeError(f"write_concern must be an instance of "
+                                f"pymongo.write_concern.WriteConcern, not {write_concern!r}")
+            if not write_concern.acknowledged:
+                raise ConfigurationError(f"transactions do not support unacknowledged "
+                                         f"write concern: {write_concern!r}")
+        if read_preference is not None and not isinstance(read_preference, _ServerMode):
+            raise TypeError(f"{read_preference!r} is not valid for read_preference. See "
+                            f"pymongo.read_preferences for valid options.")
+        if max_commit_time_ms is not None and (isinstance(max_commit_time_ms, bool) or
+                                               not isinstance(max_commit_time_ms, int)):
+            raise TypeError("max_commit_time_ms must be an integer or None")
+        self._read_concern = read_concern
+        self._write_concern = write_concern
+        self._read_preference = read_preference
+        self._max_commit_time_ms = max_commit_time_ms
+
+    @property
+    def read_concern(self) -> Optional[ReadConcern]:
+        return self._read_concern
+
+    @property
+    def write_concern(self) -> Optional[WriteConcern]:
+        return self._write_concern
+
+    @property
+    def read_preference(self) -> Optional[_ServerMode]:
+        return self._read_preference
+
+    @property
+    def max_commit_time_ms(self) -> Optional[int]:
+        """The ``maxTimeMS`` of commitTransaction, or None."""
+        return self._max_commit_time_ms
+
+
+class TransactionState:
+    """The states of a session's transaction (the transactions specification's)."""
+
+    NONE, STARTING, IN_PROGRESS, COMMITTED, COMMITTED_EMPTY, ABORTED = range(6)
+    NAMES = ("none", "starting", "in progress", "committed", "committed (empty)", "aborted")
+
+
+class _Transaction:
+    __slots__ = ("state", "options")
+
+    def __init__(self) -> None:
+        self.state = TransactionState.NONE
+        self.options: Optional[TransactionOptions] = None
+
+    @property
+    def state_name(self) -> str:
+        return TransactionState.NAMES[self.state]
+
+    @property
+    def active(self) -> bool:
+        return self.state in (TransactionState.STARTING, TransactionState.IN_PROGRESS)
+
+
+def _retryable(exc: BaseException) -> bool:
+    """Network errors (selection timeouts included) and the retryable server errors."""
+    if isinstance(exc, ConnectionFailure):
+        return True
+    return isinstance(exc, PyMongoError) and (
+        exc.has_error_label("RetryableWriteError")
+        or getattr(exc, "code", None) in _RETRYABLE_CODES)
+
+
+class _Finish:
+    """The context manager ``start_transaction`` returns: commit on success, else abort."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    def __enter__(self) -> _Finish:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if not self._session.in_transaction:
+            return
+        if exc_type is None:
+            self._session.commit_transaction()
+        else:
+            self._session.abort_transaction()
+
+
+class Transactions:
+    """The transaction methods of ``ClientSession`` (which provides ``_check_ended``,
+    ``_server_session_now``, ``_operation_time`` and the client)."""
+
+    _client: Any
+    _options: Any
+
+    def _init_transactions(self) -> None:
+        self._transaction = _Transaction()
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction has started and not yet committed or aborted."""
+        return self._transaction.active
+
+    def start_transaction(self, read_concern: Optional[ReadConcern] = None,
+                          write_concern: Optional[WriteConcern] = None,
+                          read_preference: Optional[_ServerMode] = None,
+                          max_commit_time_ms: Optional[int] = None) -> _Finish:
+        """Start a transaction; a context manager that commits (or, on error, aborts)."""
+        self._check_ended()
+        if self._options.snapshot:
+            raise InvalidOperation("Transactions are not supported in snapshot sessions")
+        if self.in_transaction:
+            raise InvalidOperation("Transaction already in progress")
+        defaults = self._options.default_transaction_options or TransactionOptions()
+        client = self._client
+        options = TransactionOptions(
+            read_concern or defaults.read_concern or client.read_concern,
+            write_concern or defaults.write_concern or client.write_concern,
+            read_preference or defaults.read_preference or client.read_preference,
+            max_commit_time_ms if max_commit_time_ms is not None
+            else defaults.max_commit_time_ms)
+        self._transaction.options = options
+        self._transaction.state = TransactionState.STARTING
+        self._server_session_now().next_transaction_id()
+        return _Finish(self)
+
+    def _transaction_read_preference(self) -> Optional[_ServerMode]:
+        """The read preference of the transaction in progress (None: not in one)."""
+        if not self.in_transaction:
+            return None
+        return self._transaction.options.read_preference
+
+    def _transaction_applies(self, command: MutableMapping[str, Any], name: str) -> bool:
+        """Add the transaction fields to a command of the transaction; False outside one."""
+        if not self.in_transaction or name in ("commitTransaction", "abortTransaction"):
+            return False
+        command.pop("writeConcern", None)  # only commit and abort carry one
+        command.pop("readConcern", None)
+        command["txnNumber"] = self._server_session_now().transaction_id
+        if self._transaction.state == TransactionState.STARTING:
+            command["startTransaction"] = True
+            concern = dict(self._transaction.options.read_concern.document)
+            if self._options.causal_consistency and self._operation_time is not None:
+                concern["afterClusterTime"] = self._operation_time
+            if concern:
+                command["readConcern"] = concern
+            self._transaction.state = TransactionState.IN_PROGRESS
+        command["autocommit"] = False
+        return True
+
+    def commit_transaction(self) -> None:
+        """Commit the transaction (again, after a commit whose outcome was unknown)."""
+        self._check_ended()
+        state = self._transaction.state
+        if state == TransactionState.NONE:
+            raise InvalidOperation("No transaction started")
+        if state == TransactionState.ABORTED:
+            raise InvalidOperation("Cannot call commitTransaction after calling "
+                                   "abortTransaction")
+        if state in (TransactionState.STARTING, TransactionState.COMMITTED_EMPTY):
+            # Nothing ran: nothing to commit on the server.
+            self._transaction.state = TransactionState.COMMITTED_EMPTY
+            return
+        retrying = state == TransactionState.COMMITTED
+        self._transaction.state = TransactionState.COMMITTED
+        try:
+            self._finish("commitTransaction", retrying)
+        except PyMongoError as exc:
+            if _unknown_commit(exc):
+                exc._add_error_label(_UNKNOWN_COMMIT)
+            raise
+
+    def abort_transaction(self) -> None:
+        """Abort the transaction; the server's answer to the abort is not an error."""
+        self._check_ended()
+        state = self._transaction.state
+        if state == TransactionState.NONE:
+            raise InvalidOperation("No transaction started")
+        if state == TransactionState.ABORTED:
+            raise InvalidOperation("Cannot call abortTransaction twice")
+        if state in (TransactionState.COMMITTED, TransactionState.COMMITTED_EMPTY):
+            raise InvalidOperation("Cannot call abortTransaction after calling "
+                                   "commitTransaction")
+        self._transaction.state = TransactionState.ABORTED
+        if state == TransactionState.STARTING:
+            return
+        try:
+            self._finish("abortTransaction", False)
+        except PyMongoError:
+            pass  # the specification: abort errors are ignored
+
+    def _finish(self, name: str, retrying: bool) -> Mapping[str, Any]:
+        """Run commitTransaction / abortTransaction, once more on a retryable error."""
+        options = self._transaction.options
+        write_concern = options.write_concern
+        for attempt in (0, 1):
+            command = SON([(name, 1)])
+            concern = dict(write_concern.document)
+            if name == "commitTransaction":
+                if retrying or attempt:
+                    # A commit sent again must not be satisfied by a lesser concern.
+                    concern["w"] = "majority"
+                    concern.setdefault("wtimeout", 10000)
+                if options.max_commit_time_ms is not None:
+                    command["maxTimeMS"] = options.max_commit_time_ms
+            if concern:
+                command["writeConcern"] = concern
+            command["txnNumber"] = self._server_session_now().transaction_id
+            command["autocommit"] = False
+            try:
+                return self._client._run_in_session(self, "admin", command)
+            except PyMongoError as exc:
+                if attempt or not _retryable(exc):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def with_transaction(self, callback: Callable[[Any], Any],
+                         read_concern: Optional[ReadConcern] = None,
+                         write_concern: Optional[WriteConcern] = None,
+                         read_preference: Optional[_ServerMode] = None,
+                         max_commit_time_ms: Optional[int] = None) -> Any:
+        """Run ``callback(session)`` in a transaction and commit it, retrying as the
+        convenient transaction API specifies for up to 120 seconds; returns what the
+        callback returned."""
+        start = time.monotonic()
+
+        def within_limit() -> bool:
+            return time.monotonic() - start < WITH_TRANSACTION_TIMEOUT
+
+        while True:
+            self.start_transaction(read_concern, write_concern, read_preference,
+                                   max_commit_time_ms)
+            try:
+                result = callback(self)
+            except Exception as exc:
+                if self.in_transaction:
+                    self.abort_transaction()
+                if isinstance(exc, PyMongoError) and exc.has_error_label(_TRANSIENT) and \
+                        within_limit():
+                    continue
+                raise
+            if not self.in_transaction:
+                return result  # the callback committed or aborted itself
+            while True:
+                try:
+                    self.commit_transaction()
+                except PyMongoError as exc:
+                    if exc.has_error_label(_UNKNOWN_COMMIT) and within_limit() and \
+                            getattr(exc, "code", None) != _MAX_TIME_EXPIRED:
+                        continue
+                    if exc.has_error_label(_TRANSIENT) and within_limit():
+                        break
+                    raise
+                return result
+
+
+
+def _unknown_commit(exc: PyMongoError) -> bool:
+    """Whether a failed commit may have committed after all (it may be retried)."""
+    if isinstance(exc, (ConnectionFailure, WTimeoutError)) and \
+            not isinstance(exc, OperationFailure):
+        return True
+    code = getattr(exc, "code", None)
+    if code == _MAX_TIME_EXPIRED or isinstance(exc, WTimeoutError):
+        return True
+    details = getattr(exc, "details", None) or {}
+    if isinstance(details, Mapping) and "writeConcernError" in details:
+        return True
+    return code in _RETRYABLE_CODES
+
+
+def add_transient_label(session: Any, exc: BaseException) -> None:
+    """A network or selection error inside a transaction makes it transient."""
+    if session is not None and session.in_transaction and \
+            isinstance(exc, ConnectionFailure) and not isinstance(exc, OperationFailure):
+        exc._add_error_label(_TRANSIENT)
+
+
+__all__ = ["TransactionOptions", "TransactionState", "Transactions", "add_transient_label"]
