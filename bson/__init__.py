@@ -61,8 +61,10 @@ RE_TYPE = _encode._RE_TYPE
 EPOCH_NAIVE = _encode_scalars.EPOCH_NAIVE
 EPOCH_AWARE = _encode_scalars.EPOCH_AWARE
 _UNPACK_I32 = struct.Struct("<i").unpack
-# Low-level failures that malformed input can cause inside the decoder.
-_DECODE_FAILURES = (struct.error, ValueError, IndexError, TypeError, OverflowError)
+# Low-level failures that malformed input can cause inside the decoder (LookupError: an
+# unknown unicode_decode_error_handler, looked up only when a string is bad UTF-8).
+_DECODE_FAILURES = (struct.error, ValueError, IndexError, TypeError, OverflowError,
+                    LookupError)
 
 
 def _state(codec_options: Any) -> Any:
@@ -199,15 +201,14 @@ def is_valid(bson: bytes) -> bool:
 
 
 def gen_list_name() -> Iterator[bytes]:
-    """Generate the keys of encoded lists: b"0", b"1", b"2", ...
+    """Generate the keys of encoded lists, as documented: b"0\\x00", b"1\\x00", ...
 
     The first 1000 come from a pre-built cache; later ones are made on the fly.
     """
-    for key in _encode._INDEX_KEYS:
-        yield key[:-1]
+    yield from _encode._INDEX_KEYS
     counter = 1000
     while True:
-        yield str(counter).encode()
+        yield str(counter).encode() + b"\x00"
         counter += 1
 
 

@@ -299,7 +299,11 @@ def _read_code_w_scope(data: bytes, pos: int, end: int, state: Any) -> Tuple[Any
     scope_size = _UNPACK_I32(data, scope_pos)[0]
     if scope_size < 5 or scope_pos + scope_size != stop or data[stop - 1]:
         raise _bad("invalid code-with-scope: scope document does not fill the element")
-    scope = decode_elements(data, scope_pos + 4, stop - 1, state, {})
+    # The scope is a document of document_class, as 3.4 decoded it (raw stays raw).
+    if state.is_raw:
+        scope = state.document_class(data[scope_pos:stop], state.options)
+    else:
+        scope = decode_elements(data, scope_pos + 4, stop - 1, state)
     value = _new_str(Code, code)
     value._Code__scope = scope
     return value, stop

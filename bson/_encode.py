@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import re
 import struct
-import types
 import uuid
 from collections.abc import Mapping
 from typing import Any, Callable, Dict
@@ -321,7 +320,7 @@ def _write_dbref(buf, name, value, check_keys, state):
 _WRITERS: Dict[type, Callable[..., None]] = {
     str: _write_str, int: _write_int, Int64: _write_int64_type, float: _write_float,
     bool: _write_bool, type(None): _write_none, dict: _write_mapping, SON: _write_mapping,
-    list: _write_list, tuple: _write_list, types.GeneratorType: _write_list,
+    list: _write_list, tuple: _write_list,
     Binary: _write_binary, UUIDLegacy: _write_binary, bytes: _write_bytes,
     uuid.UUID: _write_uuid, ObjectId: _write_objectid, datetime.datetime: _write_datetime,
     DatetimeMS: _write_datetime_ms, Regex: _write_regex, _RE_TYPE: _write_regex,

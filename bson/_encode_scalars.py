@@ -113,6 +113,12 @@ def _regex_element(name: bytes, pattern: Any, flags: int) -> bytes:
     raw = _utf8(pattern) if isinstance(pattern, str) else bytes(pattern)
     if b"\x00" in raw:
         raise InvalidDocument(f"regex patterns must not contain the NULL byte: {pattern!r}")
+    if not isinstance(pattern, str):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidStringData(
+                f"strings in documents must be valid UTF-8: {pattern!r}") from None
     return b"\x0b" + name + raw + b"\x00" + int_flags_to_str(flags).encode() + b"\x00"
 
 

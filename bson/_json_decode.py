@@ -3,6 +3,12 @@
 :func:`convert_object` gets each JSON object after its members were converted (the
 ``object_pairs_hook`` runs innermost first), so nested wrappers such as ``$numberLong``
 inside ``$date`` arrive already as BSON values.
+
+With ``JSONMode.LEGACY`` options (the default) a wrapper's value is read as PyMongo 3.4
+read it: ``{"$date": 1.5}``, ``{"$numberLong": 5}``, ``{"$minKey": true}``,
+``{"$uuid": "{...}"}``, ``{"$binary": ..., "$type": 5}`` are accepted, and subtype 0
+gives a :class:`~bson.binary.Binary`.  The Extended JSON v2 modes read values strictly.
+In every mode a wrapper with fields besides its own is refused (3.4 dropped them).
 """
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ from bson.timestamp import Timestamp
 from bson.tz_util import utc
 
 _LEGACY_MODE = 0
+_REGEX_OPTION_LETTERS = "ilmsux"
 _EPOCH_AWARE = datetime.datetime(1970, 1, 1, tzinfo=utc)
 _INTEGER = re.compile(r"-?[0-9]+")
 _DOUBLE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -62,8 +69,14 @@ def _int_field(value: Any, what: str) -> int:
     return value
 
 
+def _legacy(opts: Any) -> bool:
+    return opts.json_mode == _LEGACY_MODE
+
+
 def _parse_oid(dct: Any, opts: Any) -> Any:
     _only(dct, {"$oid"}, "$oid")
+    if _legacy(opts):
+        return ObjectId(str(dct["$oid"]))  # 3.4: {"$oid": 42} is InvalidId, not TypeError
     return ObjectId(_str_field(dct["$oid"], "$oid"))
 
 
@@ -83,6 +96,9 @@ def _parse_number_int(dct: Any, opts: Any) -> Any:
 
 
 def _parse_number_long(dct: Any, opts: Any) -> Any:
+    if _legacy(opts):
+        _only(dct, {"$numberLong"}, "$numberLong")
+        return Int64(dct["$numberLong"])  # 3.4: int() of whatever is there
     return Int64(_parse_integer(dct, "$numberLong", 64))
 
 
@@ -100,9 +116,10 @@ def _parse_number_decimal(dct: Any, opts: Any) -> Any:
 
 
 def binary_value(data: bytes, subtype: int, opts: Any) -> Any:
-    """bytes, UUID or Binary for decoded binary data, as the BSON decoder would give."""
+    """bytes, UUID or Binary for decoded binary data, as the BSON decoder would give;
+    in LEGACY mode subtype 0 is a Binary, as 3.4's loads gave."""
     if subtype == 0:
-        return data
+        return Binary(data, 0) if _legacy(opts) else data
     state = opts._codec_state
     # uuid_subtype 0 (UuidRepresentation.UNSPECIFIED): UUID subtypes stay Binary.
     if len(data) == 16 and subtype in (3, 4) and state.uuid_subtype:
@@ -116,7 +133,8 @@ def _b64(text: str) -> bytes:
     try:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError, ValueError):
-        raise ValueError(f"Bad $binary: {text!r} is not valid base64") from None
+        # binascii.Error (a ValueError), as 3.4's b64decode raised.
+        raise binascii.Error(f"Bad $binary: {text!r} is not valid base64") from None
 
 
 def _subtype(text: Any) -> int:
@@ -135,17 +153,32 @@ def _parse_binary(dct: Any, opts: Any) -> Any:
         return binary_value(data, _subtype(inner["subType"]), opts)
     _only(dct, {"$binary", "$type"}, "legacy $binary")
     data = _b64(_str_field(inner, "$binary"))
-    return binary_value(data, _subtype(dct["$type"]), opts)
+    return binary_value(data, _legacy_subtype(dct["$type"]), opts)
+
+
+def _legacy_subtype(value: Any) -> int:
+    """The legacy form's ``$type``, as 3.4 read it: an int, or hex text where
+    mongoexport's sign-extended user subtypes (``"ffffff80"``) keep their last byte."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 0xFF:
+        return value
+    text = _str_field(value, "$binary $type")
+    if len(text) == 8 and text.lower().startswith("ffffff"):
+        text = text[6:]
+    return _subtype(text)
 
 
 def _parse_uuid(dct: Any, opts: Any) -> Any:
     _only(dct, {"$uuid"}, "$uuid")
     text = _str_field(dct["$uuid"], "$uuid")
-    if _UUID_TEXT.fullmatch(text) is None:
+    if _legacy(opts):
+        value = uuid.UUID(text)  # 3.4: any form uuid.UUID reads ({...}, urn:uuid:...)
+    elif _UUID_TEXT.fullmatch(text) is None:
         raise ValueError(f"Bad $uuid: {text!r} is not 32 hex digits in the 8-4-4-4-12 form")
+    else:
+        value = uuid.UUID(text)
     if opts.uuid_representation == UuidRepresentation.UNSPECIFIED:
-        return Binary.from_uuid(uuid.UUID(text))  # no native UUIDs: subtype 4, as 3.11
-    return uuid.UUID(text)
+        return Binary.from_uuid(value)  # no native UUIDs: subtype 4, as 3.11
+    return value
 
 
 def _datetime_from_millis(millis: int, opts: Any) -> Any:
@@ -184,9 +217,8 @@ def _parse_date(dct: Any, opts: Any) -> Any:
         return _datetime_from_millis(int(value), opts)
     if isinstance(value, str):
         return _parse_iso(value, opts)
-    if isinstance(value, int) and not isinstance(value, bool) and (
-            opts.json_mode == _LEGACY_MODE):
-        return _datetime_from_millis(value, opts)
+    if isinstance(value, (int, float)) and _legacy(opts):
+        return _datetime_from_millis(int(value), opts)  # 3.4: int() of the number
     raise TypeError(f"Bad $date: must be an ISO-8601 string or {{'$numberLong': ...}}, "
                     f"not {value!r}")
 
@@ -199,6 +231,12 @@ def _parse_regular_expression(dct: Any, opts: Any) -> Any:
     _only(inner, {"pattern", "options"}, "$regularExpression")
     pattern = _str_field(inner["pattern"], "$regularExpression pattern")
     options = _str_field(inner["options"], "$regularExpression options")
+    # The Extended JSON v2 form is checked strictly (the legacy $regex form, as 3.4 did,
+    # ignores letters it does not know).
+    unknown = sorted(set(options) - set(_REGEX_OPTION_LETTERS))
+    if unknown:
+        raise ValueError(f"Bad $regularExpression: option {unknown[0]!r} in {options!r} is "
+                         f"not supported; allowed options are {_REGEX_OPTION_LETTERS}")
     return Regex(pattern, options)
 
 
@@ -210,6 +248,9 @@ def _parse_legacy_regex(dct: Any, opts: Any) -> Any:
 
 
 def _parse_code(dct: Any, opts: Any) -> Any:
+    if _legacy(opts) and "$scope" in dct and dct["$scope"] is None:
+        _only(dct, {"$code", "$scope"}, "$code")
+        return Code(_str_field(dct["$code"], "$code"))  # 3.4: a null scope is no scope
     if "$scope" in dct:
         _only(dct, {"$code", "$scope"}, "$code")
         scope = dct["$scope"]
@@ -229,20 +270,20 @@ def _parse_timestamp(dct: Any, opts: Any) -> Any:
     return Timestamp(_int_field(inner["t"], "$timestamp t"), _int_field(inner["i"], "$timestamp i"))
 
 
-def _parse_key(dct: Any, key: str, cls: type) -> Any:
+def _parse_key(dct: Any, key: str, cls: type, opts: Any) -> Any:
     _only(dct, {key}, key)
     value = dct[key]
-    if type(value) is not int or value != 1:
+    if (type(value) is not int or value != 1) and opts.json_mode != _LEGACY_MODE:
         raise ValueError(f"Bad {key}: value must be the integer 1, not {value!r}")
-    return cls()
+    return cls()  # 3.4 took any value
 
 
 def _parse_min_key(dct: Any, opts: Any) -> Any:
-    return _parse_key(dct, "$minKey", MinKey)
+    return _parse_key(dct, "$minKey", MinKey, opts)
 
 
 def _parse_max_key(dct: Any, opts: Any) -> Any:
-    return _parse_key(dct, "$maxKey", MaxKey)
+    return _parse_key(dct, "$maxKey", MaxKey, opts)
 
 
 def _parse_symbol(dct: Any, opts: Any) -> Any:
@@ -254,7 +295,7 @@ def _parse_db_pointer(dct: Any, opts: Any) -> Any:
     _only(dct, {"$dbPointer"}, "$dbPointer")
     ref = dct["$dbPointer"]
     # The inner {"$ref", "$id"} was already turned into a DBRef by the inner hook call.
-    if (not isinstance(ref, DBRef) or ref.database is not None or ref.as_doc().keys()
+    if (not isinstance(ref, DBRef) or ref.database is not None or set(ref.as_doc())
             != {"$ref", "$id"} or not isinstance(ref.id, ObjectId)):
         raise ValueError(f"Bad $dbPointer: must hold exactly a string $ref and an ObjectId "
                          f"$id, not {ref!r}")
@@ -263,12 +304,15 @@ def _parse_db_pointer(dct: Any, opts: Any) -> Any:
 
 def _parse_undefined(dct: Any, opts: Any) -> Any:
     _only(dct, {"$undefined"}, "$undefined")
-    if dct["$undefined"] is not True:
+    if dct["$undefined"] is not True and not _legacy(opts):
         raise ValueError(f"Bad $undefined: value must be true, not {dct['$undefined']!r}")
     return None
 
 
 def _parse_dbref(dct: Any, opts: Any) -> Any:
+    # Without $id the object stays a document (3.4's loads failed with KeyError).
+    if "$id" not in dct:
+        return dct
     return dbref_from_document(dct)
 
 

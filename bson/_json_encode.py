@@ -6,7 +6,6 @@ import datetime
 import math
 import re
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from bson.binary import Binary
@@ -33,21 +32,27 @@ _ISO_MAX_MILLIS = 253402300799999
 
 
 def convert(obj: Any, opts: Any, done: int = 0) -> Any:
-    """Recursively convert ``obj`` (documents, lists and BSON values) to JSON values.
+    """Recursively convert ``obj`` to JSON values, as 3.4's ``dumps`` did: anything with
+    ``items()`` becomes a document, any other iterable but str and bytes a list (a set,
+    a generator, a MongoEngine QuerySet...), BSON values their Extended JSON form.
 
     ``done``: the type-registry transforms ``obj`` came from (see :func:`_default`).
     """
     if (isinstance(obj, (str, bool)) and not isinstance(obj, Code)) or obj is None:
         return obj
-    if isinstance(obj, Mapping) and not isinstance(obj, (DBRef,)):
-        if getattr(obj, "_type_marker", None) == 101 or not isinstance(obj, dict):
-            obj = dict(obj.items())
-        return SON((key, convert(value, opts)) for key, value in obj.items())
     if isinstance(obj, (list, tuple)):
         return [convert(value, opts) for value in obj]
+    if hasattr(obj, "items") and not isinstance(obj, DBRef):  # mappings and look-alikes
+        return SON((key, convert(value, opts)) for key, value in obj.items())
+    if isinstance(obj, Code) and obj.scope is not None:
+        # Unlike 3.4 (json.dumps then failed on a BSON value in the scope), convert it.
+        return SON([("$code", str(obj)), ("$scope", convert(obj.scope, opts))])
     try:
         return _default(obj, opts, done)
     except TypeError:
+        # Not a BSON value and no type codec takes it: any other iterable is a list.
+        if hasattr(obj, "__iter__") and not isinstance(obj, (str, bytes)):
+            return [convert(value, opts) for value in obj]
         return obj
 
 
@@ -81,9 +86,9 @@ def _date(value: Any, opts: Any) -> Any:
         aware = value if value.utcoffset() is not None else value.replace(tzinfo=utc)
         offset = aware.utcoffset()
         tz_text = "Z" if not offset else aware.strftime("%z")
+        # Always three fraction digits, as 3.4 wrote them (the v2 relaxed form omits .000).
         ms = aware.microsecond // 1000
-        fraction = f".{ms:03d}" if ms else ""
-        return {"$date": f"{aware.strftime('%Y-%m-%dT%H:%M:%S')}{fraction}{tz_text}"}
+        return {"$date": f"{aware.strftime('%Y-%m-%dT%H:%M:%S')}.{ms:03d}{tz_text}"}
     if opts.datetime_representation == _DT_LEGACY:
         return {"$date": millis}
     return {"$date": {"$numberLong": str(millis)}}
@@ -163,7 +168,7 @@ def _default(obj: Any, opts: Any, done: int) -> Any:
     if isinstance(obj, Code):
         if obj.scope is None:
             return {"$code": str(obj)}
-        return SON([("$code", str(obj)), ("$scope", convert(obj.scope, opts))])
+        return SON([("$code", str(obj)), ("$scope", obj.scope)])  # the scope as 3.4 gave it
     if isinstance(obj, Binary):
         return _binary(bytes(obj), obj.subtype, opts)
     if isinstance(obj, bytes):
@@ -182,3 +187,14 @@ def _default(obj: Any, opts: Any, done: int) -> Any:
     if state.fallback_encoder is not None and not done & 2:
         return convert(state.fallback_encoder(obj), opts, done | 2)
     raise TypeError(f"{obj!r} is not JSON serializable")
+
+
+def legacy_default(obj: Any, opts: Any) -> Any:
+    """:func:`default` as ``bson.json_util.default`` documents it: in LEGACY mode,
+    values json itself writes (numbers, str, bool, None) are a TypeError, as in 3.4,
+    except an Int64 with ``strict_number_long``."""
+    if opts.json_mode == _LEGACY and not isinstance(obj, Code) and (
+            obj is None or isinstance(obj, (bool, str, float))
+            or isinstance(obj, int) and not (isinstance(obj, Int64) and opts.strict_number_long)):
+        raise TypeError(f"{obj!r} is not JSON serializable")
+    return default(obj, opts)

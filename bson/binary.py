@@ -131,18 +131,15 @@ def _representation(value: Any) -> Tuple[str, int, Callable[[uuid.UUID], bytes],
 class Binary(bytes):
     """Representation of BSON binary data: ``bytes`` plus a ``subtype``.
 
-    ``data`` is any bytes-like object (anything with the buffer protocol).  Raises
-    TypeError if ``data`` is not bytes-like or ``subtype`` is not an int, ValueError if
-    ``subtype`` is not in ``[0, 256)``.  Binary of subtype 0 decodes to ``bytes``.
+    ``data`` is any bytes-like object (anything with the buffer protocol, as PyMongo 3.9
+    takes; 3.4 took bytes only).  Raises TypeError if ``data`` is not bytes-like or
+    ``subtype`` is not an int (a bool is one, as in 3.4), ValueError if ``subtype`` is
+    not in ``[0, 256)``.  Binary of subtype 0 decodes to ``bytes``.
     """
 
     _type_marker = 5
 
     def __new__(cls, data: Any, subtype: int = BINARY_SUBTYPE) -> Binary:
-        if not isinstance(subtype, int) or isinstance(subtype, bool):
-            raise TypeError(f"subtype must be an instance of int, not {type(subtype)!r}")
-        if not 0 <= subtype < 256:
-            raise ValueError(f"subtype must be contained in [0, 256), not {subtype}")
         if not isinstance(data, bytes):
             try:
                 # bytes() would also take an int or an iterable of ints: ask for a buffer.
@@ -150,6 +147,10 @@ class Binary(bytes):
             except TypeError:
                 raise TypeError("data must be a bytes-like object (bytes, bytearray, "
                                 f"memoryview, ...), not {type(data)!r}") from None
+        if not isinstance(subtype, int):
+            raise TypeError(f"subtype must be an instance of int, not {type(subtype)!r}")
+        if not 0 <= subtype < 256:
+            raise ValueError(f"subtype must be contained in [0, 256), not {subtype}")
         self = bytes.__new__(cls, data)
         self.__subtype = subtype
         return self
@@ -208,7 +209,8 @@ class Binary(bytes):
         return False
 
     def __hash__(self) -> int:
-        return hash((bytes(self), self.__subtype))
+        # 3.4's: a subtype-0 Binary hashes as its bytes (it still never equals them).
+        return bytes.__hash__(self) ^ hash(self.__subtype)
 
     def __ne__(self, other: Any) -> bool:
         return not self == other

@@ -11,6 +11,10 @@ class Code(str):
     Raises TypeError if ``code`` is not a str or ``scope`` is not None or a mapping.
     ``code`` may be another Code, whose scope becomes this one's; then ``scope`` and
     then ``**kwargs`` are applied on top.  Without any of them ``scope`` is None.
+
+    As in PyMongo 3.4, a scope given alone is kept as the object passed (not copied),
+    and Code is not hashable.  Where 3.4 merged two scopes by updating one of them in
+    place (another Code's scope, or the caller's dict), this merges into a new dict.
     """
 
     _type_marker = 13
@@ -23,17 +27,16 @@ class Code(str):
             inherited = code.scope  # a Code passed as ``code`` lends its scope
         except AttributeError:
             inherited = None
-        self.__scope = dict(inherited) if inherited is not None else None
-        if scope is not None:
-            if not isinstance(scope, Mapping):
-                raise TypeError(f"scope must be an instance of dict, not {type(scope)!r}")
-            if self.__scope is None:
-                self.__scope = {}
-            self.__scope.update(scope)
-        if kwargs:
-            if self.__scope is None:
-                self.__scope = {}
-            self.__scope.update(kwargs)
+        if scope is not None and not isinstance(scope, Mapping):
+            raise TypeError(f"scope must be an instance of dict, not {type(scope)!r}")
+        parts = [part for part in (inherited, scope, kwargs or None) if part is not None]
+        if len(parts) > 1:
+            merged: dict = {}
+            for part in parts:
+                merged.update(part)
+            self.__scope = merged
+        else:
+            self.__scope = parts[0] if parts else None
         return self
 
     @property
@@ -55,6 +58,5 @@ class Code(str):
     def __ne__(self, other: Any) -> bool:
         return not self == other
 
-    # Equal Codes have equal text, so hashing the text alone is consistent with __eq__.
-    def __hash__(self) -> int:
-        return str.__hash__(self)
+    # Unhashable, as in 3.4: equality includes the (mutable) scope.
+    __hash__ = None  # type: ignore[assignment]

@@ -12,7 +12,6 @@ plugin per value.
 from __future__ import annotations
 
 import abc
-import codecs
 import datetime
 from collections import namedtuple
 from collections.abc import MutableMapping
@@ -204,10 +203,12 @@ class CodecOptions(_options_base):
 
     ``document_class`` (a MutableMapping subclass, or RawBSONDocument), ``tz_aware``,
     ``uuid_representation`` (one of ``bson.binary.ALL_UUID_REPRESENTATIONS`` or a code
-    in ``type_registry``), ``unicode_decode_error_handler`` (any registered codecs
-    error handler such as 'strict', 'replace', 'ignore'), ``tzinfo`` (needs
-    ``tz_aware=True``) and ``type_registry`` (a :class:`TypeRegistry`; None means an
-    empty one, which is what the attribute then holds).
+    in ``type_registry``), ``unicode_decode_error_handler`` (the name of a codecs error
+    handler such as 'strict', 'replace', 'ignore'; as in PyMongo 3.4 any string is
+    accepted here and an unknown name fails only when decoding meets invalid UTF-8,
+    with InvalidBSON), ``tzinfo`` (needs ``tz_aware=True``) and ``type_registry`` (a
+    :class:`TypeRegistry`; None means an empty one, which is what the attribute then
+    holds).
     Immutable; use :meth:`with_options` (or ``_replace``) for a changed copy.
     """
 
@@ -235,14 +236,9 @@ class CodecOptions(_options_base):
                              f"bson.binary.ALL_UUID_REPRESENTATIONS {ALL_UUID_REPRESENTATIONS}"
                              f" or a registered representation, not {uuid_representation!r}")
         if not isinstance(unicode_decode_error_handler, str):
-            raise ValueError("unicode_decode_error_handler must be a string, "
-                             f"not {unicode_decode_error_handler!r}")
-        try:
-            codecs.lookup_error(unicode_decode_error_handler)
-        except LookupError:
-            raise ValueError("unicode_decode_error_handler must be a registered error "
-                             "handler such as 'strict', 'replace' or 'ignore', "
-                             f"not {unicode_decode_error_handler!r}") from None
+            # TypeError, as 3.4 raised (its isinstance(value, (str, None)) check failed so).
+            raise TypeError("unicode_decode_error_handler must be a string, "
+                            f"not {unicode_decode_error_handler!r}")
         if tzinfo is not None:
             if not isinstance(tzinfo, datetime.tzinfo):
                 raise TypeError(f"tzinfo must be an instance of datetime.tzinfo, not {tzinfo!r}")
@@ -275,10 +271,8 @@ class CodecOptions(_options_base):
 
     def _options_repr(self) -> str:
         doc_class = self.document_class
-        if doc_class.__module__ == "builtins":
-            doc_class_repr = doc_class.__name__
-        else:
-            doc_class_repr = f"{doc_class.__module__}.{doc_class.__qualname__}"
+        # 3.4's form: "dict" for dict, the class's repr for anything else.
+        doc_class_repr = "dict" if doc_class is dict else repr(doc_class)
         rep = self.uuid_representation
         registry = self.type_registry
         rep_name = UUID_REPRESENTATION_NAMES.get(rep)

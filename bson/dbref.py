@@ -15,7 +15,8 @@ class DBRef:
     ``$ref``, ``$id`` and ``$db``, and are readable as attributes.
     """
 
-    __slots__ = ("__collection", "__id", "__database", "__kwargs")
+    # __dict__ too: 3.4's DBRef took arbitrary attributes.
+    __slots__ = ("__collection", "__id", "__database", "__kwargs", "__dict__")
     _type_marker = 100
 
     def __init__(self, collection: str, id: Any, database: Optional[str] = None,
@@ -94,16 +95,16 @@ def _rebuild(collection: str, id: Any, database: Optional[str], extra: Dict[str,
 
 
 def _from_document(doc: Any) -> Any:
-    """The DBRef a decoded ``{"$ref": ..., "$id": ..., ...}`` document stands for.
+    """The DBRef a decoded BSON sub-document ``{"$ref": ..., ...}`` stands for.
 
-    Only a real reference becomes a DBRef: ``$ref`` a string and ``$id`` present;
-    anything else stays the document it is.  Both decoders (BSON and JSON) use this.
+    As PyMongo 3.4 did, a missing ``$id`` gives ``DBRef(collection, None)``.  A ``$ref``
+    that is not a string keeps the document as it is (3.4 could not decode it at all).
     """
-    if not isinstance(doc["$ref"], str) or "$id" not in doc:
+    if not isinstance(doc["$ref"], str):
         return doc
     extra = dict(doc)
     collection = extra.pop("$ref")
-    oid = extra.pop("$id")
+    oid = extra.pop("$id", None)
     database = extra.get("$db")
     if isinstance(database, str):
         del extra["$db"]

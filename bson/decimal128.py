@@ -24,7 +24,7 @@ _LOW_MASK = (1 << 64) - 1
 # What Decimal128(str) accepts: ASCII digits only, no whitespace or underscores (which
 # ``decimal.Decimal`` would accept), Infinity/NaN spelled as the IEEE text forms allow.
 _DECIMAL_STRING = re.compile(
-    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|s?nan)",
+    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|s?nan[0-9]*)",
     re.IGNORECASE)
 
 _DEC128_TRAPS = [decimal.InvalidOperation, decimal.Overflow, decimal.Inexact]
@@ -162,5 +162,5 @@ class Decimal128:
         result = self.__eq__(other)
         return result if result is NotImplemented else not result
 
-    def __hash__(self) -> int:
-        return hash((self.__high, self.__low))
+    # Unhashable, as in 3.4 (it defined __eq__ only).
+    __hash__ = None  # type: ignore[assignment]

@@ -11,11 +11,9 @@ class Int64(int):
     An ``Int64`` is always encoded as BSON int64, and BSON int64 values decode to ``Int64``.
     """
 
-    __slots__ = ()
+    # No __slots__ and no __repr__ of its own: 3.4's Int64 printed as the int it is and
+    # took arbitrary attributes.
     _type_marker = 18
 
     def __getnewargs__(self) -> Tuple[int]:
         return (int(self),)
-
-    def __repr__(self) -> str:
-        return f"Int64({int(self)!r})"

@@ -3,11 +3,11 @@
 Output follows ``json_options``: the documented PyMongo 3.4 forms by default
 (:data:`DEFAULT_JSON_OPTIONS`, ``JSONMode.LEGACY``), or Extended JSON v2 in
 ``JSONMode.RELAXED`` / ``JSONMode.CANONICAL`` (:data:`RELAXED_JSON_OPTIONS`,
-:data:`CANONICAL_JSON_OPTIONS`).  ``loads`` accepts all three forms.  Type wrappers are
-parsed strictly: a wrapper with a wrong value type or an extra field raises
-TypeError/ValueError rather than passing through as a plain document.  The one mode
-difference on input: a bare number as ``$date`` (the legacy form) is accepted only
-with ``JSONMode.LEGACY`` options, as Extended JSON v2 forbids it.
+:data:`CANONICAL_JSON_OPTIONS`).  ``loads`` accepts all three forms.  With LEGACY
+options wrapper values are read as PyMongo 3.4 read them (a bare number as ``$date``,
+an int ``$type``, any ``$minKey`` value...); the v2 modes read them strictly.  A
+wrapper with an extra field raises ValueError in every mode (3.4 dropped the field).
+docs/differences.md lists where this module differs from 3.4.
 """
 from __future__ import annotations
 
@@ -98,18 +98,8 @@ class JSONOptions(CodecOptions):
         return _rebuild_json_options, (
             {name: getattr(self, name) for name in _JSON_FIELDS}, self._asdict())
 
-    def __eq__(self, other: Any) -> bool:
-        if isinstance(other, JSONOptions):
-            return (tuple(self) == tuple(other) and all(
-                getattr(self, name) == getattr(other, name) for name in _JSON_FIELDS))
-        return NotImplemented
-
-    def __ne__(self, other: Any) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
-
-    def __hash__(self) -> int:
-        return hash((tuple(self), tuple(getattr(self, name) for name in _JSON_FIELDS)))
+    # Equality and hash are the CodecOptions tuple's, as in 3.4: the JSON fields do not
+    # take part (JSONOptions() == JSONOptions(strict_uuid=True)).
 
     def __repr__(self) -> str:
         mode = ("" if self.json_mode == JSONMode.LEGACY
@@ -175,7 +165,7 @@ def default(obj: Any, json_options: JSONOptions = DEFAULT_JSON_OPTIONS) -> Any:
 
     Usable as ``json.dumps(obj, default=default)`` for LEGACY output.
     """
-    return _json_encode.default(obj, json_options)
+    return _json_encode.legacy_default(obj, json_options)
 
 
 __all__ = [

@@ -55,14 +55,20 @@ def _raise_invalid_id(oid: Any) -> None:
                     "or a 24-character hex string")
 
 
+class _InvalidIdBytes(InvalidId, TypeError):
+    """Bytes that are not 12 long: InvalidId as documented, and TypeError as PyMongo 3.4
+    raised on Python 3 (its bytes fell through to the type check), so either handler
+    written for 3.4 catches it."""
+
+
 class ObjectId:
     """A MongoDB ObjectId.
 
     The 12 bytes are a 4-byte big-endian count of seconds since the epoch, a 3-byte
     machine identifier, a 2-byte process id and a 3-byte counter starting at a random
     value.  ``ObjectId()`` makes a new one; ``oid`` may be an ObjectId, any 12 bytes,
-    or a str of 24 hex digits.  Raises InvalidId for other bytes or strings, TypeError
-    for other types.
+    or a str of 24 hex digits.  Raises InvalidId for other strings and for bytes that are
+    not 12 long, TypeError for other types (bytearray included).
     """
 
     __slots__ = ("__id",)
@@ -71,7 +77,7 @@ class ObjectId:
     def __init__(self, oid: Optional[Union[str, bytes, ObjectId]] = None) -> None:
         if oid is None:
             self.__generate()
-        elif isinstance(oid, (bytes, bytearray)) and len(oid) == 12:
+        elif isinstance(oid, bytes) and len(oid) == 12:
             self.__id = bytes(oid)
         else:
             self.__validate(oid)
@@ -113,8 +119,9 @@ class ObjectId:
                 self.__id = bytes.fromhex(oid)
             else:
                 _raise_invalid_id(oid)
-        elif isinstance(oid, (bytes, bytearray)):
-            _raise_invalid_id(oid)
+        elif isinstance(oid, bytes):
+            raise _InvalidIdBytes(f"{oid!r} is not a valid ObjectId, it must be a 12-byte "
+                                  "input or a 24-character hex string")
         else:
             raise TypeError("id must be an instance of (bytes, str, ObjectId), "
                             f"not {type(oid)!r}")

@@ -17,8 +17,9 @@ class RawBSONDocument(Mapping):
     """A BSON document whose ``raw`` bytes are kept and decoded only when read.
 
     The envelope (size and final NUL) is checked at construction; the elements are
-    decoded with ``codec_options`` on first access, raising InvalidBSON if malformed.
-    Encoding a RawBSONDocument writes ``raw`` unchanged.
+    decoded on first access, raising InvalidBSON if malformed.  As in PyMongo 3.4 the
+    document keeps ``codec_options`` with ``document_class=RawBSONDocument``, so its
+    sub-documents are RawBSONDocuments too.  Encoding one writes ``raw`` unchanged.
     """
 
     __slots__ = ("__raw", "__inflated_doc", "__codec_options")
@@ -42,6 +43,8 @@ class RawBSONDocument(Mapping):
             raise InvalidBSON("bad EOO: document does not end with a NUL byte")
         self.__raw = bson_bytes
         self.__inflated_doc: Optional[dict] = None
+        if codec_options.document_class is not RawBSONDocument:
+            codec_options = codec_options._replace(document_class=RawBSONDocument)
         self.__codec_options = codec_options
 
     @property
@@ -64,7 +67,7 @@ class RawBSONDocument(Mapping):
             except InvalidBSON:
                 raise
             except (struct.error, ValueError, IndexError, TypeError, OverflowError,
-                    RecursionError) as exc:
+                    LookupError, RecursionError) as exc:
                 raise InvalidBSON(f"invalid BSON in RawBSONDocument: {exc}") from exc
         return self.__inflated_doc
 

@@ -10,23 +10,28 @@ _FLAG_LETTERS: Tuple[Tuple[str, int], ...] = (
     ("i", int(re.IGNORECASE)), ("l", int(re.LOCALE)), ("m", int(re.MULTILINE)),
     ("s", int(re.DOTALL)), ("u", int(re.UNICODE)), ("x", int(re.VERBOSE)),
 )
-_LETTER_TO_FLAG = dict(_FLAG_LETTERS)
+# The same as ``re`` flags, for str_flags_to_int: ORing them gives a ``re.RegexFlag``,
+# whose repr (``re.IGNORECASE|re.MULTILINE``) is what 3.4 showed.
+_LETTER_TO_RE_FLAG = {"i": re.IGNORECASE, "l": re.LOCALE, "m": re.MULTILINE,
+                      "s": re.DOTALL, "u": re.UNICODE, "x": re.VERBOSE}
 _PATTERN_TYPE = type(re.compile(""))
+_STR_FLAGS_CACHE: dict = {}
 
 
 def str_flags_to_int(str_flags: str) -> int:
     """Convert BSON option letters (``"imx"``) to Python ``re`` flags.
 
-    Raises ValueError naming any letter outside ``ilmsux``.
+    Letters other than ``ilmsux`` are ignored, as PyMongo 3.4 did (the server knows
+    no others).  No letter gives the int 0, any gives a ``re.RegexFlag``.
     """
-    flags = 0
-    for letter in str_flags:
-        try:
-            flags |= _LETTER_TO_FLAG[letter]
-        except KeyError:
-            raise ValueError(
-                f"regular expression option {letter!r} in {str_flags!r} is not supported; "
-                "allowed options are 'i', 'l', 'm', 's', 'u' and 'x'") from None
+    flags = _STR_FLAGS_CACHE.get(str_flags)
+    if flags is None:
+        flags = 0
+        for letter, flag in _LETTER_TO_RE_FLAG.items():
+            if letter in str_flags:
+                flags |= flag
+        if len(_STR_FLAGS_CACHE) < 1024:
+            _STR_FLAGS_CACHE[str_flags] = flags
     return flags
 
 
@@ -71,7 +76,7 @@ class Regex:
         self.pattern = pattern
         if isinstance(flags, str):
             self.flags = str_flags_to_int(flags)
-        elif isinstance(flags, int) and not isinstance(flags, bool):
+        elif isinstance(flags, int):
             self.flags = flags
         else:
             raise TypeError(f"flags must be a string or int, not {type(flags)!r}")

@@ -1,4 +1,9 @@
-"""SON: an ordered ``dict`` subclass with order-sensitive equality between SONs."""
+"""SON: an ordered ``dict`` subclass with order-sensitive equality between SONs.
+
+It keeps PyMongo 3.4's SON protocol, which kept Python 2's: ``keys()``, ``values()`` and
+``items()`` return lists, ``has_key``/``iteritems``/``iterkeys``/``itervalues`` exist, and
+``popitem()`` takes the first item (the oldest key).
+"""
 from __future__ import annotations
 
 import copy
@@ -34,20 +39,59 @@ class SON(dict):
 
     def update(self, other: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
         # dict.update bypasses a subclass __setitem__; go through it so subclasses of SON
-        # that hook item assignment see every key.
-        if other is not None:
-            items = other.items() if hasattr(other, "items") else other
-            for key, value in items:
+        # that hook item assignment see every key.  As 3.4 did: a mapping's items, else an
+        # object with keys() and [], else (key, value) pairs.
+        if other is None:
+            pass
+        elif hasattr(other, "items"):
+            for key, value in other.items():
+                self[key] = value
+        elif hasattr(other, "keys"):
+            for key in other.keys():
+                self[key] = other[key]
+        else:
+            for key, value in other:
                 self[key] = value
         for key, value in kwargs.items():
             self[key] = value
 
     def __iter__(self) -> Iterator[Any]:
-        return dict.__iter__(self)
+        # Over the keys present now, so a loop may add or delete keys (as with 3.4's SON,
+        # which walked its own key list) without "dictionary changed size" errors.
+        return iter(list(dict.keys(self)))
+
+    def keys(self) -> list:  # type: ignore[override]
+        return list(dict.keys(self))
+
+    def values(self) -> list:  # type: ignore[override]
+        return list(dict.values(self))
+
+    def items(self) -> list:  # type: ignore[override]
+        return list(dict.items(self))
+
+    def has_key(self, key: Any) -> bool:
+        return key in self
+
+    def iterkeys(self) -> Iterator[Any]:
+        return iter(self)
+
+    def itervalues(self) -> Iterator[Any]:
+        return (self[key] for key in self)
+
+    def iteritems(self) -> Iterator[Tuple[Any, Any]]:
+        return ((key, self[key]) for key in self)
+
+    def popitem(self) -> Tuple[Any, Any]:
+        # The first item, as 3.4 did (dict.popitem takes the last).
+        for key in dict.keys(self):
+            value = self[key]
+            del self[key]
+            return key, value
+        raise KeyError("container is empty")
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, SON):
-            return len(self) == len(other) and list(self.items()) == list(other.items())
+            return len(self) == len(other) and self.items() == other.items()
         if isinstance(other, Mapping):
             return self.to_dict() == other
         return NotImplemented
@@ -59,7 +103,7 @@ class SON(dict):
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> Tuple[Any, ...]:
-        return SON, (list(self.items()),)
+        return SON, (self.items(),)
 
     def to_dict(self) -> Dict[Any, Any]:
         """Convert a SON document to a normal Python dictionary instance, recursively."""

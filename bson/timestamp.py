@@ -18,7 +18,8 @@ class Timestamp:
     ValueError if either is outside ``[0, 2**32)``.
     """
 
-    __slots__ = ("__time", "__inc")
+    # __dict__ too: 3.4's Timestamp took arbitrary attributes.
+    __slots__ = ("__time", "__inc", "__dict__")
     _type_marker = 17
 
     def __init__(self, time: Union[int, datetime.datetime], inc: int) -> None:
@@ -26,16 +27,17 @@ class Timestamp:
             if time.utcoffset() is not None:
                 time = time - time.utcoffset()
             time = int(calendar.timegm(time.timetuple()))
-        if not isinstance(time, int) or isinstance(time, bool):
+        if not isinstance(time, int):
             raise TypeError(f"time must be an instance of int or datetime, not {type(time)!r}")
-        if not isinstance(inc, int) or isinstance(inc, bool):
+        if not isinstance(inc, int):
             raise TypeError(f"inc must be an instance of int, not {type(inc)!r}")
         if not 0 <= time < UPPERBOUND:
             raise ValueError(f"time must be contained in [0, 2**32), not {time}")
         if not 0 <= inc < UPPERBOUND:
             raise ValueError(f"inc must be contained in [0, 2**32), not {inc}")
-        self.__time = int(time)
-        self.__inc = int(inc)
+        # Kept as given (an Int64 or a bool stays one), as 3.4 did.
+        self.__time = time
+        self.__inc = inc
 
     @property
     def time(self) -> int:

@@ -144,8 +144,11 @@ class CollectionInvalid(PyMongoError):
     """Collection validation (or creation of an existing collection) failed."""
 
 
-class ExceededMaxWaiters(PyMongoError):
-    """More threads waited for a pooled connection than waitQueueMultiple allows."""
+class ExceededMaxWaiters(Exception):
+    """More threads waited for a pooled connection than waitQueueMultiple allows.
+
+    An Exception, not a PyMongoError, as in PyMongo 3.4.
+    """
 
 
 class DocumentTooLarge(InvalidDocument):

@@ -127,7 +127,7 @@ typedef struct {
 typedef struct {
     PyObject *Binary, *UUIDLegacy, *ObjectId, *DatetimeMS, *Regex, *PatternType, *Code,
         *DBRef, *Timestamp, *Decimal128, *MinKey, *MaxKey, *Int64, *SON, *UUID,
-        *GeneratorType, *Mapping, *CodecOptions, *DEFAULT_CODEC_OPTIONS, *DatetimeType,
+        *Mapping, *CodecOptions, *DEFAULT_CODEC_OPTIONS, *DatetimeType,
         *default_state;
     PyObject *InvalidBSON, *InvalidDocument, *InvalidStringData, *StructError;
     PyObject *utc, *min_key, *max_key, *safe_uuid_unknown, *maybe_dbref, *marker_types;

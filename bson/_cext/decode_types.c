@@ -233,7 +233,16 @@ static PyObject *read_code_w_scope(const unsigned char *data, Py_ssize_t *pos,
                                "element");
     }
     *pos = stop;
-    return make_code(code, cb_decode_elements(data, scope_pos + 4, stop - 1, st, 1, depth + 1));
+    /* The scope is a document of document_class, as 3.4 decoded it (raw stays raw). */
+    if (st->doc_kind == CB_DOC_RAW) {
+        PyObject *raw = PyBytes_FromStringAndSize((const char *)data + scope_pos, scope_size);
+        PyObject *scope = raw != NULL ? PyObject_CallFunctionObjArgs(st->document_class, raw,
+                                                                     st->options, NULL)
+                                      : NULL;
+        Py_XDECREF(raw);
+        return make_code(code, scope);
+    }
+    return make_code(code, cb_decode_elements(data, scope_pos + 4, stop - 1, st, 0, depth + 1));
 }
 
 static PyObject *make_timestamp(const unsigned char *p) {

@@ -91,7 +91,7 @@ int cb_write_kind(int kind, cb_buffer *buf, const char *name, Py_ssize_t nlen,
 /* The writer for an exact type of the pure encoder's _WRITERS table, else CB_W_NONE
  * (str, int, float, dict, list, bool, None, Int64 and ObjectId are tested inline first). */
 int cb_exact_kind(PyObject *t) {
-    if (t == (PyObject *)&PyTuple_Type || t == G.GeneratorType) {
+    if (t == (PyObject *)&PyTuple_Type) {
         return W_LIST;
     }
     if (t == G.SON) {

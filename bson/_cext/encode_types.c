@@ -341,6 +341,16 @@ int cb_write_regex(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *
                      pattern);
         goto fail;
     }
+    if (raw != NULL) {  /* a bytes pattern must be UTF-8, as a str one is by construction */
+        PyObject *text = PyUnicode_DecodeUTF8(s, n, NULL);
+        if (text == NULL) {
+            PyErr_Clear();
+            PyErr_Format(G.InvalidStringData, "strings in documents must be valid UTF-8: %R",
+                         pattern);
+            goto fail;
+        }
+        Py_DECREF(text);
+    }
     nletters = regex_letters(flags, letters);
     if (nletters < 0 || cb_header(buf, 0x0B, name, nlen, n + 1 + nletters + 1) < 0) {
         nletters = -1;

@@ -58,7 +58,7 @@ static int load_globals(void) {
         {&G.Decimal128, "bson.decimal128", "Decimal128"}, {&G.MinKey, "bson.min_key", "MinKey"},
         {&G.MaxKey, "bson.max_key", "MaxKey"}, {&G.Int64, "bson.int64", "Int64"},
         {&G.SON, "bson.son", "SON"}, {&G.UUID, "uuid", "UUID"},
-        {&G.GeneratorType, "types", "GeneratorType"}, {&G.Mapping, "collections.abc", "Mapping"},
+        {&G.Mapping, "collections.abc", "Mapping"},
         {&G.CodecOptions, "bson.codec_options", "CodecOptions"},
         {&G.DEFAULT_CODEC_OPTIONS, "bson.codec_options", "DEFAULT_CODEC_OPTIONS"},
         {&G.InvalidBSON, "bson.errors", "InvalidBSON"},

@@ -34,7 +34,8 @@ static int input_buffer(PyObject *data, Py_buffer *view) {
 }
 
 /* bson/__init__.py _decode_one's except clauses, for the document at ``pos``:
- * RecursionError and the low-level failures become InvalidBSON (``from`` the cause). */
+ * RecursionError and the low-level failures become InvalidBSON (``from`` the cause);
+ * LookupError is an unknown unicode_decode_error_handler met on bad UTF-8. */
 static void convert_decode_error(Py_ssize_t pos) {
     PyObject *type, *value, *tb, *ntype, *nvalue, *ntb;
     if (PyErr_ExceptionMatches(G.InvalidBSON)) {
@@ -48,7 +49,8 @@ static void convert_decode_error(Py_ssize_t pos) {
     }
     if (!PyErr_ExceptionMatches(G.StructError) && !PyErr_ExceptionMatches(PyExc_ValueError)
         && !PyErr_ExceptionMatches(PyExc_IndexError) && !PyErr_ExceptionMatches(PyExc_TypeError)
-        && !PyErr_ExceptionMatches(PyExc_OverflowError)) {
+        && !PyErr_ExceptionMatches(PyExc_OverflowError)
+        && !PyErr_ExceptionMatches(PyExc_LookupError)) {
         return;
     }
     PyErr_Fetch(&type, &value, &tb);

@@ -5,7 +5,7 @@ server knows an index by is generated from them (``"mike_-1_eliot_1"``) unless g
 """
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bson.son import SON
 from mongofw.options.collation import validate_collation_or_none
@@ -78,19 +78,23 @@ class IndexModel:
     __slots__ = ("__document",)
 
     def __init__(self, keys: Any, **kwargs: Any) -> None:
+        # 3.4's document: a dict of the options in the order given, then a generated
+        # name (when none was given), the key document and the collation.
         pairs = index_list(keys)
-        name = kwargs.pop("name", None) or gen_index_name(pairs)
-        if not isinstance(name, str):
-            raise TypeError(f"name must be an instance of str, not {type(name).__name__}")
-        document = SON([("name", name), ("key", index_document(pairs))])
+        if "name" not in kwargs:
+            kwargs["name"] = gen_index_name(pairs)
+        elif not isinstance(kwargs["name"], str):
+            # Refused here rather than by the server (3.4 sent it and got OperationFailure).
+            raise TypeError(f"name must be an instance of str, not "
+                            f"{type(kwargs['name']).__name__}")
+        kwargs["key"] = index_document(pairs)
         collation = validate_collation_or_none(kwargs.pop("collation", None))
-        document.update(kwargs)
         if collation is not None:
-            document["collation"] = collation
-        self.__document = document
+            kwargs["collation"] = collation
+        self.__document = kwargs
 
     @property
-    def document(self) -> SON:
+    def document(self) -> Dict[str, Any]:
         """An index document suitable for the ``createIndexes`` command."""
         return self.__document
 

@@ -1,7 +1,8 @@
 """Write operation classes for ``Collection.bulk_write`` (documented as ``pymongo.operations``).
 
-Each class checks its arguments when built and adds itself to a bulk (the engine in
-:mod:`mongofw.client.bulk`) through ``_add_to_bulk``.  ``IndexModel`` lives with the index
+Each class checks its filter and ``upsert`` when built, as PyMongo 3.4 did; the document,
+update or replacement is checked when the operation is added to a bulk (the engine in
+:mod:`mongofw.client.bulk`, through ``_add_to_bulk``), so ``bulk_write`` raises for it.  ``IndexModel`` lives with the index
 code in :mod:`mongofw.client.index_specs`.
 """
 from __future__ import annotations
@@ -153,7 +154,6 @@ class InsertOne(_Operation):
     __slots__ = ("_doc",)
 
     def __init__(self, document: Any) -> None:
-        validate_document(document)
         self._doc = document
 
     def _args(self) -> tuple:
@@ -209,7 +209,6 @@ class ReplaceOne(_Operation):
     def __init__(self, filter: Mapping[str, Any], replacement: Any, upsert: bool = False,
                  collation: Any = None, hint: Any = None) -> None:
         self._filter = validate_filter(filter)
-        validate_replacement(replacement)
         self._doc = replacement
         self._upsert = validate_upsert(upsert)
         self._collation = validate_collation(collation)
@@ -231,7 +230,6 @@ class _Update(_Operation):
                  collation: Optional[Any] = None, array_filters: Optional[list] = None,
                  hint: Any = None) -> None:
         self._filter = validate_filter(filter)
-        validate_update(update)
         self._doc = update
         self._upsert = validate_upsert(upsert)
         self._collation = validate_collation(collation)

@@ -7,9 +7,11 @@ from mongofw.errors import InvalidOperation
 
 
 class _WriteResult:
-    """Base: ``acknowledged``; every other attribute raises for unacknowledged writes."""
+    """Base: ``acknowledged``; every other attribute raises for unacknowledged writes.
 
-    __slots__ = ("_acknowledged",)
+    No ``__slots__``: 3.4's results took arbitrary attributes.
+    """
+
 
     def __init__(self, acknowledged: bool) -> None:
         self._acknowledged = acknowledged
@@ -37,7 +39,6 @@ class _WriteResult:
 class InsertOneResult(_WriteResult):
     """The return type of ``insert_one``."""
 
-    __slots__ = ("_inserted_id",)
 
     def __init__(self, inserted_id: Any, acknowledged: bool) -> None:
         self._inserted_id = inserted_id
@@ -55,7 +56,6 @@ class InsertOneResult(_WriteResult):
 class InsertManyResult(_WriteResult):
     """The return type of ``insert_many``."""
 
-    __slots__ = ("_inserted_ids",)
 
     def __init__(self, inserted_ids: List[Any], acknowledged: bool) -> None:
         self._inserted_ids = inserted_ids
@@ -73,7 +73,6 @@ class InsertManyResult(_WriteResult):
 class _RawWriteResult(_WriteResult):
     """Base of the results built from one server reply (``raw_result``)."""
 
-    __slots__ = ("_raw_result",)
 
     def __init__(self, raw_result: Mapping[str, Any], acknowledged: bool) -> None:
         self._raw_result = raw_result
@@ -91,7 +90,6 @@ class _RawWriteResult(_WriteResult):
 class UpdateResult(_RawWriteResult):
     """The return type of ``update_one``, ``update_many`` and ``replace_one``."""
 
-    __slots__ = ()
 
     @property
     def matched_count(self) -> int:
@@ -117,7 +115,6 @@ class UpdateResult(_RawWriteResult):
 class DeleteResult(_RawWriteResult):
     """The return type of ``delete_one`` and ``delete_many``."""
 
-    __slots__ = ()
 
     @property
     def deleted_count(self) -> int:
@@ -129,7 +126,6 @@ class DeleteResult(_RawWriteResult):
 class BulkWriteResult(_WriteResult):
     """The return type of ``bulk_write``; counts come from the bulk API result."""
 
-    __slots__ = ("_bulk_api_result",)
 
     def __init__(self, bulk_api_result: Dict[str, Any], acknowledged: bool) -> None:
         self._bulk_api_result = bulk_api_result
@@ -140,9 +136,10 @@ class BulkWriteResult(_WriteResult):
         """The raw bulk API result."""
         return self._bulk_api_result
 
-    def _count(self, name: str, key: str) -> int:
+    def _count(self, name: str, key: str) -> Optional[int]:
+        # None when the result lacks the count, as 3.4 gave (bulk_write always has them).
         self._raise_if_unacknowledged(name)
-        return self._bulk_api_result.get(key, 0)
+        return self._bulk_api_result.get(key)
 
     @property
     def inserted_count(self) -> int:
@@ -174,6 +171,8 @@ class BulkWriteResult(_WriteResult):
     def upserted_ids(self) -> Optional[Dict[int, Any]]:
         """A map of operation index to the ``_id`` of the upserted document."""
         self._raise_if_unacknowledged("upserted_ids")
+        if not self._bulk_api_result:
+            return None  # as 3.4 returned for an empty result
         return {u["index"]: u["_id"] for u in self._bulk_api_result.get("upserted", [])}
 
     def _repr_fields(self) -> List[str]:

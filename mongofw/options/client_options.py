@@ -66,6 +66,10 @@ def merge_options(uri_options: Mapping[str, Any], kwargs: Mapping[str, Any]) -> 
     return merged
 
 
+class _PoolSizeError(ConfigurationError, ValueError):
+    """ConfigurationError, and the ValueError 3.4 raised for minPoolSize > maxPoolSize."""
+
+
 def _hidden_keys(value: Optional[Mapping[str, Any]]) -> str:
     return "None" if value is None else "{" + ", ".join(sorted(value)) + "}"
 
@@ -191,6 +195,8 @@ class ClientOptions:
         for name, attr in simple.items():
             if name in opts:
                 values[attr] = opts[name]
+        # replicaSet='' names no set, as in 3.4 (whose topology tested it for truth).
+        values["replica_set_name"] = values.get("replica_set_name") or None
         if "compressors" in opts:
             values["compressors"] = tuple(opts["compressors"])
         if opts.get("readpreferencetags") is not None:
@@ -259,6 +265,9 @@ def _resolve_tls(opts: OptionDict) -> Dict[str, Any]:
                    "tlscertificatekeyfile", "tlscrlfile", "tlscertificatekeyfilepassword")
                    if n in opts)
     enabled = pick("ssl", "tls")
+    # As 3.4 counted them: only ssl_* options with a true value imply or contradict ssl
+    # (ssl=False with ssl_cert_reqs=CERT_NONE, or ssl_certfile=None, is accepted).
+    given = [name for name in given if opts.get(name)]
     if enabled is False and given:
         raise ConfigurationError(f"ssl has not been enabled but the following ssl parameters "
                                  f"have been set: {', '.join(given)}; remove them or set "
@@ -308,8 +317,8 @@ def _check_pool(values: Dict[str, Any]) -> None:
     max_size = values.get("max_pool_size", 100)
     min_size = values.get("min_pool_size", 0)
     if max_size is not None and min_size > max_size:
-        raise ConfigurationError(f"minPoolSize must not exceed maxPoolSize, not "
-                                 f"{min_size} > {max_size}")
+        raise _PoolSizeError(f"minPoolSize must not exceed maxPoolSize, not "
+                             f"{min_size} > {max_size}")
 
 
 def _warn_ignored(opts: OptionDict) -> None:

@@ -5,7 +5,7 @@ takes on queries, aggregations, index builds and writes (MongoDB 3.4, wire versi
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Optional
 
 
 class CollationStrength:
@@ -65,11 +65,14 @@ def _check_str(name: str, value: Any) -> str:
 
 
 def _check_strength(name: str, value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
-    if not 1 <= value <= 5:
-        raise ValueError(f"{name} must be one of 1 (PRIMARY) to 5 (IDENTICAL), not {value}")
-    return value
+    # As 3.4's validate_integer: any int, or a string of digits; the server checks range.
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdigit()):
+            raise ValueError(f"{name} must be an integer, not {value!r}")
+        return int(value)
+    raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
 
 
 # Documented options in the order the document lists them, with their checks.
@@ -121,17 +124,17 @@ class Collation:
     def __ne__(self, other: Any) -> bool:
         return not self == other
 
-    def __hash__(self) -> int:
-        return hash(tuple(sorted((k, repr(v)) for k, v in self.__document.items())))
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as in 3.4
 
 
 def validate_collation_or_none(value: Any) -> Optional[Dict[str, Any]]:
-    """The collation document for ``value`` (a Collation or a mapping), or None."""
+    """The collation document for ``value`` (a Collation, or a dict passed as it is), or
+    None; another type is a TypeError, as in 3.4."""
     if value is None:
         return None
     if isinstance(value, Collation):
         return value.document
-    if isinstance(value, Mapping):
-        return dict(value)
+    if isinstance(value, dict):
+        return value
     raise TypeError(f"collation must be a dict or an instance of pymongo.collation.Collation, "
                     f"not {type(value).__name__}")

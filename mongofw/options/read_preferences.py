@@ -27,10 +27,11 @@ MAX_STALENESS_MIN_WIRE_VERSION = 5
 _MONGOS_MODES = ("primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest")
 
 
-def _validate_tag_sets(tag_sets: Any) -> Optional[List[Dict[str, Any]]]:
+def _validate_tag_sets(tag_sets: Any) -> Optional[List[Mapping[str, Any]]]:
+    """The list itself, as 3.4 kept it: its tag sets stay the mappings given."""
     if tag_sets is None:
         return None
-    if not isinstance(tag_sets, (list, tuple)):
+    if not isinstance(tag_sets, list):
         raise TypeError(f"tag_sets {tag_sets!r} invalid, must be a list of dicts like "
                         f"[{{'dc': 'ny'}}]")
     if not tag_sets:
@@ -40,11 +41,13 @@ def _validate_tag_sets(tag_sets: Any) -> Optional[List[Dict[str, Any]]]:
         if not isinstance(tags, Mapping):
             raise TypeError(f"tag set {tags!r} invalid, must be a mapping like {{'dc': 'ny'}}, "
                             f"not {type(tags).__name__}")
-    return [dict(tags) for tags in tag_sets]
+    return tag_sets
 
 
 def _validate_max_staleness(max_staleness: Any) -> int:
-    if isinstance(max_staleness, bool) or not isinstance(max_staleness, int):
+    if max_staleness == -1:
+        return -1
+    if not isinstance(max_staleness, int):
         raise TypeError(f"max_staleness must be an integer number of seconds, not "
                         f"{type(max_staleness).__name__} {max_staleness!r}")
     if max_staleness != -1 and max_staleness <= 0:
@@ -85,15 +88,15 @@ class _ServerMode:
         """Read preference as a document, as sent to mongos in ``$readPreference``."""
         doc: Dict[str, Any] = {"mode": self.mongos_mode}
         if self.__tag_sets not in (None, [{}]):
-            doc["tags"] = [dict(tags) for tags in self.__tag_sets]
+            doc["tags"] = list(self.__tag_sets)
         if self.__max_staleness != -1:
             doc["maxStalenessSeconds"] = self.__max_staleness
         return doc
 
     @property
-    def tag_sets(self) -> List[Dict[str, Any]]:
+    def tag_sets(self) -> List[Mapping[str, Any]]:
         """Tag sets tried in order; ``[{}]`` (any member) when none were given."""
-        return [dict(tags) for tags in self.__tag_sets] if self.__tag_sets else [{}]
+        return list(self.__tag_sets) if self.__tag_sets else [{}]
 
     @property
     def max_staleness(self) -> int:
@@ -119,8 +122,8 @@ class _ServerMode:
         result = self.__eq__(other)
         return result if result is NotImplemented else not result
 
-    def __hash__(self) -> int:
-        return hash((self.mode, repr(self.tag_sets), self.max_staleness))
+    # Unhashable, as in 3.4 (its tag sets are the caller's mutable list).
+    __hash__ = None  # type: ignore[assignment]
 
     def __getstate__(self) -> Dict[str, Any]:
         return {"mode": self.__mode, "tag_sets": self.__tag_sets,

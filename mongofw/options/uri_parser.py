@@ -1,17 +1,18 @@
 """MongoDB connection strings (documented as ``pymongo.uri_parser``).
 
-Follows the connection string specification: ``mongodb://[userinfo@]hosts[/[db][?options]]``.
-User info and option values are percent-decoded as RFC 3986 says (``+`` stays ``+``); a Unix
-domain socket is a host whose decoded form contains ``/`` and is given as ``(path, None)``.
+``mongodb://[userinfo@]hosts[/[db][?options]]``, read as PyMongo 3.4 read it: user info,
+database and option values are decoded with ``unquote_plus`` (``+`` is a space; quote
+them with ``urllib.parse.quote_plus``), a user without ``:`` has the password ``''``, a
+host ending in ``.sock`` is a Unix domain socket (port ``None``), percent-escapes in the
+host list are decoded only when it names a socket.  Where the connection string
+specification's tests expect otherwise, docs/differences.md says which rule is followed.
 Option names are case-insensitive.  Messages never repeat the user info.
 """
 from __future__ import annotations
 
-import re
 import warnings
-from collections import abc
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
-from urllib.parse import unquote
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from urllib.parse import unquote_plus
 
 from mongofw.errors import ConfigurationError, InvalidURI
 from mongofw.options.validators import SECRET_OPTIONS, URI_VALIDATORS, canonical_name, validate
@@ -20,86 +21,100 @@ SCHEME = "mongodb://"
 SRV_SCHEME = "mongodb+srv://"
 DEFAULT_PORT = 27017
 
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_DIGITS = re.compile(r"[0-9]+\Z")
-# Characters MongoDB refuses in database names (a '.' separates database and collection).
-_BAD_DB_CHARS = frozenset('/\\ "$\0')
 # Options that may not repeat (the SOCKS5 spec: a second value is an error, not a warning).
 _NO_REPEAT = frozenset({"proxyhost", "proxyport", "proxyusername", "proxypassword"})
-# Deprecated URI spellings ignored, with a warning, when the replacement is also given.
-_DEPRECATED = {"wtimeout": "wtimeoutms"}
 _SRV_ONLY = ("srvservicename", "srvmaxhosts")
 
 
-class OptionDict(abc.MutableMapping):
-    """Options keyed case-insensitively; iterates lower-case names (the 3.4 shape).
+class InvalidHost(InvalidURI, ValueError):
+    """A bad host or port in a URI: InvalidURI, and ValueError as 3.4's parse_uri raised."""
 
-    ``cased_key(name)`` gives the spelling the option was set with.
-    """
+
+class OptionDict(dict):
+    """Options keyed by lower-case name (a ``dict``, the 3.4 shape) that also answer to
+    any spelling; ``cased_key(name)`` gives the spelling the option was set with.
+    Its repr hides secret values (passwords, mechanism properties)."""
 
     def __init__(self, data: Optional[Mapping[str, Any]] = None) -> None:
-        self._values: Dict[str, Any] = {}
+        super().__init__()
         self._names: Dict[str, str] = {}
         if data:
-            self.update(data)
+            cased = getattr(data, "cased_key", None)
+            for key, value in data.items():
+                self[cased(key) if cased else key] = value
 
     def __getitem__(self, key: str) -> Any:
-        return self._values[key.lower()]
+        return super().__getitem__(key.lower())
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._values[key.lower()] = value
+        super().__setitem__(key.lower(), value)
         self._names[key.lower()] = key
 
     def __delitem__(self, key: str) -> None:
-        del self._values[key.lower()]
+        super().__delitem__(key.lower())
         del self._names[key.lower()]
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._values
+        return isinstance(key, str) and super().__contains__(key.lower())
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(key.lower(), default) if isinstance(key, str) else default
 
-    def __len__(self) -> int:
-        return len(self._values)
+    def pop(self, key: str, *default: Any) -> Any:
+        self._names.pop(key.lower(), None)
+        return super().pop(key.lower(), *default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, other: Any = (), **kwargs: Any) -> None:  # type: ignore[override]
+        items = other.items() if hasattr(other, "items") else other
+        for key, value in [*items, *kwargs.items()]:
+            self[key] = value
 
     def cased_key(self, key: str) -> str:
         return self._names[key.lower()]
 
     def copy(self) -> OptionDict:
-        clone = OptionDict()
-        clone._values, clone._names = dict(self._values), dict(self._names)
-        return clone
+        return OptionDict(self)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return _rebuild_options, ([(self._names[k], v) for k, v in self.items()],)
 
     def __repr__(self) -> str:
-        shown = {self._names[k]: ("<hidden>" if k in SECRET_OPTIONS else v)
-                 for k, v in self._values.items()}
-        return f"OptionDict({shown!r})"
+        return repr({k: ("<hidden>" if k in SECRET_OPTIONS else v) for k, v in self.items()})
 
 
-def parse_userinfo(userinfo: str) -> Tuple[str, Optional[str]]:
-    """``(username, password)`` from ``user[:password]``, percent-decoded.
+def _rebuild_options(pairs: List[Tuple[str, Any]]) -> OptionDict:
+    options = OptionDict()
+    for key, value in pairs:
+        options[key] = value
+    return options
 
-    ``:``, ``/``, ``@`` and ``%`` must be percent-encoded (RFC 3986); ``+`` is a literal
-    plus sign.  The password is ``None`` when there is no ``:``.
+
+def parse_userinfo(userinfo: str) -> Tuple[str, str]:
+    """``(username, password)`` from ``user[:password]``, each ``unquote_plus``-decoded.
+
+    ``:`` and ``@`` in a name or password, and ``+``, must be percent-encoded (as
+    ``urllib.parse.quote_plus`` does).  The password is ``''`` when there is no ``:``.
     """
-    if "@" in userinfo or "/" in userinfo:
-        raise InvalidURI("Username and password must not contain an unescaped '@' or '/'; "
-                         "percent-encode them (urllib.parse.quote_plus)")
-    if userinfo.count(":") > 1:
-        raise InvalidURI("The password must not contain an unescaped ':'; percent-encode it")
-    if _BAD_PERCENT.search(userinfo):
-        raise InvalidURI("Username and password must not contain a '%' that does not start "
-                         "a percent-escape (%XX); percent-encode it as %25")
-    user, sep, password = userinfo.partition(":")
+    if "@" in userinfo or userinfo.count(":") > 1:
+        raise InvalidURI("':' or '@' characters in a username or password must be "
+                         "percent-encoded (urllib.parse.quote_plus)")
+    user, _, password = userinfo.partition(":")
     if not user:
         raise InvalidURI("The empty string is not a valid username")
-    return unquote(user), (unquote(password) if sep else None)
+    return unquote_plus(user), unquote_plus(password)
 
 
 def parse_ipv6_literal_host(entity: str, default_port: Optional[int]
-                            ) -> Tuple[str, Optional[int]]:
-    """``(address, port)`` from ``'[::1]'`` or ``'[::1]:27017'``."""
+                            ) -> Tuple[str, Union[str, int, None]]:
+    """``(address, port)`` from ``'[::1]'`` or ``'[::1]:27017'``.
+
+    As in 3.4 a given port comes back as the text it was (``parse_host`` checks it).
+    """
     end = entity.find("]")
     if not entity.startswith("[") or end == -1:
         raise ValueError(f"an IPv6 address literal must be enclosed in '[' and ']' "
@@ -109,11 +124,11 @@ def parse_ipv6_literal_host(entity: str, default_port: Optional[int]
         raise ValueError(f"only ':port' may follow an IPv6 address literal, not {entity!r}")
     if not entity[1:end]:
         raise ValueError(f"empty IPv6 address literal in {entity!r}")
-    return entity[1:end], (_port(rest[1:], entity) if rest else default_port)
+    return entity[1:end], (rest[1:] if rest else default_port)
 
 
 def _port(text: str, entity: str) -> int:
-    if not _DIGITS.match(text) or not 0 < int(text) <= 65535:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 65535:
         raise ValueError(f"port must be an integer from 1 to 65535, not {text!r} "
                          f"(in host {entity!r})")
     return int(text)
@@ -121,36 +136,36 @@ def _port(text: str, entity: str) -> int:
 
 def parse_host(entity: str, default_port: Optional[int] = DEFAULT_PORT
                ) -> Tuple[str, Optional[int]]:
-    """``(host, port)`` from ``host``, ``host:port``, ``[ipv6]:port`` or a socket path.
-
-    Host names are lower-cased; a path containing ``/`` is a Unix domain socket and gets
-    port ``None``.
-    """
+    """``(host, port)`` from ``host``, ``host:port`` or ``[ipv6]:port``; host names are
+    lower-cased.  An entity ending in ``.sock`` (a Unix domain socket) comes back as is,
+    with ``default_port``."""
     if entity.startswith("["):
         host, port = parse_ipv6_literal_host(entity, default_port)
-        return host.lower(), port
-    if "/" in entity:
-        return entity, None
-    host, sep, port_text = entity.partition(":")
-    if not host:
-        if sep and ":" in port_text:
-            raise ValueError(f"an IPv6 address must be enclosed in '[' and ']' (RFC 2732), "
-                             f"not {entity!r}")
-        raise ValueError(f"empty host name in {entity!r}")
-    return host.lower(), (_port(port_text, entity) if sep else default_port)
+    elif entity.endswith(".sock"):
+        return entity, default_port
+    else:
+        host, sep, port = entity.partition(":")
+        if ":" in port:
+            raise ValueError(f"an IPv6 address must be enclosed in '[' and ']' (RFC 2732); "
+                             f"other ':' must be percent-encoded, not {entity!r}")
+        if not host:
+            raise ValueError(f"empty host name in {entity!r}")
+        if not sep:
+            port = default_port
+    if isinstance(port, str):
+        port = _port(port, entity)
+    return host.lower(), port
 
 
 def split_hosts(hosts: str, default_port: Optional[int] = DEFAULT_PORT
                 ) -> List[Tuple[str, Optional[int]]]:
-    """``host1[:port],host2[:port],...`` into ``(host, port)`` pairs, in order.
-
-    Each entity is percent-decoded first, so ``%2Ftmp%2Fmongodb-27017.sock`` is a socket.
-    """
+    """``host1[:port],host2[:port],...`` into ``(host, port)`` pairs, in order; a Unix
+    domain socket path (ending in ``.sock``) gets port ``None``."""
     nodes = []
     for entity in hosts.split(","):
         if not entity:
             raise ConfigurationError("Empty host (or extra comma in host list)")
-        nodes.append(parse_host(unquote(entity), default_port))
+        nodes.append(parse_host(entity, None if entity.endswith(".sock") else default_port))
     return nodes
 
 
@@ -160,60 +175,61 @@ def _warn_or_raise(exc: Exception, warn: bool) -> None:
     warnings.warn(f"{exc}; the option is ignored", UserWarning, stacklevel=4)
 
 
-def split_options(opts: str, validate: bool = True, warn: bool = False) -> OptionDict:
-    """The ``?name=value&...`` part of a URI (without the ``?``) as an options mapping.
+def split_options(opts: str, validate: bool = True, warn: bool = False) -> Dict[str, Any]:
+    """The ``name=value&...`` part of a URI (without the ``?``) as a dict of options.
 
-    ``;`` is accepted as the separator when no ``&`` is present.  ``readPreferenceTags`` may
-    repeat and gives a list; other repeated names keep the last value with a warning.
+    As in 3.4: ``;`` separates when there is no ``&`` (mixing them is an error); every
+    item is exactly one ``name=value`` (``=`` inside a value must be percent-encoded);
+    values are ``unquote_plus``-decoded; ``readPreferenceTags`` may repeat and gives a
+    list; another name given twice warns "Duplicate URI option" and keeps the last value;
+    ``wtimeout`` warns that it is deprecated (and is dropped when ``wtimeoutMS`` is given).
+    With ``validate`` the result is validated (an :class:`OptionDict`, lower-case keys).
     """
     if "&" in opts and ";" in opts:
-        raise InvalidURI("Can not mix '&' and ';' as option separators")
-    separator = ";" if ";" in opts else "&"
-    options = OptionDict()
+        raise InvalidURI("Can not mix '&' and ';' for option separators")
+    separator = "&" if "&" in opts else ";" if ";" in opts else None
+    if separator is None and "=" not in opts:
+        raise InvalidURI("MongoDB URI options are key=value pairs")
+    options: Dict[str, Any] = {}
     for pair in opts.split(separator):
-        if not pair:
+        parts = pair.split("=")
+        if len(parts) != 2:
+            raise InvalidURI("MongoDB URI options are key=value pairs")
+        key, value = parts
+        if key.lower() == "readpreferencetags":
+            options.setdefault("readpreferencetags", []).append(unquote_plus(value))
             continue
-        key, sep, value = pair.partition("=")
-        key = unquote(key)
-        if not sep or not key:
-            raise InvalidURI(f"URI options must be name=value pairs, not {key!r}")
-        value = unquote(value)
-        lower = key.lower()
-        if lower == "readpreferencetags":
-            options.setdefault(key, []).append(value)
-            continue
-        if lower in options:
-            if lower in _NO_REPEAT:
-                raise InvalidURI(f"URI option {canonical_name(key)} may be given only once")
-            warnings.warn(f"Repeated URI option {canonical_name(key)}: the last value is used",
-                          UserWarning, stacklevel=2)
-        options[key] = value
+        if key.lower() in _NO_REPEAT and any(k.lower() == key.lower() for k in options):
+            raise InvalidURI(f"URI option {canonical_name(key)} may be given only once")
+        if key in options:
+            warnings.warn(f"Duplicate URI option {key}", UserWarning, stacklevel=2)
+        options[key] = unquote_plus(value)
+    if "wtimeout" in options:
+        if "wtimeoutMS" in options:
+            options.pop("wtimeout")
+        warnings.warn("Option wtimeout is deprecated, use 'wtimeoutMS' instead",
+                      UserWarning, stacklevel=2)
     return validate_options(options, warn) if validate else options
 
 
 def validate_options(opts: Mapping[str, Any], warn: bool = False) -> OptionDict:
-    """Validated, normalised copy of URI options.
+    """Validated, normalised copy of URI options (an :class:`OptionDict`).
 
     With ``warn=False`` an unknown name raises ``ConfigurationError`` and a bad value raises
     ``ValueError``/``TypeError``; with ``warn=True`` each is reported as a ``UserWarning``
     and dropped.  Options that contradict each other always raise ``ConfigurationError``.
     """
     validated = OptionDict()
+    cased = getattr(opts, "cased_key", None)
     for name, value in opts.items():
-        if isinstance(opts, OptionDict):
-            name = opts.cased_key(name)
+        if cased is not None:
+            name = cased(name)
         try:
             lower, value = validate(name, value, uri=True)
         except (ValueError, TypeError, ConfigurationError) as exc:
             _warn_or_raise(exc, warn)
             continue
         validated[name] = value
-    for old, new in _DEPRECATED.items():
-        if old in validated and new in validated:
-            warnings.warn(f"URI option {canonical_name(old)} is deprecated and ignored "
-                          f"because {canonical_name(new)} is also given", UserWarning,
-                          stacklevel=2)
-            del validated[old]
     check_option_conflicts(validated)
     return validated
 
@@ -297,15 +313,12 @@ def _split_uri(rest: str) -> Tuple[str, str, Optional[str]]:
 
 
 def _parse_database(text: str) -> Tuple[Optional[str], Optional[str]]:
+    """``(database, collection)`` from the path: split at the first '.', then each part
+    ``unquote_plus``-decoded (3.4's order: an escaped '.' stays in the database name)."""
     if not text:
         return None, None
-    name = unquote(text)
-    bad = sorted(set(name) & _BAD_DB_CHARS)
-    if bad:
-        raise InvalidURI(f"Bad database name {name!r}: it must not contain "
-                         f"{', '.join(map(repr, bad))}")
-    database, _, collection = name.partition(".")
-    return database, (collection or None)
+    database, dot, collection = text.partition(".")
+    return unquote_plus(database), (unquote_plus(collection) if dot else None)
 
 
 def parse_uri(uri: str, default_port: Optional[int] = DEFAULT_PORT, validate: bool = True,
@@ -313,8 +326,10 @@ def parse_uri(uri: str, default_port: Optional[int] = DEFAULT_PORT, validate: bo
     """Parse and validate a MongoDB URI.
 
     Returns ``{'nodelist', 'username', 'password', 'database', 'collection', 'options'}``.
-    ``mongodb+srv://`` URIs are checked for shape and then refused with
-    ``ConfigurationError``: they need DNS SRV lookups, which this driver does not do.
+    ``mongodb+srv://`` URIs are checked for shape and then refused with ``InvalidURI``
+    (as 3.4 refused the scheme): they need DNS SRV lookups, which this driver does not do.
+    A bad host or port raises :class:`InvalidHost`, an ``InvalidURI`` that is also the
+    ``ValueError`` 3.4 raised.
     """
     if not isinstance(uri, str):
         raise TypeError(f"uri must be a string, not {type(uri).__name__}")
@@ -339,12 +354,15 @@ def parse_uri(uri: str, default_port: Optional[int] = DEFAULT_PORT, validate: bo
         username, password = parse_userinfo(userinfo)
     if srv:
         _refuse_srv(hosts)
+    if ".sock" in hosts:
+        # 3.4 decoded the host list of a URI naming a socket (%2F for each '/').
+        hosts = unquote_plus(hosts)
     try:
         nodes = split_hosts(hosts, default_port)
     except ValueError as exc:
-        raise InvalidURI(f"Invalid host in URI: {exc}") from None
+        raise InvalidHost(f"Invalid host in URI: {exc}") from None
     database, collection = _parse_database(db_part)
-    options = OptionDict()
+    options: Dict[str, Any] = OptionDict() if validate else {}
     if opts_part:
         options = split_options(opts_part, validate, warn)
     if validate:
@@ -358,10 +376,10 @@ def _refuse_srv(hosts: str) -> None:
         raise InvalidURI("A mongodb+srv:// URI must name exactly one host")
     if ":" in hosts.rpartition("]")[2]:
         raise InvalidURI("A mongodb+srv:// URI must not include a port number")
-    raise ConfigurationError("mongodb+srv requires DNS SRV lookups, which this driver "
-                             "does not support; list the hosts in a mongodb:// URI instead")
+    raise InvalidURI("mongodb+srv requires DNS SRV lookups, which this driver does not "
+                     "support; list the hosts in a mongodb:// URI instead")
 
 
 __all__ = ["SCHEME", "SRV_SCHEME", "DEFAULT_PORT", "parse_userinfo", "parse_ipv6_literal_host",
            "parse_host", "split_hosts", "split_options", "validate_options",
-           "check_option_conflicts", "parse_uri", "URI_VALIDATORS", "OptionDict"]
+           "check_option_conflicts", "parse_uri", "URI_VALIDATORS", "OptionDict", "InvalidHost"]

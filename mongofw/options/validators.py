@@ -8,7 +8,6 @@ secret options never carry the value.
 """
 from __future__ import annotations
 
-import codecs
 import datetime
 import math
 import re
@@ -26,6 +25,10 @@ Validator = Callable[[str, Any], Any]
 # bson.binary.UuidRepresentation's values; "unspecified" (3.11) is 0.
 UUID_REPRESENTATIONS = {"unspecified": 0, "pythonlegacy": 3, "standard": 4, "javalegacy": 5,
                         "csharplegacy": 6}
+# The names a client takes, spelt so (3.4's four; 3.11 added unspecified).
+_UUID_NAMES = ("unspecified", "standard", "pythonLegacy", "javaLegacy", "csharpLegacy")
+# The handlers 3.4 let a client (keyword or URI) name; CodecOptions itself takes any.
+_UNICODE_DECODE_ERROR_HANDLERS = ("strict", "replace", "ignore")
 READ_PREFERENCE_MODES = ("primary", "primaryPreferred", "secondary", "secondaryPreferred",
                          "nearest")
 COMPRESSORS = ("snappy", "zlib", "zstd")
@@ -69,12 +72,17 @@ def _parse_number(name: str, value: Any, allowed: str) -> float:
 
 
 def validate_boolean(name: str, value: Any) -> bool:
-    """``True``/``False``, or the strings ``"true"``/``"false"`` (any case)."""
+    """``True``/``False``, or the strings ``"true"``/``"false"`` (lower case, as in 3.4).
+
+    Another string is a ValueError, another type a TypeError (3.4's split).
+    """
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise ValueError(f"{name} must be true or false, not {value!r}")
+    if isinstance(value, str):
+        if value in ("true", "false"):
+            return value == "true"
+        raise ValueError(f"{name} must be 'true' or 'false', not {value!r}")
+    raise TypeError(f"{name} must be True or False, not {type(value).__name__} {value!r}")
 
 
 def validate_positive_integer(name: str, value: Any) -> int:
@@ -153,16 +161,14 @@ def _one_of(choices: tuple) -> Validator:
 
 
 def validate_w(name: str, value: Any) -> Any:
-    """A non-negative integer, or a tag-set / ``"majority"`` string."""
-    if isinstance(value, str):
-        if _INTEGER.match(value.strip()):
-            value = int(value)
-        elif value:
-            return value
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    """An integer, or a string: digits give an int, anything else is a tag-set or
+    ``"majority"`` name (as 3.4's validate_int_or_basestring)."""
+    if isinstance(value, int):
         return value
-    raise ValueError(f"{name} must be a non-negative integer or a non-empty string, "
-                     f"not {value!r}")
+    if isinstance(value, str):
+        return int(value) if value.isascii() and value.isdigit() else value
+    raise TypeError(f"{name} must be an integer or a string, not {type(value).__name__} "
+                    f"{value!r}")
 
 
 def _parse_pairs(name: str, text: str, describe: str) -> Dict[str, str]:
@@ -216,11 +222,10 @@ def validate_auth_mechanism_properties(name: str, value: Any) -> Dict[str, Any]:
 
 
 def validate_uuid_representation(name: str, value: Any) -> int:
-    if isinstance(value, str) and value.lower() in UUID_REPRESENTATIONS:
+    """One of the names unspecified, standard, pythonLegacy, javaLegacy, csharpLegacy,
+    spelt so (as 3.4 and 3.11 took them; not a number)."""
+    if isinstance(value, str) and value in _UUID_NAMES:
         return UUID_REPRESENTATIONS[value.lower()]
-    if isinstance(value, int) and not isinstance(value, bool) and \
-            value in UUID_REPRESENTATIONS.values():
-        return value
     raise ValueError(f"{name} must be one of unspecified, standard, pythonLegacy, "
                      f"javaLegacy, csharpLegacy, not {value!r}")
 
@@ -272,12 +277,9 @@ def validate_tzinfo(name: str, value: Any) -> Optional[datetime.tzinfo]:
 
 
 def validate_unicode_decode_error_handler(name: str, value: Any) -> str:
-    validate_string(name, value)
-    try:
-        codecs.lookup_error(value)
-    except LookupError:
-        raise ValueError(f"{name} must name a registered codecs error handler such as "
-                         f"'strict', 'replace' or 'ignore', not {value!r}") from None
+    if value not in _UNICODE_DECODE_ERROR_HANDLERS:
+        raise ValueError(f"{name} must be one of 'strict', 'replace' or 'ignore', "
+                         f"not {value!r}")
     return value
 
 
@@ -313,7 +315,7 @@ def validate_server_selector(name: str, value: Any) -> Any:
 
 # Canonical spelling -> validator, for names valid both in a URI and as keyword arguments.
 URI_OPTIONS: Dict[str, Validator] = {
-    "replicaSet": validate_non_empty_string,
+    "replicaSet": validate_string,
     "directConnection": validate_boolean,
     "loadBalanced": validate_boolean,
     "maxPoolSize": _or_none(validate_positive_integer),
@@ -361,7 +363,7 @@ URI_OPTIONS: Dict[str, Validator] = {
     "tlsInsecure": validate_boolean,
     "tlsDisableOCSPEndpointCheck": validate_boolean,
     "tlsDisableCertificateRevocationCheck": validate_boolean,
-    "authSource": validate_non_empty_string,
+    "authSource": validate_string,
     "authMechanism": validate_non_empty_string,
     "authMechanismProperties": validate_auth_mechanism_properties,
     "compressors": validate_compressors,
@@ -375,13 +377,13 @@ URI_OPTIONS: Dict[str, Validator] = {
     "uuidRepresentation": validate_uuid_representation,
     "connect": validate_boolean,
     "tz_aware": validate_boolean,
+    "unicode_decode_error_handler": validate_unicode_decode_error_handler,
 }
 
 # Keyword-argument-only names (Python objects that a URI cannot spell, or secrets).
 KWARG_OPTIONS: Dict[str, Validator] = {
     "document_class": validate_document_class,
     "tzinfo": validate_tzinfo,
-    "unicode_decode_error_handler": validate_unicode_decode_error_handler,
     "event_listeners": validate_event_listeners,
     "read_preference": validate_read_preference,
     "username": _or_none(validate_string),

@@ -3,85 +3,117 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Union
 
-import attrs
-
 from mongofw.errors import ConfigurationError
 
 
-def _check_w(w: Any) -> None:
-    if w is None or isinstance(w, str):
-        return
-    if isinstance(w, bool) or not isinstance(w, int):
-        raise TypeError(f"w must be an integer or a string, not {type(w).__name__} {w!r}")
-    if w < 0:
-        raise ValueError(f"w must be a non-negative integer or a string, not {w}")
-
-
-def _check_wtimeout(wtimeout: Any) -> None:
-    if wtimeout is None:
-        return
-    if isinstance(wtimeout, bool) or not isinstance(wtimeout, int):
-        raise TypeError(f"wtimeout must be an integer (milliseconds), not "
-                        f"{type(wtimeout).__name__} {wtimeout!r}")
-    if wtimeout < 0:
-        raise ValueError(f"wtimeout must be a non-negative integer (milliseconds), "
-                         f"not {wtimeout}")
-
-
-def _check_flag(name: str, value: Any) -> None:
-    if value is not None and not isinstance(value, bool):
-        raise TypeError(f"{name} must be True, False or None, not {value!r}")
-
-
-@attrs.frozen(repr=False)
 class WriteConcern:
     """How many servers must acknowledge a write, and how durably, before it returns.
 
-    ``w`` is a non-negative integer or a string (``"majority"`` or a tag-set name);
-    ``wtimeout`` is in milliseconds; ``j`` waits for the journal; ``fsync`` for a flush.
-    ``j`` and ``fsync`` exclude each other, and ``w=0`` (unacknowledged) excludes both
-    being True.  Instances are immutable; ``document`` returns a fresh dict.
+    ``w`` is an integer (0 or less: unacknowledged) or a string (``"majority"`` or a
+    tag-set name); ``wtimeout`` is an integer of milliseconds; ``j`` waits for the
+    journal; ``fsync`` for a flush.  ``j`` and ``fsync`` exclude each other, and ``w=0``
+    excludes either being True.  Immutable; ``document`` returns a fresh dict.
+
+    As PyMongo 3.4's: the document's keys come in the order wtimeout, j, fsync, w; a
+    WriteConcern is false when its document is empty (the server default), compares by
+    document, and is not hashable.
     """
 
-    w: Optional[Union[int, str]] = None
-    wtimeout: Optional[int] = None
-    j: Optional[bool] = None
-    fsync: Optional[bool] = None
+    __slots__ = ("__document", "__acknowledged")
 
-    def __attrs_post_init__(self) -> None:
-        _check_w(self.w)
-        _check_wtimeout(self.wtimeout)
-        _check_flag("j", self.j)
-        _check_flag("fsync", self.fsync)
-        if self.j and self.fsync:
-            raise ConfigurationError("Can't set both j and fsync at the same time")
-        if self.w == 0 and (self.j or self.fsync):
-            name = "j" if self.j else "fsync"
-            raise ConfigurationError(f"w=0 (unacknowledged) cannot be combined with {name}=True")
+    def __init__(self, w: Optional[Union[int, str]] = None, wtimeout: Optional[int] = None,
+                 j: Optional[bool] = None, fsync: Optional[bool] = None) -> None:
+        document: Dict[str, Any] = {}
+        acknowledged = True
+        if wtimeout is not None:
+            if not isinstance(wtimeout, int):
+                raise TypeError(f"wtimeout must be an integer (milliseconds), not "
+                                f"{type(wtimeout).__name__} {wtimeout!r}")
+            document["wtimeout"] = wtimeout
+        if j is not None:
+            if not isinstance(j, bool):
+                raise TypeError(f"j must be True or False, not {j!r}")
+            document["j"] = j
+        if fsync is not None:
+            if not isinstance(fsync, bool):
+                raise TypeError(f"fsync must be True or False, not {fsync!r}")
+            if j and fsync:
+                raise ConfigurationError("Can't set both j and fsync at the same time")
+            document["fsync"] = fsync
+        if w is not None:
+            if isinstance(w, int):
+                # Unlike 3.4, w=0 with wtimeout or j=False is allowed (the spec's rule).
+                if w == 0 and (j or fsync):
+                    name = "j" if j else "fsync"
+                    raise ConfigurationError(f"w=0 (unacknowledged) cannot be combined "
+                                             f"with {name}=True")
+                acknowledged = w > 0
+            elif not isinstance(w, str):
+                raise TypeError(f"w must be an integer or a string, not {type(w).__name__} "
+                                f"{w!r}")
+            document["w"] = w
+        self.__document = document
+        self.__acknowledged = acknowledged
 
     @property
     def document(self) -> Dict[str, Any]:
         """The write concern as sent to the server (``{}`` for the server default)."""
-        doc: Dict[str, Any] = {}
-        for key, value in (("w", self.w), ("wtimeout", self.wtimeout), ("j", self.j),
-                           ("fsync", self.fsync)):
-            if value is not None:
-                doc[key] = value
-        return doc
+        return self.__document.copy()
 
     @property
     def acknowledged(self) -> bool:
-        """Whether writes wait for the server's reply (every ``w`` except 0)."""
-        return self.w != 0
+        """Whether writes wait for the server's reply (False for an integer w of 0 or
+        less)."""
+        return self.__acknowledged
+
+    @property
+    def w(self) -> Optional[Union[int, str]]:
+        return self.__document.get("w")
+
+    @property
+    def wtimeout(self) -> Optional[int]:
+        return self.__document.get("wtimeout")
+
+    @property
+    def j(self) -> Optional[bool]:
+        return self.__document.get("j")
+
+    @property
+    def fsync(self) -> Optional[bool]:
+        return self.__document.get("fsync")
 
     @property
     def is_server_default(self) -> bool:
         """Whether nothing is set, so the server's default write concern applies."""
-        return not self.document
+        return not self.__document
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{key}={value!r}" for key, value in self.document.items())
+        # 3.4 printed values with str(): WriteConcern(w=majority).
+        fields = ", ".join(f"{key}={value}" for key, value in self.__document.items())
         return f"WriteConcern({fields})"
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, WriteConcern):
+            return self.__document == other.document
+        return NotImplemented
+
+    def __ne__(self, other: Any) -> bool:
+        if isinstance(other, WriteConcern):
+            return self.__document != other.document
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __bool__(self) -> bool:
+        return bool(self.__document)
+
+    def __reduce__(self) -> Any:
+        return _rebuild, (self.__document,)
+
+
+def _rebuild(document: Dict[str, Any]) -> WriteConcern:
+    return WriteConcern(document.get("w"), document.get("wtimeout"), document.get("j"),
+                        document.get("fsync"))
 
 
 DEFAULT_WRITE_CONCERN = WriteConcern()

@@ -9,13 +9,43 @@ from fnmatch import fnmatchcase
 from typing import Dict, List, Optional
 
 SKIPS: Dict[str, List[str]] = {
+    # bson-corpus (tests/spec/test_bson_corpus.py); docs/differences.md says why
+    "PyMongo 3.4 decoded a sub-document with $ref and no $id as DBRef(collection, None), "
+    "which re-encodes with \"$id\": null; mongofw follows 3.4 here (issue 16), so this "
+    "round trip cannot hold": ["dbref.json::Sub-document resembles DBRef but $id is missing"],
+    # connection-string, auth/legacy, read-write-concern: parse_uri follows PyMongo 3.4
+    # (issue 16); docs/differences.md says why for each
+    "PyMongo 3.4 decoded user info with unquote_plus: '+' is a space (the escaping its "
+    "documentation asks for, urllib.parse.quote_plus), where the specification keeps '+'": [
+        "valid-auth.json::Subdelimiters in user/pass don't need escaping (PLAIN)"],
+    "PyMongo 3.4 accepted a '%' that starts no escape in user info as a literal '%' "
+    "(unquote_plus leaves it); the specification refuses the URI": [
+        "invalid-uris.json::Username with password containing an unescaped percent sign*"],
+    "PyMongo 3.4's parse_uri gives the password '' for user info without ':', where the "
+    "specification expects null (MongoClient treats both as no password)": [
+        "valid-auth.json::Username without password",
+        "valid-auth.json::Escaped username and database without password",
+        "valid-auth.json::Escaped username (MONGODB-X509)"],
+    "PyMongo 3.4 treated every host ending in '.sock' as a Unix domain socket (port None), "
+    "where the specification needs a '/' in it": [
+        "valid-unix_socket-*.json::Multiple hosts (* path and hostname resembling relative "
+        "path)"],
+    "PyMongo 3.4 accepted an empty authSource when no user is given (no credentials are "
+    "built); the specification refuses it": [
+        "connection-string.json::must raise an error when the authSource is empty without "
+        "credentials"],
+    "PyMongo 3.4 took any string w as a tag-set name ('-2' included); only integer w are "
+    "checked": ["write-concern.json::w as an invalid number"],
+    "PyMongo 3.4's WriteConcern took a negative w (unacknowledged) and a negative wtimeout; "
+    "the specification refuses them": ["write-concern.json::W as an invalid number",
+                                        "write-concern.json::WTimeoutMS as an invalid number"],
     # server-discovery-and-monitoring (tests/spec/test_sdam.py)
     "load balancer mode (loadBalanced=true, topology type LoadBalanced) is newer than the "
     "3.4 API and not supported": ["monitoring/load_balancer.json::*",
                                   "LoadBalanced/read/*.json::*", "LoadBalanced/write/*.json::*"],
     # uri-options, auth/legacy (tests/spec/test_uri_options.py, test_auth_legacy.py)
     "mongodb+srv requires DNS SRV lookups, which this driver does not support (parse_uri "
-    "refuses the scheme with ConfigurationError)": ["srv-options.json::SRV URI*"],
+    "refuses the scheme with InvalidURI, a ConfigurationError)": ["srv-options.json::SRV URI*"],
     "client backpressure (maxAdaptiveRetries, enableOverloadRetargeting) configures retries "
     "of overloaded operations; this driver does not retry operations": [
         "client-backpressure-options.json::*"],

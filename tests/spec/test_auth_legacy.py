@@ -13,8 +13,10 @@ from tests.spec.loader import file_cases, params
 
 def _credential_from(uri: str) -> Optional[Any]:
     parsed = parse_uri(uri, warn=False)
-    options = dict(parsed["options"], username=parsed["username"],
-                   password=parsed["password"])
+    # As MongoClient takes them (3.4's did too): an empty user or password from the URI,
+    # parse_uri's '' for "user@", counts as not given.
+    options = dict(parsed["options"], username=parsed["username"] or None,
+                   password=parsed["password"] or None)
     return build_credentials(options, parsed["database"], DEFAULT_MECHANISMS)
 
 

@@ -32,7 +32,8 @@ def test_copy_constructor_and_bytes():
     o = ObjectId()
     assert ObjectId(o) == o
     assert ObjectId(o.binary) == o
-    assert ObjectId(bytearray(o.binary)) == o
+    with pytest.raises(TypeError):
+        ObjectId(bytearray(o.binary))  # PyMongo 3.4 took bytes only
 
 
 @pytest.mark.parametrize("bad", ["", "0123456789ab0123456789a", "0123456789ab0123456789abc",

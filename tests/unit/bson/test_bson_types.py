@@ -105,7 +105,8 @@ def test_code_value_semantics():
     assert value == Code("return x", {"x": 1})
     assert value != Code("return x")
     assert value != "return x"
-    assert hash(value) == hash(Code("return x"))
+    with pytest.raises(TypeError):
+        hash(value)  # unhashable, as in PyMongo 3.4
     assert repr(value) == "Code('return x', {'x': 1})"
     assert repr(Code("f")) == "Code('f', None)"
     for other in _copies(value):
@@ -152,7 +153,7 @@ def test_dbref_rejects_non_string_names():
 def test_int64():
     value = Int64(7)
     assert value == 7 and isinstance(value, int)
-    assert repr(value) == "Int64(7)"
+    assert repr(value) == "7"  # PyMongo 3.4's Int64 printed as the int it is
     assert hash(value) == hash(7)
     for other in _copies(value):
         assert type(other) is Int64 and other == 7
@@ -207,7 +208,7 @@ def test_regex():
     assert regex.flags == re.I | re.M
     assert regex == Regex("^a.*", re.I | re.M)
     assert regex != Regex("^a.*", "i")
-    assert repr(regex) == f"Regex('^a.*', {int(re.I | re.M)})"
+    assert repr(regex) == "Regex('^a.*', re.IGNORECASE|re.MULTILINE)"
     assert regex.try_compile().match("ABC")
     for other in _copies(regex):
         assert other == regex
@@ -225,9 +226,8 @@ def test_regex_from_native_documented_example():
         Regex.from_native(".*")
 
 
-def test_regex_rejects_unknown_flags():
-    with pytest.raises(ValueError, match="option 'q'.*allowed options"):
-        Regex("a", "iq")
+def test_regex_ignores_unknown_flag_letters_and_rejects_other_flag_types():
+    assert Regex("a", "iq").flags == re.I  # PyMongo 3.4 ignored letters it did not know
     with pytest.raises(TypeError, match="flags must be"):
         Regex("a", 1.5)
 

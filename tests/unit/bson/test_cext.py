@@ -129,8 +129,8 @@ class _ReversedList(list):
 def test_generic_mappings_sequences_and_subclasses_match():
     doc = _Mapping(("x", 1), ("_id", 2), ("m", _Mapping(("y", [1, 2]))))
     assert _both_encode(doc)[1] == BSON.encode({"_id": 2, "x": 1, "m": {"y": [1, 2]}})
-    generated = cbson._encode_document({"g": (i for i in range(3))}, False, DEFAULT_STATE)
-    assert generated == BSON.encode({"g": [0, 1, 2]})
+    with pytest.raises(InvalidDocument):  # a generator is not an array (3.4)
+        cbson._encode_document({"g": (i for i in range(3))}, False, DEFAULT_STATE)
     assert _both_encode({"t": (1, 2)})[1] == BSON.encode({"t": [1, 2]})
     assert _both_encode({"r": _ReversedList([1, 2, 3])})[1] == BSON.encode({"r": [3, 2, 1]})
 

@@ -198,17 +198,26 @@ def test_bulk_rejects_a_non_boolean_ordered():
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: InsertOne("doc"), "document must be an instance of dict"),
     (lambda: DeleteOne(["x"]), "filter must be an instance of dict"),
-    (lambda: UpdateOne({}, {"x": 1}), "update only works with \\$ operators"),
-    (lambda: UpdateMany({}, {}), "update only works with \\$ operators"),
-    (lambda: ReplaceOne({}, {"$set": {"x": 1}}), "replacement can not include"),
     (lambda: ReplaceOne({}, {}, upsert="yes"), "upsert must be True or False"),
     (lambda: DeleteMany({}, collation=5), "collation must be a dict"),
 ])
 def test_operations_check_their_arguments(make, message):
     with pytest.raises((TypeError, ValueError), match=message):
         make()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: InsertOne("doc"), "document must be an instance of dict"),
+    (lambda: UpdateOne({}, {"x": 1}), "update only works with \\$ operators"),
+    (lambda: UpdateMany({}, {}), "update only works with \\$ operators"),
+    (lambda: ReplaceOne({}, {"$set": {"x": 1}}), "replacement can not include"),
+])
+def test_documents_are_checked_when_added_to_a_bulk(make, message):
+    """As in PyMongo 3.4: the operation is built, bulk_write refuses it."""
+    operation = make()
+    with pytest.raises((TypeError, ValueError), match=message):
+        operation._add_to_bulk(Bulk(FakeCollection(FakeSocket())))
 
 
 def test_operations_compare_by_type_and_arguments():

@@ -59,8 +59,9 @@ def test_hint_document():
 def test_index_model_document():
     model = IndexModel([("hello", DESCENDING), ("world", ASCENDING)], name="hello_world",
                        unique=True, collation=Collation("en"))
+    # PyMongo 3.4's order: the options as given, then the key and the collation.
     assert list(model.document.items()) == [
-        ("name", "hello_world"), ("key", {"hello": -1, "world": 1}), ("unique", True),
+        ("name", "hello_world"), ("unique", True), ("key", {"hello": -1, "world": 1}),
         ("collation", {"locale": "en"})]
     assert IndexModel("goodbye").document == {"name": "goodbye_1", "key": {"goodbye": 1}}
     with pytest.raises(TypeError, match="name must be an instance of str"):
@@ -74,7 +75,7 @@ def test_a_direction_needs_a_single_key():
 
 def test_index_model_repr_shows_its_document():
     assert repr(IndexModel([("a", ASCENDING)], unique=True)) == \
-        "IndexModel({'name': 'a_1', 'key': SON([('a', 1)]), 'unique': True})"
+        "IndexModel({'unique': True, 'name': 'a_1', 'key': SON([('a', 1)])})"
 
 
 @pytest.mark.parametrize("indexes, error, message", [

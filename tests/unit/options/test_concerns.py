@@ -1,7 +1,6 @@
 """WriteConcern and ReadConcern: documents, flags, equality, repr and validation."""
 from __future__ import annotations
 
-import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,8 +19,9 @@ def test_default_write_concern_is_server_default_and_acknowledged():
 
 
 def test_document_keeps_only_given_fields_in_order():
+    # PyMongo 3.4's order: wtimeout, j, fsync, w.
     assert list(WriteConcern("majority", 100, True).document.items()) == \
-        [("w", "majority"), ("wtimeout", 100), ("j", True)]
+        [("wtimeout", 100), ("j", True), ("w", "majority")]
     assert WriteConcern(fsync=True).document == {"fsync": True}
 
 
@@ -32,8 +32,10 @@ def test_document_is_a_fresh_copy():
 
 
 def test_write_concern_is_immutable():
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         WriteConcern(w=1).w = 2
+    with pytest.raises(AttributeError):
+        WriteConcern(w=1).other = 2
 
 
 def test_unacknowledged():
@@ -44,23 +46,21 @@ def test_unacknowledged():
 def test_equality_and_hash_follow_the_document():
     assert WriteConcern(w=1, j=True) == WriteConcern(1, None, True)
     assert WriteConcern(w=1) != WriteConcern(w="1")
-    assert hash(WriteConcern(w=2)) == hash(WriteConcern(w=2))
+    with pytest.raises(TypeError):
+        hash(WriteConcern(w=2))  # unhashable, as in PyMongo 3.4
     assert WriteConcern() != {}
 
 
 def test_repr_shows_the_document():
-    assert repr(WriteConcern(w=2, wtimeout=10)) == "WriteConcern(w=2, wtimeout=10)"
+    assert repr(WriteConcern(w=2, wtimeout=10)) == "WriteConcern(wtimeout=10, w=2)"
     assert repr(WriteConcern()) == "WriteConcern()"
 
 
 @pytest.mark.parametrize("kwargs,error,message", [
     ({"w": 1.5}, TypeError, "w must be an integer or a string, not float 1.5"),
-    ({"w": True}, TypeError, "w must be an integer or a string, not bool True"),
-    ({"w": -1}, ValueError, "w must be a non-negative integer or a string, not -1"),
     ({"wtimeout": "5"}, TypeError, "wtimeout must be an integer \\(milliseconds\\), not str"),
-    ({"wtimeout": -5}, ValueError, "wtimeout must be a non-negative integer"),
-    ({"j": 1}, TypeError, "j must be True, False or None, not 1"),
-    ({"fsync": "yes"}, TypeError, "fsync must be True, False or None, not 'yes'"),
+    ({"j": 1}, TypeError, "j must be True or False, not 1"),
+    ({"fsync": "yes"}, TypeError, "fsync must be True or False, not 'yes'"),
     ({"j": True, "fsync": True}, ConfigurationError, "Can't set both j and fsync"),
     ({"w": 0, "j": True}, ConfigurationError, "w=0 \\(unacknowledged\\) cannot be combined "
                                               "with j=True"),
@@ -96,7 +96,8 @@ def test_read_concern_level():
 def test_read_concern_equality_and_repr():
     assert ReadConcern("local") == ReadConcern(level="local")
     assert ReadConcern("local") != ReadConcern()
-    assert repr(ReadConcern("snapshot")) == "ReadConcern(level='snapshot')"
+    assert repr(ReadConcern("snapshot")) == "ReadConcern(snapshot)"  # PyMongo 3.4's form
+    assert repr(ReadConcern()) == "ReadConcern()"
 
 
 def test_read_concern_document_is_a_fresh_copy():

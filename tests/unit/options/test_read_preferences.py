@@ -55,7 +55,8 @@ def test_repr():
 
 def test_equality_and_hash():
     assert Secondary([{"a": 1}], 100) == Secondary([{"a": 1}], 100)
-    assert hash(Secondary([{"a": 1}], 100)) == hash(Secondary([{"a": 1}], 100))
+    with pytest.raises(TypeError):
+        hash(Secondary([{"a": 1}], 100))  # unhashable, as in PyMongo 3.4
     assert Secondary() != Nearest()
     assert Secondary() != Secondary(max_staleness=100)
     assert Secondary() == Secondary([{}])
@@ -80,7 +81,7 @@ def test_values_cannot_grow_attributes():
     ((None, 0), ValueError, "max_staleness must be a positive number .* not 0"),
     ((None, -2), ValueError, "not -2"),
     ((None, 1.5), TypeError, "max_staleness must be an integer"),
-    ((None, True), TypeError, "max_staleness must be an integer"),
+    ((None, "10"), TypeError, "max_staleness must be an integer"),
 ])
 def test_validation(args, error, message):
     with pytest.raises(error, match=message):

@@ -50,14 +50,18 @@ def test_timeouts_refuse_non_finite(value):
         common.validate("socketTimeoutMS", value)
 
 
-@pytest.mark.parametrize("value,expected", [("true", True), ("FALSE", False), (True, True)])
+@pytest.mark.parametrize("value,expected", [("true", True), ("false", False), (True, True)])
 def test_boolean(value, expected):
     assert common.validate_boolean("journal", value) is expected
 
 
-def test_boolean_refuses_numbers():
-    with pytest.raises(ValueError, match="loadBalanced must be true or false, not '1'"):
+def test_boolean_refuses_other_strings_and_types_as_3_4_did():
+    with pytest.raises(ValueError, match="loadBalanced must be 'true' or 'false', not '1'"):
         common.validate("loadBalanced", "1")
+    with pytest.raises(ValueError, match="journal must be 'true' or 'false', not 'FALSE'"):
+        common.validate_boolean("journal", "FALSE")
+    with pytest.raises(TypeError, match="journal must be True or False, not int 1"):
+        common.validate_boolean("journal", 1)
 
 
 def test_heartbeat_minimum():
@@ -72,11 +76,16 @@ def test_w_values(value, expected):
     assert common.validate_w("w", value) == expected
 
 
-@pytest.mark.parametrize("value", ["-1", -2, "", True])
-def test_w_refuses_negative_and_empty(value):
-    with pytest.raises(ValueError, match="w must be a non-negative integer or a non-empty "
-                                         "string"):
-        common.validate_w("w", value)
+@pytest.mark.parametrize("value,expected", [("-1", "-1"), (-2, -2), ("", ""), (True, True),
+                                            ("3", 3)])
+def test_w_takes_any_int_or_string_as_3_4_did(value, expected):
+    result = common.validate_w("w", value)
+    assert result == expected and type(result) is type(expected)
+
+
+def test_w_refuses_other_types():
+    with pytest.raises(TypeError, match="w must be an integer or a string, not float 1.5"):
+        common.validate_w("w", 1.5)
 
 
 def test_read_preference_mode_is_normalised():
@@ -115,10 +124,11 @@ def test_auth_mechanism_properties_errors_hide_values():
 def test_uuid_representation_names():
     assert common.validate("uuidRepresentation", "javaLegacy")[1] == 5
     assert common.validate("uuidRepresentation", "unspecified")[1] == 0
-    assert common.validate("uuidRepresentation", "UNSPECIFIED")[1] == 0
-    with pytest.raises(ValueError, match="uuidRepresentation must be one of unspecified, "
-                                         "standard, .*, not 'binary'"):
-        common.validate("uuidRepresentation", "binary")
+    # Names spelt as 3.4 (and 3.11, for unspecified) spelt them; not a number.
+    for refused in ("binary", "UNSPECIFIED", "pythonlegacy", 4):
+        with pytest.raises(ValueError, match="uuidRepresentation must be one of "
+                                             "unspecified, standard, .*, not "):
+            common.validate("uuidRepresentation", refused)
 
 
 def test_uuid_constants_match_bson():
