@@ -55,6 +55,9 @@ RETRYABLE_CODES = frozenset({6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11
 # Transient inside a transaction whatever the command (WriteConflict, LockTimeout ...).
 _TRANSIENT_CODES = frozenset({112, 24, 267, 251})
 NO_SUCH_TRANSACTION = 251
+# Command names a server also takes in another spelling (fail points see the first).
+_ALIASES = {"mapreduce": "mapReduce", "findandmodify": "findAndModify",
+            "buildinfo": "buildInfo", "ismaster": "isMaster"}
 # Names of the proxy's own databases (scratch copies); never shown to a client.
 PRIVATE_PREFIX = "px"
 
@@ -85,6 +88,14 @@ class ProxyPeer(WirePeer):
     # ------------------------------------------------------------ lifecycle
 
     def stop(self) -> None:
+        import socket
+
+        # Wake the threads blocked in accept() / recv() now rather than at their timeouts.
+        for sock in [self._listener, *self._conns]:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         super().stop()
         try:
             self.transactions.discard_all()
@@ -137,8 +148,8 @@ class ProxyPeer(WirePeer):
             return {"ok": 1.0}
         if name in ("buildInfo", "buildinfo"):
             return self._build_info()
-        triggered = self.fail_points.fail_command(name, getattr(self._connection, "app_name",
-                                                                None))
+        triggered = self.fail_points.fail_command(_ALIASES.get(name, name),
+                                                  getattr(self._connection, "app_name", None))
         concern_error = None
         if triggered is not None:
             if triggered.get("blockConnection"):

@@ -61,19 +61,18 @@ class Writes:
             if index in done:
                 results.append((index, done[index]))
                 continue
-            outcome = self._statement(name, command, statement, db, backend_db, retry_key,
-                                      context)
-            if outcome is CLOSE:
+            result, error, close = self._statement(name, command, statement, db, backend_db,
+                                                   retry_key, context)
+            if result is not None and retry_key:
+                done[index] = result  # before a close: the statement did run
+            if close:
                 return CLOSE
-            result, error = outcome
             if error is not None:
                 error["index"] = index
                 errors.append(error)
                 if ordered:
                     break
                 continue
-            if retry_key:
-                done[index] = result
             results.append((index, result))
         return _reply(name, results, errors)
 
@@ -88,10 +87,10 @@ class Writes:
                    backend_db: str, retry_key: Any, context: Any) -> Any:
         coll = command[name]
         triggered = self._fail_point(retry_key)
+        closing = triggered is not None and triggered.get("closeConnection", True)
         if triggered is not None and "failBeforeCommitExceptionCode" in triggered:
-            return CLOSE if triggered.get("closeConnection", True) else (None, {
-                "code": triggered["failBeforeCommitExceptionCode"],
-                "errmsg": "failBeforeCommitExceptionCode"})
+            return None, {"code": triggered["failBeforeCommitExceptionCode"],
+                          "errmsg": "failBeforeCommitExceptionCode"}, closing
         before = self._before(name, coll, statement, backend_db)
         if context is not None:
             keys = [d["_id"] for d in before]
@@ -105,11 +104,10 @@ class Writes:
         reply = self.peer.backend.command(backend_db, single)
         if reply.get("ok") != 1:
             return None, {"code": reply.get("code", 8), "codeName": reply.get("codeName"),
-                          "errmsg": reply.get("errmsg", "")}
-        closing = triggered is not None and triggered.get("closeConnection", True)
+                          "errmsg": reply.get("errmsg", "")}, closing
         errors = reply.get("writeErrors") or []
         if errors:
-            return CLOSE if closing else (None, dict(errors[0]))
+            return None, dict(errors[0]), closing
         result = {"n": reply.get("n", 0)}
         if name == "update":
             result["nModified"] = reply.get("nModified", 0)
@@ -118,7 +116,7 @@ class Writes:
                 result["upserted"] = upserted[0]["_id"]
         if context is None:  # a transaction's changes are logged when it commits
             self._record(name, coll, statement, before, result, db, backend_db)
-        return CLOSE if closing else (result, None)
+        return result, None, closing
 
     def _before(self, name: str, coll: str, statement: Any, backend_db: str) -> List[Any]:
         """The documents the statement is about to change."""

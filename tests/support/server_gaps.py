@@ -24,6 +24,16 @@ GAPS = {
                       "streams are tested against the scripted replica set)",
     "transactions": "a standalone without transactions: startTransaction is refused "
                     "(transactions are tested against the scripted replica set)",
+    "fail points": "there is no configureFailPoint command (failCommand, "
+                   "onPrimaryTransactionalWrite, failGetMoreAfterCursorCheckout), so no "
+                   "server error, closed connection or write concern error can be injected "
+                   "(the spec runners play them in the proxy peer, tests/support/proxy_peer.py)",
+    "snapshot reads": "a standalone: readConcern level 'snapshot' is accepted and ignored, "
+                      "and replies name no atClusterTime (MongoDB 5.0 snapshot reads are "
+                      "tested against the proxy peer)",
+    "retryable writes": "a standalone: txnNumber is accepted and ignored, so a write sent "
+                        "again runs again (retryable writes are tested against the proxy "
+                        "peer, which plays a replica set)",
     "update pipelines": "an update statement's 'u' must be a document: aggregation pipeline "
                         "updates (MongoDB 4.2) are refused as the wrong type",
     "findAndModify pipeline": "findAndModify refuses an update given as an aggregation "
