@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 import pytest
 
 from mongofw.errors import ConnectionFailure, OperationFailure
+from tests.spec import driver_bugs as bugs
 from tests.spec.loader import file_cases, params, with_xfails
 from tests.support.legacy_runner import Case, run_case
 from tests.support.server_gaps import GAPS
@@ -21,20 +22,13 @@ pytestmark = pytest.mark.server
 
 # Driver bugs: description -> (what the case then raises, case-id globs).
 XFAILS: Dict[str, Tuple[type, List[str]]] = {
-    "list_indexes() is not a retryable read: it runs listIndexes once, outside "
-    "_retryable_read, so a retryable error fails it (fix: run it through "
-    "client._retryable_read like list_collections)":
-        (AssertionError, ["listIndex*-serverErrors.json::* succeeds after *",
-                          "listIndex*-serverErrors.json::* fails after two *",
-                          "listIndex*.json::* succeeds on second attempt",
-                          "listIndex*.json::* fails on second attempt"]),
-    "a GridFS download reads fs.chunks with {files_id, n: {$gte: 0, $lt: <chunk count>}} "
-    "where the GridFS specification's query is {files_id} sorted by n (fix: query by "
-    "files_id alone and check each chunk's n as it arrives)":
-        (AssertionError, ["gridfs-download*.json::* succeeds *"]),
-    "Collection.map_reduce sends the command as 'mapreduce' where the specification's "
-    "events name it 'mapReduce' (fix: spell the command mapReduce)":
-        (AssertionError, ["mapReduce.json::MapReduce fails with retry o*"]),
+    bugs.LIST_INDEXES_NOT_RETRIED: (AssertionError, [
+        "listIndex*-serverErrors.json::* succeeds after *",
+        "listIndex*-serverErrors.json::* fails after two *",
+        "listIndex*.json::* succeeds on second attempt",
+        "listIndex*.json::* fails on second attempt"]),
+    bugs.GRIDFS_CHUNK_QUERY: (AssertionError, ["gridfs-download*.json::* succeeds *"]),
+    bugs.MAP_REDUCE_SPELLING: (AssertionError, ["mapReduce.json::MapReduce fails with retry o*"]),
 }
 
 # FerretDB gaps an operation runs into: (operation, part of FerretDB's refusal) -> gap.

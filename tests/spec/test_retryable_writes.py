@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Mapping, Tuple
 
 import pytest
 
+from tests.spec import driver_bugs as bugs
 from tests.spec.loader import file_cases, params, with_xfails
 from tests.support.legacy_runner import Case, run_case
 from tests.support.spec_targets import choose, fast_rediscovery, server_facts
@@ -23,31 +24,18 @@ pytestmark = pytest.mark.server
 
 # Driver bugs: description -> (what the case then raises, case-id globs).
 XFAILS: Dict[str, Tuple[type, List[str]]] = {
-    "a not-primary or shutdown error (NotMasterError, an AutoReconnect) is retried on "
-    "MongoDB 4.4+ even when the server did not label it RetryableWriteError: "
-    "is_retryable_error answers True for any ConnectionFailure before it looks at labels "
-    "(fix: for wire version 9+, decide a server reply's error by its label alone)":
-        (AssertionError, ["*-errorLabels.json::* fails if server does not return "
-                          "RetryableWriteError"]),
-    "a network error on a retryable write is raised without the RetryableWriteError label "
-    "(_retryable_write labels only server errors; fix: label network errors too when "
-    "retryWrites is on and the server supports retryable writes)":
-        (AssertionError, ["*-serverErrors.json::* fails with* RetryableWriteError label after "
-                          "two connection failures"]),
-    "a writeConcernError of findAndModify and of bulk writes (insert_many, bulk_write) is "
-    "raised after the retry loop, so a RetryableWriteError-labelled one is never retried "
-    "(fix: raise it inside the operation _retryable_write runs, as write_ops does for "
-    "single writes)":
-        (AssertionError, ["findOneAnd*-errorLabels.json::* succeeds after WriteConcernError "
-                          "ShutdownInProgress",
-                          "insertMany-errorLabels.json::* succeeds after WriteConcernError "
-                          "ShutdownInProgress",
-                          "bulkWrite-errorLabels.json::* succeeds after WriteConcernError "
-                          "ShutdownInProgress"]),
-    "a WriteConcernError does not carry the errorLabels of the reply it came in (raise_write_"
-    "concern_error reads only the writeConcernError document; fix: copy the reply's labels)":
-        (AssertionError, ["insertOne-errorLabels.json::InsertOne fails after multiple "
-                          "retryable writeConcernErrors"]),
+    bugs.UNLABELLED_NOT_PRIMARY_RETRIED: (AssertionError, [
+        "*-errorLabels.json::* fails if server does not return RetryableWriteError"]),
+    bugs.NETWORK_ERROR_UNLABELLED: (AssertionError, [
+        "*-serverErrors.json::* fails with* RetryableWriteError label after two connection "
+        "failures"]),
+    bugs.WRITE_CONCERN_ERROR_NOT_RETRIED: (AssertionError, [
+        "findOneAnd*-errorLabels.json::* succeeds after WriteConcernError ShutdownInProgress",
+        "insertMany-errorLabels.json::* succeeds after WriteConcernError ShutdownInProgress",
+        "bulkWrite-errorLabels.json::* succeeds after WriteConcernError ShutdownInProgress"]),
+    bugs.WRITE_CONCERN_ERROR_LABELS_LOST: (AssertionError, [
+        "insertOne-errorLabels.json::InsertOne fails after multiple retryable "
+        "writeConcernErrors"]),
 }
 
 

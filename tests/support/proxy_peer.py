@@ -58,6 +58,17 @@ NO_SUCH_TRANSACTION = 251
 # Command names a server also takes in another spelling (fail points see the first).
 _ALIASES = {"mapreduce": "mapReduce", "findandmodify": "findAndModify",
             "buildinfo": "buildInfo", "ismaster": "isMaster"}
+# The code names of the errors the files inject (a server's reply carries its codeName).
+CODE_NAMES = {6: "HostUnreachable", 7: "HostNotFound", 24: "LockTimeout", 43: "CursorNotFound",
+              50: "MaxTimeMSExpired", 63: "StaleShardVersion", 64: "WriteConcernFailed",
+              79: "UnknownReplWriteConcern", 89: "NetworkTimeout", 91: "ShutdownInProgress",
+              100: "UnsatisfiableWriteConcern", 112: "WriteConflict", 133:
+              "FailedToSatisfyReadPreference", 150: "StaleEpoch", 189: "PrimarySteppedDown",
+              216: "ElectionInProgress", 234: "RetryChangeStream", 251: "NoSuchTransaction",
+              262: "ExceededTimeLimit", 9001: "SocketException", 10107: "NotWritablePrimary",
+              11600: "InterruptedAtShutdown", 11601: "Interrupted",
+              11602: "InterruptedDueToReplStateChange", 13435: "NotPrimaryNoSecondaryOk",
+              13436: "NotPrimaryOrSecondary"}
 # Names of the proxy's own databases (scratch copies); never shown to a client.
 PRIVATE_PREFIX = "px"
 
@@ -163,13 +174,31 @@ class ProxyPeer(WirePeer):
         if reply is CLOSE:
             return CLOSE
         reply = dict(reply)
+        if concern_error is None and reply.get("ok") == 1:
+            concern_error = self._unmet_write_concern(name, command)
         if concern_error is not None:
             reply["writeConcernError"] = dict(concern_error)
-            if "errorLabels" in triggered:
+            if triggered is not None and "errorLabels" in triggered:
                 reply["errorLabels"] = list(triggered["errorLabels"])
                 return reply
         self._add_labels(name, command, reply)
         return reply
+
+    def _unmet_write_concern(self, name: str, command: Mapping[str, Any]
+                             ) -> Optional[Dict[str, Any]]:
+        """The writeConcernError of a one-member replica set: no w above 1, no tags."""
+        w = (command.get("writeConcern") or {}).get("w")
+        if not self.replica_set or "autocommit" in command and name not in (
+                "commitTransaction", "abortTransaction"):
+            return None
+        if isinstance(w, int) and not isinstance(w, bool) and w > 1:
+            return {"code": 100, "codeName": "UnsatisfiableWriteConcern",
+                    "errmsg": "Not enough data-bearing nodes"}
+        if isinstance(w, str) and w != "majority":
+            return {"code": 79, "codeName": "UnknownReplWriteConcern",
+                    "errmsg": f"No write concern mode named '{w}' found in replica set "
+                              f"configuration"}
+        return None
 
     def _injected_error(self, name: str, command: Mapping[str, Any],
                         data: Mapping[str, Any]) -> Dict[str, Any]:
@@ -177,6 +206,8 @@ class ProxyPeer(WirePeer):
         reply: Dict[str, Any] = {"ok": 0.0, "code": code,
                                  "errmsg": f"Failing command {name} via 'failCommand' "
                                            f"failpoint"}
+        if code in CODE_NAMES:
+            reply["codeName"] = CODE_NAMES[code]
         if "errorLabels" in data:
             reply["errorLabels"] = list(data["errorLabels"])
         else:
