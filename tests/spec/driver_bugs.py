@@ -67,3 +67,13 @@ UNACKNOWLEDGED_IN_TRANSACTION = (
     "write concern'), but inside a transaction the collection's write concern does not "
     "apply (fix: in _tmp_session, allow it when the session is in a transaction, and "
     "send the write acknowledged)")
+SNAPSHOT_BEFORE_5_0 = (
+    "a snapshot session's reads are sent to a server older than MongoDB 5.0, which the "
+    "sessions specification forbids with a client error 'Snapshot reads require MongoDB "
+    "5.0 or later' (fix: check the wire version, 13, before sending a read of a snapshot "
+    "session)")
+SNAPSHOT_CONCERN_ON_READS_ONLY = (
+    "a snapshot session adds readConcern {level: 'snapshot'} to find/aggregate/distinct "
+    "only, so its writes, listDatabases, listCollections, listIndexes and runCommand run "
+    "(without it) instead of being refused by the server as the specification expects "
+    "(fix: send the snapshot read concern on every command of a snapshot session)")

@@ -42,6 +42,12 @@ SKIPS: Dict[str, List[str]] = {
     "primary, and the driver does not implement sharded transactions": [
         "mongos-pin-auto.json::*", "mongos-recovery-token.json::*",
         "mongos-recovery-token-errorLabels.json::*", "pin-mongos.json::*"],
+    # sessions/unified (tests/spec/test_sessions_unified.py)
+    "the snapshotTime session option and ClientSession's snapshot time (getSnapshotTime) "
+    "are newer than the 3.x API: start_session takes causal_consistency, "
+    "default_transaction_options and snapshot only": [
+        "snapshot-sessions.json::* with snapshot and snapshot time",
+        "snapshot-sessions.json::Mixed operation with snapshot and snapshotTime"],
 }
 
 

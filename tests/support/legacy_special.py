@@ -20,7 +20,6 @@ def _server_session(session: Any) -> Any:
 
 def run_special(case: Any, name: str, args: Mapping[str, Any]) -> Any:
     """One ``testRunner`` operation of ``case`` (a :class:`legacy_runner.Case`)."""
-    setup = case.setup
     if name == "assertSessionTransactionState":
         state = case.sessions[args["session"]]._transaction.state
         assert state in _STATES[args["state"]], \
@@ -38,12 +37,12 @@ def run_special(case: Any, name: str, args: Mapping[str, Any]) -> Any:
             f"{name}: {before.command['lsid']} then {last.command['lsid']}"
         return None
     if name in ("assertCollectionExists", "assertCollectionNotExists"):
-        names = setup[args["database"]].list_collection_names()
+        names = case.setup[args["database"]].list_collection_names()
         exists = args["collection"] in names
         assert exists == (name == "assertCollectionExists"), f"{name}: {names}"
         return None
     if name in ("assertIndexExists", "assertIndexNotExists"):
-        collection = setup[args["database"]][args["collection"]]
+        collection = case.setup[args["database"]][args["collection"]]
         names = [index["name"] for index in collection.list_indexes()]
         exists = args["index"] in names
         assert exists == (name == "assertIndexExists"), f"{name}: {names}"
