@@ -77,3 +77,9 @@ SNAPSHOT_CONCERN_ON_READS_ONLY = (
     "only, so its writes, listDatabases, listCollections, listIndexes and runCommand run "
     "(without it) instead of being refused by the server as the specification expects "
     "(fix: send the snapshot read concern on every command of a snapshot session)")
+NO_CAUSAL_CONCERN_AFTER_CALLBACK_ENDS = (
+    "when a with_transaction callback commits or aborts the transaction itself and then "
+    "runs another write in the session, the convenient-API tests expect that write to "
+    "carry readConcern.afterClusterTime (the session's last operation time); the driver "
+    "adds afterClusterTime to reads and to a transaction's first command only (fix: apply "
+    "the causal read concern to that command as the tests expect)")

@@ -52,8 +52,12 @@ _NOT_FORWARDED = frozenset({"lsid", "txnNumber", "autocommit", "startTransaction
 # The server's RetriableError category (retryable writes and reads, transient errors).
 RETRYABLE_CODES = frozenset({6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435,
                              13436})
-# Transient inside a transaction whatever the command (WriteConflict, LockTimeout ...).
-_TRANSIENT_CODES = frozenset({112, 24, 267, 251})
+# Transient inside a transaction whatever the command: WriteConflict, LockTimeout,
+# PreparedTransactionInProgress, the snapshot errors (SnapshotTooOld, SnapshotUnavailable,
+# StaleChunkHistory) and those that need retargeting (StaleShardVersion, StaleEpoch,
+# StaleConfig).
+_ALWAYS_TRANSIENT = frozenset({112, 24, 267, 239, 246, 249, 63, 150, 13388})
+_TRANSIENT_CODES = _ALWAYS_TRANSIENT | {251}
 NO_SUCH_TRANSACTION = 251
 # Command names a server also takes in another spelling (fail points see the first).
 _ALIASES = {"mapreduce": "mapReduce", "findandmodify": "findAndModify",
@@ -68,6 +72,7 @@ CODE_NAMES = {6: "HostUnreachable", 7: "HostNotFound", 24: "LockTimeout", 43: "C
               262: "ExceededTimeLimit", 9001: "SocketException", 10107: "NotWritablePrimary",
               11600: "InterruptedAtShutdown", 11601: "Interrupted",
               11602: "InterruptedDueToReplStateChange", 13435: "NotPrimaryNoSecondaryOk",
+              239: "SnapshotTooOld", 246: "SnapshotUnavailable",
               13436: "NotPrimaryOrSecondary"}
 # Names of the proxy's own databases (scratch copies); never shown to a client.
 PRIVATE_PREFIX = "px"
@@ -348,7 +353,7 @@ def server_labels(name: str, command: Mapping[str, Any], code: Optional[int],
     finishing = name in ("commitTransaction", "abortTransaction")
     if code is not None and in_transaction:
         if finishing:
-            transient = code in (112, 24, 267) or \
+            transient = code in _ALWAYS_TRANSIENT or \
                 (code == NO_SUCH_TRANSACTION and concern_code is None)
         else:
             transient = code in _TRANSIENT_CODES or code in RETRYABLE_CODES
