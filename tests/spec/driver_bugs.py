@@ -83,3 +83,8 @@ NO_CAUSAL_CONCERN_AFTER_CALLBACK_ENDS = (
     "carry readConcern.afterClusterTime (the session's last operation time); the driver "
     "adds afterClusterTime to reads and to a transaction's first command only (fix: apply "
     "the causal read concern to that command as the tests expect)")
+CHANGE_STREAM_RESUMES_BY_CODE = (
+    "a change stream resumes after a getMore error whose code is on the pre-4.4 allow list "
+    "even on MongoDB 4.4+, where only errors labelled ResumableChangeStreamError may be "
+    "resumed (change_stream._resumable checks the code whatever the wire version; fix: "
+    "from wire version 9 decide by the label, CursorNotFound aside)")

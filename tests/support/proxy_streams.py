@@ -110,8 +110,7 @@ class Streams:
         coll = None if command["aggregate"] == 1 else command["aggregate"]
         position = self._start(options)
         if position is None:
-            return _error(280, "ChangeStreamFatalError", "cannot resume stream; the resume "
-                          "token was not found")
+            return self._fatal("cannot resume stream; the resume token was not found")
         batch_size = (command.get("cursor") or {}).get("batchSize")
         stream = Stream(next(self._ids), db, coll, cluster, options, pipeline[1:], position,
                         batch_size)
@@ -199,16 +198,16 @@ class Streams:
             shown = self._through_pipeline(events, stream.pipeline)
             if isinstance(shown, dict):
                 return shown  # the server's error
-            kept = {repr(e["_id"]): p for e, p in zip(events, places)}
+            kept = {_token_key(e["_id"]): p for e, p in zip(events, places)}
             for doc in shown:
-                if "_id" not in doc or repr(doc["_id"]) not in kept:
-                    return _error(280, "ChangeStreamFatalError", "Encountered an event whose "
-                                  "_id field, which contains the resume token, was modified "
-                                  "by the pipeline. Modifying the _id field of an event "
-                                  "makes it impossible to resume the stream from that "
-                                  "point. Only transformations that retain the unmodified "
-                                  "_id field are allowed.")
-            places = [kept[repr(d["_id"])] for d in shown]
+                if "_id" not in doc or _token_key(doc["_id"]) not in kept:
+                    return self._fatal(
+                        "Encountered an event whose _id field, which contains the resume "
+                        "token, was modified by the pipeline. Modifying the _id field of an "
+                        "event makes it impossible to resume the stream from that point. "
+                        "Only transformations that retain the unmodified _id field are "
+                        "allowed.")
+            places = [kept[_token_key(d["_id"])] for d in shown]
             events = shown
         limit = stream.batch_size
         truncated = bool(limit) and len(events) > limit
@@ -225,6 +224,13 @@ class Streams:
             cursor["postBatchResumeToken"] = token(stream.position, last.ts if last else
                                                    self.peer.clock.now())
         return {"cursor": cursor, "ok": 1.0}
+
+    def _fatal(self, message: str) -> Dict[str, Any]:
+        """ChangeStreamFatalError, which a 4.2+ server labels NonResumableChangeStreamError."""
+        reply = _error(280, "ChangeStreamFatalError", message)
+        if self.peer.version >= (4, 2, 0):
+            reply["errorLabels"] = ["NonResumableChangeStreamError"]
+        return reply
 
     def _events(self, stream: Stream, entry: Change) -> List[Any]:
         event = SON([("_id", token(entry.seq, entry.ts)), ("operationType", entry.op)])
@@ -312,6 +318,11 @@ class Streams:
             else:
                 reply["atClusterTime"] = at
         return reply
+
+
+def _token_key(value: Any) -> Any:
+    """A resume token compared by its text (it comes back from the pipeline as a dict)."""
+    return value.get("_data") if isinstance(value, Mapping) else repr(value)
 
 
 def _update_description(pre: Mapping[str, Any], post: Mapping[str, Any],
