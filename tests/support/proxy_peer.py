@@ -98,6 +98,8 @@ class ProxyPeer(WirePeer):
         self.problems: List[str] = []
         # Cursors the proxy opened on a scratch database: id -> that database.
         self.cursor_dbs: Dict[int, str] = {}
+        # Collections whose changeStreamPreAndPostImages is on (collMod / create, 6.0).
+        self.images: Dict[Tuple[str, str], bool] = {}
         self._connection = threading.local()
         self._serial = 0
 
@@ -253,6 +255,14 @@ class ProxyPeer(WirePeer):
                                 rename_db=db)
         if name in ("drop", "dropDatabase", "renameCollection"):
             return self._collection_event(name, command, db)
+        if name in ("collMod", "create") and "changeStreamPreAndPostImages" in command:
+            # FerretDB has neither the option nor collMod: the proxy keeps the flag.
+            command = dict(command)
+            option = command.pop("changeStreamPreAndPostImages")
+            self.images[(db, command[name])] = bool(option.get("enabled"))
+            if name == "collMod" and set(command) <= {"collMod", "$db", "lsid",
+                                                      "$clusterTime", "writeConcern"}:
+                return {"ok": 1.0}
         reply = self.forward(db, command)
         if name == "listDatabases" and reply.get("ok") == 1:
             reply["databases"] = [d for d in reply.get("databases", [])

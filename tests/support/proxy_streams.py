@@ -21,6 +21,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from bson.int64 import Int64
 from bson.son import SON
+from tests.support import proxy_pipeline
 from tests.support.proxy_changes import DOCUMENT_OPS, Change, seq_of, token
 from tests.support.wire_peer import CLOSE
 
@@ -191,7 +192,11 @@ class Streams:
         for entry in entries:
             if stream.invalidated:
                 break
-            for event in self._events(stream, entry):
+            try:
+                shown = self._events(stream, entry)
+            except _Refused as refused:
+                return refused.reply
+            for event in shown:
                 events.append(event)
                 places.append(entry.seq)
         if stream.pipeline and events:
@@ -247,9 +252,7 @@ class Streams:
             elif entry.op == "update":
                 event["updateDescription"] = _update_description(entry.pre, entry.post,
                                                                  version)
-                if stream.options.get("fullDocument") in ("updateLookup", "whenAvailable",
-                                                          "required"):
-                    event["fullDocument"] = entry.post
+                self._post_image(stream, entry, event)
         if entry.op == "rename":
             event["to"] = SON([("db", entry.to[0]), ("coll", entry.to[1])])
         if entry.txn is not None:
@@ -267,8 +270,27 @@ class Streams:
             events.append(invalidate)
         return events
 
+    def _post_image(self, stream: Stream, entry: Change, event: SON) -> None:
+        """fullDocument of an update: looked up, or the post-image a collection with
+        changeStreamPreAndPostImages keeps (MongoDB 6.0)."""
+        mode = stream.options.get("fullDocument")
+        if mode == "updateLookup":
+            event["fullDocument"] = entry.post
+        elif mode in ("whenAvailable", "required"):
+            kept = self.peer.images.get((entry.db, entry.coll), False)
+            if mode == "required" and not kept:
+                raise _Refused(_error(
+                    286, "ChangeStreamHistoryLost", "Change stream was configured to require "
+                    "a post-image for all update, delete and replace events, but the "
+                    "post-image was not found"))
+            event["fullDocument"] = entry.post if kept else None
+
     def _through_pipeline(self, events: List[Any], pipeline: List[Any]) -> Any:
-        """The events after the user's stages, as the server behind the proxy runs them."""
+        """The events after the user's stages: evaluated here when they are simple
+        (:mod:`tests.support.proxy_pipeline`), else by the server behind the proxy."""
+        done = proxy_pipeline.run(pipeline, events)
+        if done is not None:
+            return done
         backend = self.peer.backend
         if self._scratch is None:
             self._scratch = self.peer.scratch_name("streams")
@@ -318,6 +340,14 @@ class Streams:
             else:
                 reply["atClusterTime"] = at
         return reply
+
+
+class _Refused(Exception):
+    """A getMore the server answers with an error."""
+
+    def __init__(self, reply: Dict[str, Any]) -> None:
+        super().__init__(reply["errmsg"])
+        self.reply = reply
 
 
 def _token_key(value: Any) -> Any:

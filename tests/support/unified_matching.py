@@ -121,7 +121,8 @@ class Matcher:
         elif operator == "$$matchesEntity":
             self.match(self.entities[argument], actual, where, root=False)
         elif operator == "$$exists":
-            raise AssertionError(f"{where}: $$exists outside a document")
+            # In a value's place (inside $$unsetOrMatches): the value is there.
+            assert argument is True, f"{where}: exists, expected it not to"
         else:
             raise AssertionError(f"{where}: the runner does not know operator {operator}")
 
