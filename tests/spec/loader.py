@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -80,3 +80,20 @@ def file_cases(area: Tuple[str, ...], key: str = "tests",
         doc = load(path, extended)
         for case in doc.get(key, []):
             yield case_id(path, describe(case), base), (path, doc, case)
+
+
+def with_xfails(items: List[Any], xfails: Dict[str, Tuple[type, List[str]]]) -> List[Any]:
+    """``items`` (from :func:`params`) with a strict xfail on the cases a known driver bug
+    breaks: ``xfails`` maps the bug's description to (the exception the case then fails
+    with, case-id globs).  Strict, so a fix shows up as XPASS."""
+    from fnmatch import fnmatchcase
+
+    out = []
+    for item in items:
+        marks = list(item.marks)
+        for reason, (raises, patterns) in xfails.items():
+            if any(fnmatchcase(item.id, pattern) for pattern in patterns):
+                marks.append(pytest.mark.xfail(reason=f"driver bug: {reason}", strict=True,
+                                               raises=raises))
+        out.append(pytest.param(*item.values, id=item.id, marks=marks))
+    return out

@@ -56,6 +56,10 @@ def hello_reply(role: str = "standalone", *, set_name: str = "rs", hosts: List[s
 class WirePeer:
     """Listens on 127.0.0.1 on a free port; ``handler(command_name, command) -> reply``."""
 
+    # How OP_MSG requests are decoded; a peer that forwards them keeps binary values as
+    # they came (UuidRepresentation.UNSPECIFIED) so that they go on unchanged.
+    CODEC_OPTIONS = DEFAULT_CODEC_OPTIONS
+
     def __init__(self, handler: Callable[[str, Mapping[str, Any]], Any]) -> None:
         self.handler = handler
         self.received: List[Tuple[int, Dict[str, Any]]] = []  # (opcode, command)
@@ -180,8 +184,8 @@ class WirePeer:
             conn.sendall(HEADER.pack(16 + len(body), own_id, answering, OP_MSG) + body)
             answering = own_id
 
-    @staticmethod
-    def _parse(opcode: int, body: bytes) -> Tuple[Dict[str, Any], bool]:
+    @classmethod
+    def _parse(cls, opcode: int, body: bytes) -> Tuple[Dict[str, Any], bool]:
         if opcode == OP_QUERY:
             name_end = body.index(b"\x00", 4)
             docs = bson.decode_all(body[name_end + 9:], DEFAULT_CODEC_OPTIONS)
@@ -198,12 +202,12 @@ class WirePeer:
                 pos += 1
                 size = struct.unpack_from("<i", body, pos)[0]
                 if kind == 0:
-                    command = dict(bson.decode_all(body[pos:pos + size])[0])
+                    command = dict(bson.decode_all(body[pos:pos + size], cls.CODEC_OPTIONS)[0])
                 else:
                     name_end = body.index(b"\x00", pos + 4)
                     ident = body[pos + 4:name_end].decode()
                     command.setdefault(ident, []).extend(
-                        bson.decode_all(body[name_end + 1:pos + size]))
+                        bson.decode_all(body[name_end + 1:pos + size], cls.CODEC_OPTIONS))
                 pos += size
             return command, bool(flags & 2)
         if opcode == OP_INSERT:
