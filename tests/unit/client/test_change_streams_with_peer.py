@@ -11,8 +11,8 @@ import pytest
 from bson.timestamp import Timestamp
 from pymongo.change_stream import ClusterChangeStream, CollectionChangeStream
 from pymongo.errors import InvalidOperation, OperationFailure
+from tests.support.replica_set_peer import ReplicaSetPeer
 from tests.support.wire_peer import CLOSE
-from tests.unit.client.test_sessions_with_peer import ReplicaSetPeer
 
 OPERATION_TIME = Timestamp(1700000000, 1)
 

@@ -7,12 +7,10 @@ so the exact commands the driver sends, and resends, are checked.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Callable, Dict, List
 
 import pytest
 
 from bson.timestamp import Timestamp
-from pymongo import MongoClient
 from pymongo.errors import (
     AutoReconnect,
     ConfigurationError,
@@ -23,60 +21,9 @@ from pymongo.errors import (
 from pymongo.read_concern import ReadConcern
 from pymongo.read_preferences import ReadPreference
 from pymongo.write_concern import WriteConcern
-from tests.support.wire_peer import CLOSE, WirePeer, hello_reply
-
-HANDSHAKES = ("isMaster", "ismaster", "hello")
-CLUSTER_TIME = {"clusterTime": Timestamp(1700000000, 5), "signature": {"keyId": 0}}
-
-
-class ReplicaSetPeer:
-    """A one-member replica set; ``script[name]`` replies (or CLOSE) consumed in order."""
-
-    def __init__(self) -> None:
-        self.script: Dict[str, List[Any]] = {}
-        self.peer = WirePeer(self._handle)
-        self.hosts = [f"127.0.0.1:{self.peer.port}"]
-
-    def _handle(self, name: str, command: Any) -> Any:
-        if name in HANDSHAKES:
-            return hello_reply("primary", set_name="rs", hosts=self.hosts,
-                               logicalSessionTimeoutMinutes=30)
-        queued = self.script.get(name)
-        if queued:
-            reply = queued.pop(0)
-            return reply(command) if callable(reply) else reply
-        return _default_reply(name, command)
-
-    def sent(self, name: str) -> List[Dict[str, Any]]:
-        return self.peer.commands(name)
-
-    def client(self, **kwargs: Any) -> MongoClient:
-        kwargs.setdefault("serverSelectionTimeoutMS", 3000)
-        return MongoClient(f"mongodb://{self.hosts[0]}/?replicaSet=rs", **kwargs)
-
-    def __enter__(self) -> ReplicaSetPeer:
-        self.peer.__enter__()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.peer.__exit__(*exc)
-
-
-def _default_reply(name: str, command: Any) -> Any:
-    reply: Dict[str, Any] = {"ok": 1.0, "$clusterTime": CLUSTER_TIME,
-                             "operationTime": Timestamp(1700000000, 5)}
-    if name in ("insert", "update", "delete"):
-        reply["n"] = 1
-    if name in ("find", "aggregate"):
-        reply["cursor"] = {"id": 0, "ns": "db.c", "firstBatch": [{"_id": 1}]}
-    if name == "findAndModify":
-        reply["value"] = {"_id": 1}
-    return reply
-
-
-def _error(code: int, labels: List[str] = ()) -> Callable[[Any], Any]:
-    return lambda command: {"ok": 0.0, "code": code, "errmsg": f"error {code}",
-                            "errorLabels": list(labels)}
+from tests.support.replica_set_peer import CLUSTER_TIME, ReplicaSetPeer, default_reply
+from tests.support.replica_set_peer import error_reply as _error
+from tests.support.wire_peer import CLOSE
 
 
 @pytest.fixture
@@ -196,7 +143,7 @@ def test_a_non_retryable_error_is_not_retried(rs):
 
 
 def test_each_bulk_batch_is_its_own_retryable_write(rs):
-    rs.script["insert"] = [lambda cmd: _default_reply("insert", cmd), CLOSE]
+    rs.script["insert"] = [lambda cmd: default_reply("insert", cmd), CLOSE]
     with rs.client() as client:
         client.db.c.insert_many([{"i": i} for i in range(3)])
         client.db.c.insert_one({"i": 9})
