@@ -100,8 +100,8 @@ def build_credentials(options: Mapping[str, Any], database: Optional[str] = None
                                  f"authentication mechanisms are registered (default plugins "
                                  f"not found; is mongofw installed?)")
     if mechanism not in mechanisms and not (mechanism == "DEFAULT" and _negotiable(mechanisms)):
-        raise ConfigurationError(f"authMechanism must be one of {_mechanism_names(mechanisms)}"
-                                 f", not {mechanism!r}")
+        raise UnknownMechanismError(f"authMechanism must be one of "
+                                    f"{_mechanism_names(mechanisms)}, not {mechanism!r}")
     if source is not None and not source:
         raise ConfigurationError("authSource must be a non-empty string, not ''")
     props: Optional[dict] = given_props or None
@@ -134,6 +134,14 @@ def build_credentials(options: Mapping[str, Any], database: Optional[str] = None
     if validate is not None:
         validate(credential)
     return credential
+
+
+class UnknownMechanismError(ConfigurationError, ValueError):
+    """An ``authMechanism`` no installed plugin provides.
+
+    A ``ConfigurationError`` like every other invalid option here, and a ``ValueError``
+    because PyMongo 3.4 raised that for an unknown mechanism.
+    """
 
 
 def _negotiable(mechanisms: Collection[str]) -> bool:

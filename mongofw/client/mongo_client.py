@@ -340,7 +340,8 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, MongoClient):
-            return self._setup.seeds == other._setup.seeds and \
+            # The seeds in any order: the same deployment (no I/O, unlike 3.4's address).
+            return sorted(self._setup.seeds) == sorted(other._setup.seeds) and \
                 self._setup.replica_set_name == other._setup.replica_set_name
         return NotImplemented
 

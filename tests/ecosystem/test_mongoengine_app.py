@@ -6,6 +6,7 @@ indexes and GridFS file fields: the workflows a MongoEngine user writes every da
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 
 import pytest
@@ -157,3 +158,12 @@ def test_file_fields_store_through_gridfs(app_db):
     loaded.attachment.delete()
     loaded.save()
     assert app_db.fs.files.count_documents({}) == 0
+
+
+def test_queryset_to_json_serialises_through_json_util(app_db):
+    # QuerySet.to_json hands json_util.dumps the queryset itself (an iterable of
+    # documents), which 3.4's dumps converted to a list.
+    Author(name="Ada").save()
+    Author(name="Grace").save()
+    text = Author.objects.only("name").order_by("name").to_json()
+    assert [doc["name"] for doc in json.loads(text)] == ["Ada", "Grace"]
