@@ -160,6 +160,8 @@ def test_file_fields_store_through_gridfs(app_db):
     assert app_db.fs.files.count_documents({}) == 0
 
 
+# MongoEngine itself warns when to_json gets no json_options (about its own default).
+@pytest.mark.filterwarnings("ignore:No 'json_options' are specified:DeprecationWarning")
 def test_queryset_to_json_serialises_through_json_util(app_db):
     # QuerySet.to_json hands json_util.dumps the queryset itself (an iterable of
     # documents), which 3.4's dumps converted to a list.
