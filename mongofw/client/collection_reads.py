@@ -11,7 +11,7 @@ from typing import Any, List, Mapping
 from bson.code import Code
 from bson.son import SON
 from mongofw.client.collection_commands import run_read_command, run_write_command
-from mongofw.client.command_cursor import CommandCursor
+from mongofw.client.command_cursor import CommandCursor, SessionShare
 from mongofw.client.index_specs import hint_document
 from mongofw.options.collation import validate_collation_or_none
 from mongofw.options.read_preferences import ReadPreference
@@ -282,13 +282,22 @@ def parallel_scan(collection: Any, num_cursors: Any, session: Any = None,
         raise ValueError(f"num_cursors must be >= 1, not {num_cursors}")
     cmd = SON([("parallelCollectionScan", collection.name), ("numCursors", num_cursors)])
     cmd.update(kwargs)
-    # The cursors share one session (their getMores must carry its lsid); none of them
-    # ends it, as none knows whether the others are done.
-    session, _owned = collection.database.client._cursor_session(session)
-    reply, address = run_read_command(collection, cmd, read_concern=collection.read_concern,
-                                      session=session)
-    return [CommandCursor(collection, item["cursor"], address, session=session)
-            for item in reply["cursors"]]
+    # The cursors share one session (their getMores must carry its lsid); an implicit one
+    # ends when the last of them is closed or exhausted.
+    session, owned = collection.database.client._cursor_session(session)
+    try:
+        reply, address = run_read_command(collection, cmd,
+                                          read_concern=collection.read_concern,
+                                          session=session)
+    except BaseException:
+        if owned:
+            session.end_session()
+        raise
+    items = reply["cursors"]
+    share = SessionShare(session, len(items)) if owned else None
+    return [CommandCursor(collection, item["cursor"], address, session=session,
+                          owns_session=owned, session_share=share)
+            for item in items]
 
 
 def options(collection: Any, session: Any = None) -> Mapping[str, Any]:

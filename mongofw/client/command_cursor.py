@@ -8,6 +8,7 @@ garbage collection.  The getMore/kill plumbing here is shared with ``Cursor``.
 from __future__ import annotations
 
 import sys
+import threading
 from collections import deque
 from typing import Any, Deque, List, Mapping, Optional, Tuple
 
@@ -71,11 +72,32 @@ def kill_later(client: Any, cursor_id: int, address: Any, namespace: str) -> Non
     client.close_cursor(Int64(cursor_id), CursorAddress(tuple(address), namespace))
 
 
+class SessionShare:
+    """An implicit session that several cursors own together (``parallel_scan``'s: the
+    getMores of every cursor must carry the lsid of the command that opened them all).
+    It ends when the last holder releases it."""
+
+    def __init__(self, session: Any, holders: int) -> None:
+        self.session = session
+        self._holders = holders
+        self._lock = threading.Lock()
+        if holders <= 0:
+            session.end_session()
+
+    def release(self) -> None:
+        with self._lock:
+            self._holders -= 1
+            last = self._holders == 0
+        if last:
+            self.session.end_session()
+
+
 class CommandCursor:
     """A cursor over the result of a cursor-returning command."""
 
     def __init__(self, collection: Any, cursor_info: Mapping[str, Any], address: Any,
-                 retrieved: int = 0, session: Any = None, owns_session: bool = False) -> None:
+                 retrieved: int = 0, session: Any = None, owns_session: bool = False,
+                 session_share: Optional[SessionShare] = None) -> None:
         if not isinstance(cursor_info, Mapping) or "id" not in cursor_info:
             raise TypeError(f"cursor_info must be a cursor document with an 'id', not "
                             f"{cursor_info!r}")
@@ -89,9 +111,11 @@ class CommandCursor:
         self.__namespace = str(cursor_info.get("ns") or collection.full_name)
         self.__killed = self.__id == 0
         # The session of the command that opened the cursor: its getMores carry the same
-        # lsid.  An implicit one the cursor owns ends with the cursor.
+        # lsid.  An implicit one the cursor owns ends with the cursor (or, when cursors
+        # share it, with the last of them).
         self.__session = session
         self.__owns_session = owns_session
+        self.__session_share = session_share
         self.__explicit_session = session if not owns_session else None
         if self.__killed:
             self.__end_session()
@@ -99,7 +123,10 @@ class CommandCursor:
     def __end_session(self) -> None:
         if self.__owns_session and self.__session is not None:
             self.__owns_session = False
-            self.__session.end_session()
+            if self.__session_share is not None:
+                self.__session_share.release()
+            else:
+                self.__session.end_session()
 
     @property
     def address(self) -> Any:

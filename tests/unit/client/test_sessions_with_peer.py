@@ -263,3 +263,23 @@ def test_a_network_error_in_a_transaction_is_transient(rs):
         assert info.value.has_error_label("TransientTransactionError")
         assert len(rs.sent("insert")) == 1  # never retried inside a transaction
         session.abort_transaction()
+
+
+def test_parallel_scan_cursors_share_an_implicit_session_until_the_last_ends(rs):
+    cursors = {"cursors": [{"cursor": {"id": 5, "ns": "db.c", "firstBatch": [{"_id": 1}]},
+                            "ok": True},
+                           {"cursor": {"id": 6, "ns": "db.c", "firstBatch": [{"_id": 2}]},
+                            "ok": True}], "ok": 1.0}
+    rs.script["parallelCollectionScan"] = [cursors]
+    rs.script["getMore"] = [{"ok": 1.0, "cursor": {"id": 0, "ns": "db.c", "nextBatch": []}}] * 2
+    with rs.client() as client:
+        first, second = client.db.c.parallel_scan(2)
+        assert first.session is None  # implicit: not the caller's
+        assert list(first) == [{"_id": 1}]
+        client.db.c.find_one()  # the scan's session is still held: another id
+        assert list(second) == [{"_id": 2}]
+        client.db.c.find_one()  # now the scan's id is back in the pool and reused
+    scan_id = rs.sent("parallelCollectionScan")[0]["lsid"]
+    assert [more["lsid"] for more in rs.sent("getMore")] == [scan_id, scan_id]
+    during, after = (find["lsid"] for find in rs.sent("find"))
+    assert during != scan_id and after == scan_id
