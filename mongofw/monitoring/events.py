@@ -259,7 +259,7 @@ class ServerHeartbeatFailedEvent:
     """Fired when the server heartbeat fails, with an ``ok: 0`` reply or a socket error.
 
     ``reply`` is the exception; ``duration`` is in seconds as for
-    :class:`ServerHeartbeatSucceededEvent`.
+    :class:`~pymongo.monitoring.ServerHeartbeatSucceededEvent`.
     """
 
     duration: float = attrs.field(converter=_seconds)
@@ -283,69 +283,69 @@ class _EventListener:
 class CommandListener(_EventListener):
     """Base class for command listeners: override the handlers you need (defaults do nothing).
 
-    Handles :class:`CommandStartedEvent`, :class:`CommandSucceededEvent` and
-    :class:`CommandFailedEvent`.
+    Handles :class:`~pymongo.monitoring.CommandStartedEvent`, :class:`~pymongo.monitoring.CommandSucceededEvent` and
+    :class:`~pymongo.monitoring.CommandFailedEvent`.
     """
 
     def started(self, event: CommandStartedEvent) -> None:
-        """Handle a :class:`CommandStartedEvent`."""
+        """Handle a :class:`~pymongo.monitoring.CommandStartedEvent`."""
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
-        """Handle a :class:`CommandSucceededEvent`."""
+        """Handle a :class:`~pymongo.monitoring.CommandSucceededEvent`."""
 
     def failed(self, event: CommandFailedEvent) -> None:
-        """Handle a :class:`CommandFailedEvent`."""
+        """Handle a :class:`~pymongo.monitoring.CommandFailedEvent`."""
 
 
 class ServerListener(_EventListener):
     """Base class for server listeners: override the handlers you need (defaults do nothing).
 
-    Handles :class:`ServerOpeningEvent`, :class:`ServerDescriptionChangedEvent` and
-    :class:`ServerClosedEvent`.
+    Handles :class:`~pymongo.monitoring.ServerOpeningEvent`, :class:`~pymongo.monitoring.ServerDescriptionChangedEvent` and
+    :class:`~pymongo.monitoring.ServerClosedEvent`.
     """
 
     def opened(self, event: ServerOpeningEvent) -> None:
-        """Handle a :class:`ServerOpeningEvent`."""
+        """Handle a :class:`~pymongo.monitoring.ServerOpeningEvent`."""
 
     def description_changed(self, event: ServerDescriptionChangedEvent) -> None:
-        """Handle a :class:`ServerDescriptionChangedEvent`."""
+        """Handle a :class:`~pymongo.monitoring.ServerDescriptionChangedEvent`."""
 
     def closed(self, event: ServerClosedEvent) -> None:
-        """Handle a :class:`ServerClosedEvent`."""
+        """Handle a :class:`~pymongo.monitoring.ServerClosedEvent`."""
 
 
 class ServerHeartbeatListener(_EventListener):
     """Base class for heartbeat listeners: override the handlers you need (defaults do nothing).
 
-    Handles :class:`ServerHeartbeatStartedEvent`, :class:`ServerHeartbeatSucceededEvent`
-    and :class:`ServerHeartbeatFailedEvent`.
+    Handles :class:`~pymongo.monitoring.ServerHeartbeatStartedEvent`, :class:`~pymongo.monitoring.ServerHeartbeatSucceededEvent`
+    and :class:`~pymongo.monitoring.ServerHeartbeatFailedEvent`.
     """
 
     def started(self, event: ServerHeartbeatStartedEvent) -> None:
-        """Handle a :class:`ServerHeartbeatStartedEvent`."""
+        """Handle a :class:`~pymongo.monitoring.ServerHeartbeatStartedEvent`."""
 
     def succeeded(self, event: ServerHeartbeatSucceededEvent) -> None:
-        """Handle a :class:`ServerHeartbeatSucceededEvent`."""
+        """Handle a :class:`~pymongo.monitoring.ServerHeartbeatSucceededEvent`."""
 
     def failed(self, event: ServerHeartbeatFailedEvent) -> None:
-        """Handle a :class:`ServerHeartbeatFailedEvent`."""
+        """Handle a :class:`~pymongo.monitoring.ServerHeartbeatFailedEvent`."""
 
 
 class TopologyListener(_EventListener):
     """Base class for topology listeners: override the handlers you need (defaults do nothing).
 
-    Handles :class:`TopologyOpenedEvent`, :class:`TopologyDescriptionChangedEvent` and
-    :class:`TopologyClosedEvent`.
+    Handles :class:`~pymongo.monitoring.TopologyOpenedEvent`, :class:`~pymongo.monitoring.TopologyDescriptionChangedEvent` and
+    :class:`~pymongo.monitoring.TopologyClosedEvent`.
     """
 
     def opened(self, event: TopologyOpenedEvent) -> None:
-        """Handle a :class:`TopologyOpenedEvent`."""
+        """Handle a :class:`~pymongo.monitoring.TopologyOpenedEvent`."""
 
     def description_changed(self, event: TopologyDescriptionChangedEvent) -> None:
-        """Handle a :class:`TopologyDescriptionChangedEvent`."""
+        """Handle a :class:`~pymongo.monitoring.TopologyDescriptionChangedEvent`."""
 
     def closed(self, event: TopologyClosedEvent) -> None:
-        """Handle a :class:`TopologyClosedEvent`."""
+        """Handle a :class:`~pymongo.monitoring.TopologyClosedEvent`."""
 
 
 LISTENER_TYPES = (CommandListener, ServerHeartbeatListener, ServerListener, TopologyListener)
