@@ -34,6 +34,8 @@ intersphinx_mapping = {
 # The implementation's modules (mongofw.client, mongofw.core, ...) are not part of the
 # reference: a docstring may name one as a pointer for readers of the code, and such a
 # name is shown as code without a link.
+# pluggy's names (its exceptions in a ``:raises:`` field) have no inventory here.
+nitpick_ignore = [("py:exc", "pluggy.PluginValidationError")]
 nitpick_ignore_regex = [
     (r"py:.*", r"mongofw\.(client|core|options|compat|gridfs|monitoring|auth|codecs"
                r"|son_manipulators|cursor_managers|installation|errors)(\..*)?"),
