@@ -15,7 +15,17 @@ class SON(dict):
     """SON data: a dict that keeps key order, as BSON documents do.
 
     Two SONs are equal only if they hold the same items in the same order; a SON and
-    any other mapping compare as plain dicts (order ignored).
+    any other mapping compare as plain dicts (order ignored).  Use one where the server
+    reads keys in order: a command document (its first key names the command) or a
+    compound sort or index specification.
+
+    :param data: the initial items: a mapping (its items in its order), an object with
+        ``keys()`` and ``[]``, or an iterable of ``(key, value)`` pairs.  ``None`` (the
+        default) starts empty.
+    :param kwargs: more items, added after ``data`` in keyword order.
+
+    Iterating over a SON walks the keys present when the loop starts, so the loop may add
+    or delete keys.  ``keys()``, ``values()`` and ``items()`` return lists, as 3.4's did.
     """
 
     def __init__(self, data: Optional[Union[Mapping, Iterable[Tuple[Any, Any]]]] = None,
@@ -30,14 +40,26 @@ class SON(dict):
         return f"SON([{', '.join(f'({k!r}, {v!r})' for k, v in self.items())}])"
 
     def copy(self) -> SON:
+        """A shallow copy: a new SON holding the same values in the same order."""
         return SON(self)
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
+        """``self[key]``, after setting it to ``default`` (``None`` if not given) when
+        ``key`` is absent; a new key goes last."""
         if key not in self:
             self[key] = default
         return self[key]
 
     def update(self, other: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
+        """Set every item of ``other``, then of ``kwargs``, in their order.
+
+        :param other: a mapping, an object with ``keys()`` and ``[]``, or an iterable of
+            ``(key, value)`` pairs; ``None`` (the default) adds nothing.
+        :param kwargs: more items, set after ``other``'s.
+
+        Items are set one by one through ``self[key] = value``, so a subclass that
+        overrides ``__setitem__`` sees each of them.
+        """
         # dict.update bypasses a subclass __setitem__; go through it so subclasses of SON
         # that hook item assignment see every key.  As 3.4 did: a mapping's items, else an
         # object with keys() and [], else (key, value) pairs.
@@ -61,27 +83,39 @@ class SON(dict):
         return iter(list(dict.keys(self)))
 
     def keys(self) -> list:  # type: ignore[override]
+        """The keys, in order, as a new list."""
         return list(dict.keys(self))
 
     def values(self) -> list:  # type: ignore[override]
+        """The values, in key order, as a new list."""
         return list(dict.values(self))
 
     def items(self) -> list:  # type: ignore[override]
+        """The ``(key, value)`` pairs, in order, as a new list."""
         return list(dict.items(self))
 
     def has_key(self, key: Any) -> bool:
+        """Whether ``key`` is present (the Python 2 spelling of ``key in son``)."""
         return key in self
 
     def iterkeys(self) -> Iterator[Any]:
+        """An iterator over the keys, in order (kept from the Python 2 API)."""
         return iter(self)
 
     def itervalues(self) -> Iterator[Any]:
+        """An iterator over the values, in key order (kept from the Python 2 API)."""
         return (self[key] for key in self)
 
     def iteritems(self) -> Iterator[Tuple[Any, Any]]:
+        """An iterator over the ``(key, value)`` pairs, in order (kept from the Python 2
+        API)."""
         return ((key, self[key]) for key in self)
 
     def popitem(self) -> Tuple[Any, Any]:
+        """Remove the first item and return it as ``(key, value)``.
+
+        :raises KeyError: when the SON is empty.
+        """
         # The first item, as 3.4 did (dict.popitem takes the last).
         for key in dict.keys(self):
             value = self[key]
@@ -106,7 +140,8 @@ class SON(dict):
         return SON, (self.items(),)
 
     def to_dict(self) -> Dict[Any, Any]:
-        """Convert a SON document to a normal Python dictionary instance, recursively."""
+        """A plain ``dict`` with the same items, SONs nested anywhere inside (in lists
+        too) turned into dicts as well; the SON itself is left as it was."""
 
         def transform(value: Any) -> Any:
             if isinstance(value, list):

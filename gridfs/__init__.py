@@ -36,7 +36,22 @@ def _check_filename(filename: Any) -> None:
 
 
 class GridFS:
-    """An instance of GridFS on top of a database (the legacy API)."""
+    """Files stored in a database, through the legacy GridFS API.
+
+    :param database: the :class:`~pymongo.database.Database` holding the files; its
+        write concern must be acknowledged.
+    :param collection: the root name (``str``, default ``"fs"``): files go in
+        ``<collection>.files`` and ``<collection>.chunks``.
+    :param disable_md5: when ``True``, new files get no ``md5`` field (default ``False``;
+        new in 3.7).
+    :raises TypeError: when ``database`` is not a Database or ``collection`` not a
+        ``str``.
+    :raises ~pymongo.errors.ConfigurationError: when the database's write concern is
+        unacknowledged (``w=0``).
+
+    The chunks go through the storage the ``mongofw_gridfs_storage`` hook provides (the
+    specification's layout unless a plugin answers).
+    """
 
     def __init__(self, database: Any, collection: str = "fs", disable_md5: bool = False) -> None:
         check_database(database)
@@ -54,18 +69,39 @@ class GridFS:
         return GridIn._create(self.__bucket, kwargs)
 
     def put(self, data: Any, **kwargs: Any) -> Any:
-        """Store bytes, a str (with ``encoding=``) or a file-like object; returns the _id."""
+        """Store ``data`` as a new file and return its ``_id``.
+
+        :param data: ``bytes``, a ``str`` (then ``encoding=`` is required, e.g.
+            ``encoding="utf-8"``) or a file-like object with ``read()``.
+        :param kwargs: fields of the new file document (``filename``, ``content_type``,
+            ``chunkSize``, ``_id``, or any other), as for :class:`~gridfs.grid_file.GridIn`.
+        :raises ~gridfs.errors.FileExists: when ``_id`` is given and already used.
+
+        On any failure the partial file is removed.
+        """
         return _upload(self.new_file(**kwargs), data)
 
     def get(self, file_id: Any) -> GridOut:
-        """The file with this ``_id`` (NoFile if there is none)."""
+        """The file whose ``_id`` is ``file_id``, as a :class:`~gridfs.grid_file.GridOut`.
+
+        :raises ~gridfs.errors.NoFile: when there is no such file.
+        """
         grid_out = GridOut._create(self.__bucket, file_id=file_id)
         grid_out._ensure_file()
         return grid_out
 
     def get_version(self, filename: Optional[str] = None, version: int = -1,
                     **kwargs: Any) -> GridOut:
-        """A version of a file by name and/or metadata: 0 the first, -1 the newest."""
+        """One version of a file, chosen by name and/or other fields of its document.
+
+        :param filename: the file's name; ``None`` (the default) matches any name.
+        :param version: which match, by upload date: ``0`` the first, ``1`` the second,
+            ``-1`` (the default) the newest, ``-2`` the one before it.
+        :param kwargs: more fields the file document must have (``metadata.owner="ada"``
+            style names are not expanded: pass them as they are stored).
+        :returns: a :class:`~gridfs.grid_file.GridOut`.
+        :raises ~gridfs.errors.NoFile: when no file has that version.
+        """
         query = dict(kwargs)
         if filename is not None:
             query["filename"] = filename
@@ -73,11 +109,19 @@ class GridFS:
                                file_document=self.__bucket.revision(query, version))
 
     def get_last_version(self, filename: Optional[str] = None, **kwargs: Any) -> GridOut:
-        """The most recent version of a file (``get_version`` with version -1)."""
+        """The newest version of the file named ``filename`` (``None``: any name), i.e.
+        :meth:`get_version` with ``version=-1``; ``kwargs`` are more fields to match.
+
+        :raises ~gridfs.errors.NoFile: when no file matches.
+        """
         return self.get_version(filename=filename, **kwargs)
 
     def delete(self, file_id: Any) -> None:
-        """Delete the file with this ``_id``; a missing file is not an error."""
+        """Delete the file whose ``_id`` is ``file_id``: its document, then its chunks.
+
+        A file that does not exist is not an error.  A reader that has the file open may
+        fail part-way through.
+        """
         self.__bucket.delete(file_id, missing_ok=True)
 
     def list(self) -> list:
@@ -99,7 +143,12 @@ class GridFS:
         return None
 
     def exists(self, document_or_id: Any = None, **kwargs: Any) -> bool:
-        """Whether a file matches an _id, a query document or keyword arguments."""
+        """Whether at least one file matches.
+
+        :param document_or_id: an ``_id`` value, or a query document (a mapping); ``None``
+            (the default) uses ``kwargs`` alone.
+        :param kwargs: fields to match (``filename="a.txt"``), as a query document would.
+        """
         files = self.__bucket.files
         if kwargs:
             return files.find_one(kwargs, projection={"_id": True}) is not None
@@ -107,7 +156,22 @@ class GridFS:
 
 
 class GridFSBucket(GridFSBucketAttributes):
-    """A GridFS bucket (the GridFS specification's API)."""
+    """A GridFS bucket: the API of the GridFS specification (new in 3.1).
+
+    :param db: the :class:`~pymongo.database.Database` holding the bucket.
+    :param bucket_name: the root name (``str``, default ``"fs"``): ``<bucket_name>.files``
+        and ``<bucket_name>.chunks``.
+    :param chunk_size_bytes: the chunk size of new files (positive ``int``, default
+        255 KiB, :data:`gridfs.DEFAULT_CHUNK_SIZE`).
+    :param write_concern: a :class:`~pymongo.write_concern.WriteConcern` for the bucket's
+        writes; ``None`` (the default) takes the database's.  Must be acknowledged.
+    :param read_preference: the read preference for the bucket's reads; ``None`` (the
+        default) takes the database's.
+    :param disable_md5: when ``True``, new files get no ``md5`` field (default ``False``;
+        new in 3.7).
+    :raises TypeError: when ``db`` is not a Database or ``bucket_name`` not a ``str``.
+    :raises ~pymongo.errors.ConfigurationError: when the write concern is unacknowledged.
+    """
 
     def __init__(self, db: Any, bucket_name: str = "fs",
                  chunk_size_bytes: int = DEFAULT_CHUNK_SIZE, write_concern: Any = None,
@@ -137,13 +201,27 @@ class GridFSBucket(GridFSBucketAttributes):
 
     def open_upload_stream(self, filename: str, chunk_size_bytes: Optional[int] = None,
                            metadata: Optional[Mapping[str, Any]] = None) -> GridIn:
-        """A GridIn to write the new file ``filename`` to (stored on close)."""
+        """A :class:`~gridfs.grid_file.GridIn` to write the new file ``filename`` to; the
+        file exists once the stream is closed.
+
+        :param filename: the file's name (``str``).
+        :param chunk_size_bytes: this file's chunk size; ``None`` (the default) uses the
+            bucket's.
+        :param metadata: a mapping stored as the file document's ``metadata`` field;
+            ``None`` (the default) stores none.
+        :raises ValueError: when ``filename`` is not a ``str``.
+        :raises TypeError: when ``metadata`` is not a mapping.
+        """
         return GridIn._create(self._bucket, self._fields(filename, chunk_size_bytes, metadata))
 
     def open_upload_stream_with_id(self, file_id: Any, filename: str,
                                    chunk_size_bytes: Optional[int] = None,
                                    metadata: Optional[Mapping[str, Any]] = None) -> GridIn:
-        """As open_upload_stream, with the file's ``_id`` chosen by the caller."""
+        """As :meth:`open_upload_stream`, with ``file_id`` as the new file's ``_id``.
+
+        ``filename``, ``chunk_size_bytes`` and ``metadata`` are as there.  An ``_id``
+        already in use raises :class:`~gridfs.errors.FileExists` when the stream closes.
+        """
         fields = self._fields(filename, chunk_size_bytes, metadata)
         fields["_id"] = file_id
         return GridIn._create(self._bucket, fields)
@@ -151,26 +229,48 @@ class GridFSBucket(GridFSBucketAttributes):
     def upload_from_stream(self, filename: str, source: Any,
                            chunk_size_bytes: Optional[int] = None,
                            metadata: Optional[Mapping[str, Any]] = None) -> Any:
-        """Store ``source`` (bytes, str as UTF-8, or file-like) as ``filename``; its _id."""
+        """Store ``source`` as the new file ``filename`` and return its ``_id`` (an
+        :class:`~bson.objectid.ObjectId`).
+
+        :param source: ``bytes``, a ``str`` (stored as UTF-8) or a file-like object with
+            ``read()``.
+        :param chunk_size_bytes: as for :meth:`open_upload_stream` (``None``: the
+            bucket's).
+        :param metadata: as for :meth:`open_upload_stream`.
+
+        On any failure the partial file is removed.
+        """
         grid_in = self.open_upload_stream(filename, chunk_size_bytes, metadata)
         return _upload(grid_in, _as_bytes(source))
 
     def upload_from_stream_with_id(self, file_id: Any, filename: str, source: Any,
                                    chunk_size_bytes: Optional[int] = None,
                                    metadata: Optional[Mapping[str, Any]] = None) -> None:
-        """As upload_from_stream, with the file's ``_id`` chosen by the caller."""
+        """As :meth:`upload_from_stream`, with ``file_id`` as the new file's ``_id``.
+
+        ``filename``, ``source``, ``chunk_size_bytes`` and ``metadata`` are as there.
+        :raises ~gridfs.errors.FileExists: when ``file_id`` is already used.
+        """
         grid_in = self.open_upload_stream_with_id(file_id, filename, chunk_size_bytes,
                                                   metadata)
         _upload(grid_in, _as_bytes(source))
 
     def open_download_stream(self, file_id: Any) -> GridOut:
-        """A GridOut reading the file with this ``_id`` (NoFile if there is none)."""
+        """A :class:`~gridfs.grid_file.GridOut` reading the file whose ``_id`` is
+        ``file_id``.
+
+        :raises ~gridfs.errors.NoFile: when there is no such file.
+        """
         grid_out = GridOut._create(self._bucket, file_id=file_id)
         grid_out._ensure_file()
         return grid_out
 
     def download_to_stream(self, file_id: Any, destination: Any) -> None:
-        """Write the content of the file with this ``_id`` to ``destination``."""
+        """Write the content of the file whose ``_id`` is ``file_id`` to
+        ``destination`` (any object with ``write(bytes)``), chunk by chunk.
+
+        :raises ~gridfs.errors.NoFile: when there is no such file.
+        """
         _copy(self.open_download_stream(file_id), destination)
 
     def open_download_stream_by_name(self, filename: str, revision: int = -1) -> GridOut:
@@ -185,7 +285,11 @@ class GridFSBucket(GridFSBucketAttributes):
         _copy(self.open_download_stream_by_name(filename, revision), destination)
 
     def delete(self, file_id: Any) -> None:
-        """Delete the files document and the chunks of a file (NoFile if there is none)."""
+        """Delete the file whose ``_id`` is ``file_id``: its files document, then its
+        chunks.
+
+        :raises ~gridfs.errors.NoFile: when there is no such file.
+        """
         self._bucket.delete(file_id, missing_ok=False)
 
     def find(self, *args: Any, **kwargs: Any) -> GridOutCursor:
@@ -195,7 +299,10 @@ class GridFSBucket(GridFSBucketAttributes):
         return cursor
 
     def rename(self, file_id: Any, new_filename: str) -> None:
-        """Rename the file with this ``_id`` (NoFile if there is none)."""
+        """Give the file whose ``_id`` is ``file_id`` the name ``new_filename``.
+
+        :raises ~gridfs.errors.NoFile: when there is no such file.
+        """
         self._bucket.rename(file_id, new_filename)
 
 

@@ -8,13 +8,26 @@ import attrs
 
 @attrs.frozen
 class AuthMechanism:
-    """An authentication mechanism.
+    """An authentication mechanism, as the ``mongofw_auth_mechanisms`` hook returns it.
 
-    ``authenticate(credentials, sock_info)`` runs the conversation on a fresh connection
-    and raises ``OperationFailure`` when the server refuses.  ``validate(credentials)``
-    (optional) checks URI/keyword options up front and raises ``ConfigurationError``.
-    ``default_source`` is the authSource used when none is given (``None``: the URI's
-    database, else ``admin``).
+    :param name: what ``authMechanism=`` selects (``str``; compared without regard to
+        case, and unique among the installed plugins).
+    :param authenticate: ``authenticate(credentials, sock_info)``, called for each new
+        connection that must log in: runs the conversation on ``sock_info`` (a
+        :class:`~pymongo.pool.SocketInfo`) and returns nothing; raises
+        :class:`~pymongo.errors.OperationFailure` when the server refuses.
+        ``credentials`` has ``mechanism``, ``source``, ``username``, ``password`` and
+        ``mechanism_properties`` (a read-only mapping or ``None``).
+    :param validate: optional ``validate(credentials)``, called once when a client is
+        built: raises :class:`~pymongo.errors.ConfigurationError` for options the
+        mechanism cannot work with.  Default ``None``: no check beyond the rules below.
+    :param default_source: the authentication database when the URI and the keywords name
+        none.  Default ``None``: the URI's database, else ``"admin"``.
+    :param requires_password: whether a client without a password is refused when it is
+        built (default ``True``; X.509, GSSAPI and mechanisms that find the secret
+        themselves set ``False``).
+
+    The value is frozen (``attrs``); ``repr`` leaves the functions out.
     """
 
     name: str
@@ -27,11 +40,19 @@ class AuthMechanism:
 
 @attrs.frozen
 class UuidRepresentation:
-    """How a ``uuid.UUID`` is stored as BSON binary.
+    """How a :class:`uuid.UUID` is stored as BSON binary, as the
+    ``mongofw_uuid_representations`` hook returns it.
 
-    ``code`` is the value of ``CodecOptions.uuid_representation``; ``subtype`` the binary
-    subtype it writes; ``to_binary(uuid)`` returns the 16 bytes; ``from_binary(bytes)``
-    returns the ``uuid.UUID``.
+    :param code: the ``int`` a program passes as ``CodecOptions(uuid_representation=...)``
+        (unique among the installed plugins; the built-in ones are
+        :data:`bson.binary.PYTHON_LEGACY` and its siblings).
+    :param name: the spelling ``uuidRepresentation=<name>`` selects in a URI (unique).
+    :param subtype: the binary subtype written (``3`` for the legacy orders, ``4`` for
+        the standard one).
+    :param to_binary: ``to_binary(value)`` returns the 16 bytes stored for a
+        :class:`uuid.UUID`.
+    :param from_binary: ``from_binary(data)`` returns the :class:`uuid.UUID` for 16
+        stored bytes.
     """
 
     code: int
@@ -70,7 +91,8 @@ class ChunkStorage(Protocol):
                     stop_n: int) -> Iterator[Tuple[int, bytes]]:
         """``(n, content)`` for the stored chunks ``first_n <= n < stop_n``, ascending ``n``.
 
-        Missing chunks are simply not yielded (the bucket reports them); the caller may
+        ``file_document`` is the file's document from the files collection (``_id``,
+        ``length``, ``chunkSize`` and the fields :meth:`file_fields` added).  Missing chunks are simply not yielded (the bucket reports them); the caller may
         stop early, closing the iterator.  Raises ``CorruptGridFile`` for a file this
         storage cannot read.
         """

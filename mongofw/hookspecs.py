@@ -72,7 +72,11 @@ def mongofw_event_listeners(options: Mapping[str, Any]) -> Sequence[Any]:
 def mongofw_son_manipulators(database: Any) -> Sequence[Any]:
     """SON manipulators to add to a new ``Database`` (applied when ``manipulate=True``).
 
+    :param database: the :class:`~pymongo.database.Database` being built.
+    :returns: :class:`~pymongo.son_manipulator.SONManipulator` instances.
+
     Called once per ``Database`` object; every result is added, in plugin order.
+    Deprecated with the SON manipulator API itself (PyMongo 3.0).
     """
 
 

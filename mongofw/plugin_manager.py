@@ -32,7 +32,15 @@ class PluginConflictError(Exception):
 
 @attrs.frozen
 class PluginInfo:
-    """What ``python -m mongofw plugins`` shows for one loaded plugin."""
+    """What ``python -m mongofw plugins`` shows for one loaded plugin.
+
+    :param name: the plugin's name: its entry point's name (``default_codecs``), or the
+        name it was registered under in code.
+    :param distribution: the distribution that declares the entry point
+        (``"(registered in code)"`` for a plugin passed to :func:`create_plugin_manager`).
+    :param version: that distribution's version (``"-"`` when registered in code).
+    :param hooks: the names of the hooks the plugin implements, sorted.
+    """
 
     name: str
     distribution: str
@@ -49,6 +57,8 @@ def _entry_points() -> Sequence[Any]:
 
 
 def disabled_from_env() -> frozenset:
+    """The entry-point names listed in ``MONGOFW_DISABLE_PLUGINS`` (comma-separated;
+    blanks ignored), as a ``frozenset`` (empty when the variable is not set)."""
     raw = os.environ.get(DISABLE_ENV, "")
     return frozenset(part.strip() for part in raw.split(",") if part.strip())
 
@@ -56,10 +66,21 @@ def disabled_from_env() -> frozenset:
 def create_plugin_manager(entry_points: Optional[Iterable[Any]] = None,
                           disabled: Optional[Iterable[str]] = None,
                           plugins: Iterable[Tuple[str, Any]] = ()) -> pluggy.PluginManager:
-    """Build a fresh manager from entry points (all of the group by default) and extras.
+    """Build a new ``pluggy.PluginManager`` holding mongofw's hooks and the plugins found.
+
+    :param entry_points: the entry points to load.  Default ``None``: every entry point
+        of the ``mongofw`` group of the installed distributions.
+    :param disabled: entry-point names not to load (each is blocked in the manager).
+        Default ``None``: the names in ``MONGOFW_DISABLE_PLUGINS``.
+    :param plugins: ``(name, module_or_object)`` pairs registered as well, after the entry
+        points: a test, or an application, can add a plugin without installing it.
+    :returns: the manager; its plugins are checked against the hook specifications
+        (``check_pending``).
+    :raises pluggy.PluginValidationError: when a plugin implements a hook that does not
+        exist or with arguments it does not have.
 
     A plugin that fails to import or register gives a :class:`PluginLoadWarning` naming it
-    and its distribution; the rest load.
+    and its distribution; the rest load.  Unlike :func:`get_plugins`, nothing is cached.
     """
     pm = pluggy.PluginManager(PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
@@ -90,7 +111,12 @@ def create_plugin_manager(entry_points: Optional[Iterable[Any]] = None,
 
 
 def describe(pm: pluggy.PluginManager) -> List[PluginInfo]:
-    """Name, distribution, version and implemented hooks of each registered plugin."""
+    """One :class:`PluginInfo` per plugin registered in ``pm`` (blocked ones left out),
+    sorted by name: what ``python -m mongofw plugins`` prints.
+
+    :param pm: a manager made by :func:`create_plugin_manager` (distributions and
+        versions are shown as ``"?"`` for one made otherwise).
+    """
     infos = []
     dists: Dict[str, Tuple[str, str]] = getattr(pm, "mongofw_dists", {})
     for name, plugin in pm.list_name_plugin():
@@ -103,7 +129,16 @@ def describe(pm: pluggy.PluginManager) -> List[PluginInfo]:
 
 
 class Plugins:
-    """The registries of one plugin manager, merged once and cached."""
+    """The registries of one plugin manager, merged once and cached.
+
+    :param pm: the ``pluggy.PluginManager`` to ask (see :func:`create_plugin_manager`).
+
+    Registry hooks (codecs, auth mechanisms, UUID representations, client options) are
+    called once, on first use, and their merged results kept; a name registered by two
+    plugins raises :class:`PluginConflictError` naming both.  The per-object hooks
+    (listeners, SON manipulators, cursor manager, GridFS storage) are called each time.
+    Thread-safe.
+    """
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
@@ -131,9 +166,19 @@ class Plugins:
             return merged
 
     def auth_mechanisms(self) -> Mapping[str, Any]:
+        """Upper-case mechanism name -> :class:`~mongofw.extensions.AuthMechanism`, from
+        every plugin's ``mongofw_auth_mechanisms``.
+
+        :raises PluginConflictError: when two plugins register the same name.
+        """
         return self._registry("mongofw_auth_mechanisms", lambda m: m.name.upper())
 
     def uuid_representations(self) -> Mapping[int, Any]:
+        """Code -> :class:`~mongofw.extensions.UuidRepresentation`, from every plugin's
+        ``mongofw_uuid_representations``.
+
+        :raises PluginConflictError: when two plugins register the same code.
+        """
         return self._registry("mongofw_uuid_representations", lambda r: r.code)
 
     def client_options(self) -> Mapping[str, str]:
@@ -150,17 +195,34 @@ class Plugins:
             return self._cache["mongofw_type_codecs"]
 
     def event_listeners(self, options: Mapping[str, Any]) -> List[Any]:
+        """Every plugin's listeners for a new client, in plugin order.
+
+        :param options: the client's keyword options (plugins' own options included),
+            handed to each ``mongofw_event_listeners`` implementation.
+        """
         return [listener for group in self.pm.hook.mongofw_event_listeners(options=options)
                 for listener in group or ()]
 
     def son_manipulators(self, database: Any) -> List[Any]:
+        """Every plugin's SON manipulators for ``database`` (a new
+        :class:`~pymongo.database.Database`), in plugin order."""
         return [m for group in self.pm.hook.mongofw_son_manipulators(database=database)
                 for m in group or ()]
 
     def cursor_manager_class(self) -> Optional[type]:
+        """The first non-``None`` answer to ``mongofw_cursor_manager_class`` (the default
+        plugin's :class:`~pymongo.cursor_manager.CursorManager` unless another answers)."""
         return self.pm.hook.mongofw_cursor_manager_class()
 
     def gridfs_storage(self, options: Mapping[str, Any]) -> Any:
+        """The first non-``None`` storage factory for a bucket.
+
+        :param options: what ``mongofw_gridfs_storage`` receives: ``database``,
+            ``bucket_name``, ``chunk_size_bytes``, ``write_concern``, ``read_preference``
+            and ``client_options`` (the client's plugin options).
+        :returns: a ``GridFSStorageFactory`` (see :mod:`mongofw.extensions`), or ``None`` when no
+            plugin answered.
+        """
         return self.pm.hook.mongofw_gridfs_storage(options=options)
 
 

@@ -1,8 +1,8 @@
 """Authentication (documented as ``pymongo.auth``).
 
 ``MECHANISMS`` is assembled on first access from the registered auth plugins, so
-``import pymongo`` loads no plugin; installing a plugin (and :func:`reset_plugins`) adds
-its mechanisms here.
+``import pymongo`` loads no plugin; installing a plugin (and calling
+:func:`mongofw.plugin_manager.reset_plugins`) adds its mechanisms here.
 """
 from __future__ import annotations
 

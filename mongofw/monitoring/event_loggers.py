@@ -29,15 +29,18 @@ class CommandLogger(CommandListener):
     """Logs command started / succeeded / failed events."""
 
     def started(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.info("Command %s with request id %s started on server %s", event.command_name,
                   event.request_id, _address(event.connection_id))
 
     def succeeded(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.info("Command %s with request id %s on server %s succeeded in %s microseconds",
                   event.command_name, event.request_id, _address(event.connection_id),
                   event.duration_micros)
 
     def failed(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.info("Command %s with request id %s on server %s failed in %s microseconds",
                   event.command_name, event.request_id, _address(event.connection_id),
                   event.duration_micros)
@@ -47,16 +50,19 @@ class ServerLogger(ServerListener):
     """Logs server opened / description changed / closed events."""
 
     def opened(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.info("Server %s added to topology %s", _address(event.server_address),
                   event.topology_id)
 
     def description_changed(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         previous, new = event.previous_description, event.new_description
         if previous.server_type != new.server_type:
             _log.info("Server %s changed type from %s to %s", _address(event.server_address),
                       previous.server_type_name, new.server_type_name)
 
     def closed(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.warning("Server %s removed from topology %s", _address(event.server_address),
                      event.topology_id)
 
@@ -65,13 +71,16 @@ class HeartbeatLogger(ServerHeartbeatListener):
     """Logs heartbeat started / succeeded / failed events."""
 
     def started(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.info("Heartbeat sent to server %s", _address(event.connection_id))
 
     def succeeded(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.info("Heartbeat to server %s succeeded with reply %s",
                   _address(event.connection_id), event.reply)
 
     def failed(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.warning("Heartbeat to server %s failed with error %s",
                      _address(event.connection_id), event.reply)
 
@@ -80,9 +89,11 @@ class TopologyLogger(TopologyListener):
     """Logs topology opened / description changed / closed events."""
 
     def opened(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.info("Topology with id %s opened", event.topology_id)
 
     def description_changed(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         previous, new = event.previous_description, event.new_description
         _log.info("Topology description updated for topology id %s", event.topology_id)
         if previous.topology_type != new.topology_type:
@@ -90,4 +101,5 @@ class TopologyLogger(TopologyListener):
                       previous.topology_type_name, new.topology_type_name)
 
     def closed(self, event: Any) -> None:
+        """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.info("Topology with id %s closed", event.topology_id)

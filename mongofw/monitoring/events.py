@@ -77,11 +77,20 @@ def _check_str(what: str, value: Any) -> None:
 
 @attrs.frozen(init=False)
 class CommandStartedEvent:
-    """Event published when a command starts.
+    """Event published just before a command is sent.
 
-    ``command`` is the command document (empty for security-sensitive commands);
-    ``command_name`` its first key; ``connection_id`` the server's ``(host, port)``;
-    ``operation_id`` an optional id shared by a series of related events.
+    :param command: the command document (a non-empty mapping whose first key names the
+        command); kept empty for security-sensitive commands (authentication,
+        ``createUser``...).
+    :param database_name: the database the command runs on (``str``).
+    :param request_id: the wire message's request id (``int``), shared by the matching
+        succeeded or failed event.
+    :param connection_id: the server's ``(host, port)``.
+    :param operation_id: an id shared by the events of one operation (a bulk write's
+        batches, a cursor's getMores); ``None`` (the default) when there is none.
+    :raises ValueError: when ``command`` is empty or its first key is not a ``str``.
+
+    ``command_name`` is the command document's first key.
     """
 
     command: Mapping[str, Any]
@@ -110,10 +119,15 @@ class CommandStartedEvent:
 
 @attrs.frozen(init=False)
 class CommandSucceededEvent:
-    """Event published when a command succeeds.
+    """Event published when a command's reply says it succeeded.
 
-    ``reply`` is the server's reply document (empty for security-sensitive commands);
-    ``duration_micros`` the round trip in microseconds.
+    :param duration: the round trip, a :class:`datetime.timedelta` or a number of
+        seconds; kept as ``duration_micros`` (whole microseconds).
+    :param reply: the reply document (empty for security-sensitive commands).
+    :param command_name: the command's name (``str``).
+    :param request_id: the request id of the matching started event.
+    :param connection_id: the server's ``(host, port)``.
+    :param operation_id: as for :class:`CommandStartedEvent` (default ``None``).
     """
 
     duration_micros: int
@@ -137,11 +151,16 @@ class CommandSucceededEvent:
 
 @attrs.frozen(init=False)
 class CommandFailedEvent:
-    """Event published when a command fails.
+    """Event published when a command fails: an error reply, or a network error.
 
-    ``failure`` is the server's failure document (for a security-sensitive command only
-    its ``ok``, ``code`` and ``codeName``); ``duration_micros`` the round trip in
-    microseconds.
+    :param duration: the time until the failure, a :class:`datetime.timedelta` or a
+        number of seconds; kept as ``duration_micros`` (whole microseconds).
+    :param failure: the failure document (for a security-sensitive command only its
+        ``ok``, ``code`` and ``codeName``).
+    :param command_name: the command's name (``str``).
+    :param request_id: the request id of the matching started event.
+    :param connection_id: the server's ``(host, port)``.
+    :param operation_id: as for :class:`CommandStartedEvent` (default ``None``).
     """
 
     duration_micros: int
@@ -168,7 +187,11 @@ class CommandFailedEvent:
 
 @attrs.frozen
 class ServerOpeningEvent:
-    """Published when a server is initialized (``server_address`` is ``(host, port)``)."""
+    """Published when the client starts monitoring a server (new in 3.3).
+
+    ``server_address`` is the server's ``(host, port)``; ``topology_id`` the
+    :class:`~bson.objectid.ObjectId` naming the client's topology.
+    """
 
     server_address: Address
     topology_id: Any
@@ -176,7 +199,8 @@ class ServerOpeningEvent:
 
 @attrs.frozen
 class ServerClosedEvent:
-    """Published when a server is closed."""
+    """Published when the client stops monitoring a server (new in 3.3); the fields
+    ``server_address`` and ``topology_id`` are as for :class:`ServerOpeningEvent`."""
 
     server_address: Address
     topology_id: Any
@@ -184,7 +208,12 @@ class ServerClosedEvent:
 
 @attrs.frozen
 class ServerDescriptionChangedEvent:
-    """Published when a server's description changes (both are ``ServerDescription``)."""
+    """Published when a server's description changes (new in 3.3).
+
+    ``previous_description`` and ``new_description`` are
+    :class:`~pymongo.server_description.ServerDescription` values; ``server_address`` and
+    ``topology_id`` are as for :class:`ServerOpeningEvent`.
+    """
 
     previous_description: Any
     new_description: Any
@@ -194,21 +223,28 @@ class ServerDescriptionChangedEvent:
 
 @attrs.frozen
 class TopologyOpenedEvent:
-    """Published when the topology is initialized."""
+    """Published when a client opens its topology (new in 3.3); ``topology_id`` is the
+    :class:`~bson.objectid.ObjectId` naming it."""
 
     topology_id: Any
 
 
 @attrs.frozen
 class TopologyClosedEvent:
-    """Published when the topology is closed."""
+    """Published when a client closes its topology (new in 3.3); ``topology_id`` is as
+    for :class:`TopologyOpenedEvent`."""
 
     topology_id: Any
 
 
 @attrs.frozen
 class TopologyDescriptionChangedEvent:
-    """Published when the topology description changes (both are ``TopologyDescription``)."""
+    """Published when the topology's description changes (new in 3.3).
+
+    ``previous_description`` and ``new_description`` are
+    :class:`~pymongo.topology_description.TopologyDescription` values; ``topology_id``
+    is as for :class:`TopologyOpenedEvent`.
+    """
 
     previous_description: Any
     new_description: Any
@@ -238,7 +274,9 @@ class ServerHeartbeatSucceededEvent:
 
     ``duration`` is the round trip in seconds, as a float: the 3.4 reference page says
     microseconds but its driver passed seconds, which is what code in the wild expects;
-    ``duration_micros`` gives whole microseconds.  ``reply`` is the hello/isMaster reply.
+    ``duration_micros`` gives whole microseconds.  ``reply`` is the hello/isMaster reply,
+    ``connection_id`` the server's ``(host, port)``, and ``awaited`` (new in 3.11) whether
+    the check waited for the server to report a change: always ``False`` here.
     """
 
     duration: float = attrs.field(converter=_seconds)
@@ -258,8 +296,8 @@ class ServerHeartbeatSucceededEvent:
 class ServerHeartbeatFailedEvent:
     """Fired when the server heartbeat fails, with an ``ok: 0`` reply or a socket error.
 
-    ``reply`` is the exception; ``duration`` is in seconds as for
-    :class:`ServerHeartbeatSucceededEvent`.
+    ``reply`` is the exception; ``duration``, ``connection_id`` and ``awaited`` are as
+    for :class:`~pymongo.monitoring.ServerHeartbeatSucceededEvent`.
     """
 
     duration: float = attrs.field(converter=_seconds)
@@ -283,69 +321,81 @@ class _EventListener:
 class CommandListener(_EventListener):
     """Base class for command listeners: override the handlers you need (defaults do nothing).
 
-    Handles :class:`CommandStartedEvent`, :class:`CommandSucceededEvent` and
-    :class:`CommandFailedEvent`.
+    Handles :class:`~pymongo.monitoring.CommandStartedEvent`, :class:`~pymongo.monitoring.CommandSucceededEvent` and
+    :class:`~pymongo.monitoring.CommandFailedEvent`.
     """
 
     def started(self, event: CommandStartedEvent) -> None:
-        """Handle a :class:`CommandStartedEvent`."""
+        """Called just before a command is sent, with ``event``, a :class:`~pymongo.monitoring.CommandStartedEvent`; the
+        base class does nothing (override it)."""
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
-        """Handle a :class:`CommandSucceededEvent`."""
+        """Called when a command's reply says it succeeded, with ``event``, a :class:`~pymongo.monitoring.CommandSucceededEvent`; the
+        base class does nothing (override it)."""
 
     def failed(self, event: CommandFailedEvent) -> None:
-        """Handle a :class:`CommandFailedEvent`."""
+        """Called when a command fails (an error reply or a network error), with ``event``, a :class:`~pymongo.monitoring.CommandFailedEvent`; the
+        base class does nothing (override it)."""
 
 
 class ServerListener(_EventListener):
     """Base class for server listeners: override the handlers you need (defaults do nothing).
 
-    Handles :class:`ServerOpeningEvent`, :class:`ServerDescriptionChangedEvent` and
-    :class:`ServerClosedEvent`.
+    Handles :class:`~pymongo.monitoring.ServerOpeningEvent`, :class:`~pymongo.monitoring.ServerDescriptionChangedEvent` and
+    :class:`~pymongo.monitoring.ServerClosedEvent`.
     """
 
     def opened(self, event: ServerOpeningEvent) -> None:
-        """Handle a :class:`ServerOpeningEvent`."""
+        """Called when the client starts monitoring a server, with ``event``, a :class:`~pymongo.monitoring.ServerOpeningEvent`; the
+        base class does nothing (override it)."""
 
     def description_changed(self, event: ServerDescriptionChangedEvent) -> None:
-        """Handle a :class:`ServerDescriptionChangedEvent`."""
+        """Called when a server's description changes, with ``event``, a :class:`~pymongo.monitoring.ServerDescriptionChangedEvent`; the
+        base class does nothing (override it)."""
 
     def closed(self, event: ServerClosedEvent) -> None:
-        """Handle a :class:`ServerClosedEvent`."""
+        """Called when the client stops monitoring a server, with ``event``, a :class:`~pymongo.monitoring.ServerClosedEvent`; the
+        base class does nothing (override it)."""
 
 
 class ServerHeartbeatListener(_EventListener):
     """Base class for heartbeat listeners: override the handlers you need (defaults do nothing).
 
-    Handles :class:`ServerHeartbeatStartedEvent`, :class:`ServerHeartbeatSucceededEvent`
-    and :class:`ServerHeartbeatFailedEvent`.
+    Handles :class:`~pymongo.monitoring.ServerHeartbeatStartedEvent`, :class:`~pymongo.monitoring.ServerHeartbeatSucceededEvent`
+    and :class:`~pymongo.monitoring.ServerHeartbeatFailedEvent`.
     """
 
     def started(self, event: ServerHeartbeatStartedEvent) -> None:
-        """Handle a :class:`ServerHeartbeatStartedEvent`."""
+        """Called just before a monitor checks a server, with ``event``, a :class:`~pymongo.monitoring.ServerHeartbeatStartedEvent`; the
+        base class does nothing (override it)."""
 
     def succeeded(self, event: ServerHeartbeatSucceededEvent) -> None:
-        """Handle a :class:`ServerHeartbeatSucceededEvent`."""
+        """Called when a server check succeeds, with ``event``, a :class:`~pymongo.monitoring.ServerHeartbeatSucceededEvent`; the
+        base class does nothing (override it)."""
 
     def failed(self, event: ServerHeartbeatFailedEvent) -> None:
-        """Handle a :class:`ServerHeartbeatFailedEvent`."""
+        """Called when a server check fails, with ``event``, a :class:`~pymongo.monitoring.ServerHeartbeatFailedEvent`; the
+        base class does nothing (override it)."""
 
 
 class TopologyListener(_EventListener):
     """Base class for topology listeners: override the handlers you need (defaults do nothing).
 
-    Handles :class:`TopologyOpenedEvent`, :class:`TopologyDescriptionChangedEvent` and
-    :class:`TopologyClosedEvent`.
+    Handles :class:`~pymongo.monitoring.TopologyOpenedEvent`, :class:`~pymongo.monitoring.TopologyDescriptionChangedEvent` and
+    :class:`~pymongo.monitoring.TopologyClosedEvent`.
     """
 
     def opened(self, event: TopologyOpenedEvent) -> None:
-        """Handle a :class:`TopologyOpenedEvent`."""
+        """Called when the client opens its topology, with ``event``, a :class:`~pymongo.monitoring.TopologyOpenedEvent`; the
+        base class does nothing (override it)."""
 
     def description_changed(self, event: TopologyDescriptionChangedEvent) -> None:
-        """Handle a :class:`TopologyDescriptionChangedEvent`."""
+        """Called when the topology's description changes, with ``event``, a :class:`~pymongo.monitoring.TopologyDescriptionChangedEvent`; the
+        base class does nothing (override it)."""
 
     def closed(self, event: TopologyClosedEvent) -> None:
-        """Handle a :class:`TopologyClosedEvent`."""
+        """Called when the client closes its topology, with ``event``, a :class:`~pymongo.monitoring.TopologyClosedEvent`; the
+        base class does nothing (override it)."""
 
 
 LISTENER_TYPES = (CommandListener, ServerHeartbeatListener, ServerListener, TopologyListener)

@@ -150,7 +150,7 @@ class EventPublisher:
     def publish_command_start(self, command: Mapping[str, Any], database_name: str,
                               request_id: int, connection_id: Address,
                               operation_id: Optional[int] = None) -> None:
-        """Publish a :class:`CommandStartedEvent` (``operation_id`` defaults to the request id)."""
+        """Publish a :class:`~pymongo.monitoring.CommandStartedEvent` (``operation_id`` defaults to the request id)."""
         if operation_id is None:
             operation_id = request_id
         event = CommandStartedEvent(command, database_name, request_id, connection_id,
@@ -172,7 +172,7 @@ class EventPublisher:
     def publish_command_success(self, duration: Duration, reply: Mapping[str, Any],
                                 command_name: str, request_id: int, connection_id: Address,
                                 operation_id: Optional[int] = None) -> None:
-        """Publish a :class:`CommandSucceededEvent`; a sensitive command's reply is emptied."""
+        """Publish a :class:`~pymongo.monitoring.CommandSucceededEvent`; a sensitive command's reply is emptied."""
         if operation_id is None:
             operation_id = request_id
         if self._was_sensitive(request_id, connection_id):
@@ -184,7 +184,7 @@ class EventPublisher:
     def publish_command_failure(self, duration: Duration, failure: Mapping[str, Any],
                                 command_name: str, request_id: int, connection_id: Address,
                                 operation_id: Optional[int] = None) -> None:
-        """Publish a :class:`CommandFailedEvent`; a sensitive command keeps error codes only."""
+        """Publish a :class:`~pymongo.monitoring.CommandFailedEvent`; a sensitive command keeps error codes only."""
         if operation_id is None:
             operation_id = request_id
         if self._was_sensitive(request_id, connection_id) and isinstance(failure, Mapping):
@@ -196,38 +196,38 @@ class EventPublisher:
     # ------------------------------------------------------------ heartbeats
 
     def publish_server_heartbeat_started(self, connection_id: Address) -> None:
-        """Publish a :class:`ServerHeartbeatStartedEvent`."""
+        """Publish a :class:`~pymongo.monitoring.ServerHeartbeatStartedEvent`."""
         self._dispatch(self.server_heartbeat_listeners, "started",
                        ServerHeartbeatStartedEvent(connection_id))
 
     def publish_server_heartbeat_succeeded(self, duration: Duration, reply: Any,
                                            connection_id: Address) -> None:
-        """Publish a :class:`ServerHeartbeatSucceededEvent` (``reply``: the hello reply)."""
+        """Publish a :class:`~pymongo.monitoring.ServerHeartbeatSucceededEvent` (``reply``: the hello reply)."""
         self._dispatch(self.server_heartbeat_listeners, "succeeded",
                        ServerHeartbeatSucceededEvent(duration, reply, connection_id))
 
     def publish_server_heartbeat_failed(self, duration: Duration, reply: Any,
                                         connection_id: Address) -> None:
-        """Publish a :class:`ServerHeartbeatFailedEvent` (``reply``: the exception)."""
+        """Publish a :class:`~pymongo.monitoring.ServerHeartbeatFailedEvent` (``reply``: the exception)."""
         self._dispatch(self.server_heartbeat_listeners, "failed",
                        ServerHeartbeatFailedEvent(duration, reply, connection_id))
 
     # ------------------------------------------------------------ servers
 
     def publish_server_opened(self, server_address: Address, topology_id: Any) -> None:
-        """Publish a :class:`ServerOpeningEvent`."""
+        """Publish a :class:`~pymongo.monitoring.ServerOpeningEvent`."""
         self._dispatch(self.server_listeners, "opened",
                        ServerOpeningEvent(server_address, topology_id))
 
     def publish_server_closed(self, server_address: Address, topology_id: Any) -> None:
-        """Publish a :class:`ServerClosedEvent`."""
+        """Publish a :class:`~pymongo.monitoring.ServerClosedEvent`."""
         self._dispatch(self.server_listeners, "closed",
                        ServerClosedEvent(server_address, topology_id))
 
     def publish_server_description_changed(self, previous_description: Any,
                                            new_description: Any, server_address: Address,
                                            topology_id: Any) -> None:
-        """Publish a :class:`ServerDescriptionChangedEvent`."""
+        """Publish a :class:`~pymongo.monitoring.ServerDescriptionChangedEvent`."""
         self._dispatch(self.server_listeners, "description_changed",
                        ServerDescriptionChangedEvent(previous_description, new_description,
                                                      server_address, topology_id))
@@ -235,16 +235,16 @@ class EventPublisher:
     # ------------------------------------------------------------ topology
 
     def publish_topology_opened(self, topology_id: Any) -> None:
-        """Publish a :class:`TopologyOpenedEvent`."""
+        """Publish a :class:`~pymongo.monitoring.TopologyOpenedEvent`."""
         self._dispatch(self.topology_listeners, "opened", TopologyOpenedEvent(topology_id))
 
     def publish_topology_closed(self, topology_id: Any) -> None:
-        """Publish a :class:`TopologyClosedEvent`."""
+        """Publish a :class:`~pymongo.monitoring.TopologyClosedEvent`."""
         self._dispatch(self.topology_listeners, "closed", TopologyClosedEvent(topology_id))
 
     def publish_topology_description_changed(self, previous_description: Any,
                                              new_description: Any, topology_id: Any) -> None:
-        """Publish a :class:`TopologyDescriptionChangedEvent`."""
+        """Publish a :class:`~pymongo.monitoring.TopologyDescriptionChangedEvent`."""
         self._dispatch(self.topology_listeners, "description_changed",
                        TopologyDescriptionChangedEvent(previous_description, new_description,
                                                        topology_id))

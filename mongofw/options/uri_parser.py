@@ -183,7 +183,7 @@ def split_options(opts: str, validate: bool = True, warn: bool = False) -> Dict[
     values are ``unquote_plus``-decoded; ``readPreferenceTags`` may repeat and gives a
     list; another name given twice warns "Duplicate URI option" and keeps the last value;
     ``wtimeout`` warns that it is deprecated (and is dropped when ``wtimeoutMS`` is given).
-    With ``validate`` the result is validated (an :class:`OptionDict`, lower-case keys).
+    With ``validate`` the result is validated (an ``OptionDict``, lower-case keys).
     """
     if "&" in opts and ";" in opts:
         raise InvalidURI("Can not mix '&' and ';' for option separators")
@@ -213,7 +213,7 @@ def split_options(opts: str, validate: bool = True, warn: bool = False) -> Dict[
 
 
 def validate_options(opts: Mapping[str, Any], warn: bool = False) -> OptionDict:
-    """Validated, normalised copy of URI options (an :class:`OptionDict`).
+    """Validated, normalised copy of URI options (an ``OptionDict``).
 
     With ``warn=False`` an unknown name raises ``ConfigurationError`` and a bad value raises
     ``ValueError``/``TypeError``; with ``warn=True`` each is reported as a ``UserWarning``
@@ -242,7 +242,7 @@ def check_option_conflicts(options: Mapping[str, Any],
                            nodes: Optional[Sequence[Any]] = None, srv: bool = False) -> None:
     """Raise ``ConfigurationError`` when validated options contradict each other.
 
-    ``options`` uses lower-case names (an :class:`OptionDict` or plain lower-case dict);
+    ``options`` uses lower-case names (an ``OptionDict`` or plain lower-case dict);
     ``nodes`` is the seed list when known.
     """
     def both(a: str, b: str) -> bool:
@@ -328,7 +328,7 @@ def parse_uri(uri: str, default_port: Optional[int] = DEFAULT_PORT, validate: bo
     Returns ``{'nodelist', 'username', 'password', 'database', 'collection', 'options'}``.
     ``mongodb+srv://`` URIs are checked for shape and then refused with ``InvalidURI``
     (as 3.4 refused the scheme): they need DNS SRV lookups, which this driver does not do.
-    A bad host or port raises :class:`InvalidHost`, an ``InvalidURI`` that is also the
+    A bad host or port raises ``InvalidHost``, an ``InvalidURI`` that is also the
     ``ValueError`` 3.4 raised.
     """
     if not isinstance(uri, str):
