@@ -4,6 +4,10 @@ Structured logging is off unless the client option ``structured_logging`` is tru
 ``"json"``) or, when the option is not given, the environment variable ``MONGOFW_LOG`` is
 ``1``/``true``/``yes``/``on`` (key-value records) or ``json`` (JSON lines).  The client
 option ``log_command_documents=True`` adds document contents to the records.
+
+Independently of that, ``slow_command_ms=N`` (else ``MONGOFW_SLOW_COMMAND_MS``) logs each
+command that took at least ``N`` ms as a ``command_slow`` warning
+(:mod:`mongofw.monitoring.slow_commands`).
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import warnings
 from typing import Any, List, Mapping, Optional, Tuple
 
 from mongofw import hookimpl
+from mongofw.monitoring import slow_commands
 from mongofw.monitoring.listener_errors import ListenerErrorLogger
 from mongofw.monitoring.structlog_listener import StructlogListener
 
@@ -72,10 +77,28 @@ def mongofw_event_listeners(options: Mapping[str, Any]) -> List[Any]:
         if documents is not None and not isinstance(documents, bool):
             raise TypeError(f"log_command_documents must be True or False, not {documents!r}")
         listeners.append(StructlogListener(json=json, log_command_documents=bool(documents)))
+    threshold = slow_command_threshold(options)
+    if threshold is not None:
+        listeners.append(slow_commands.SlowCommandListener(threshold, json=json))
     return listeners
+
+
+def slow_command_threshold(options: Mapping[str, Any],
+                           environ: Optional[Mapping[str, str]] = None) -> Optional[float]:
+    """The slow-command threshold in ms from the client options, else the environment."""
+    value = _option(options, "slow_command_ms")
+    if value is not None:
+        return slow_commands.parse_threshold(value)
+    raw = (os.environ if environ is None else environ).get(slow_commands.ENV_VAR)
+    try:
+        return slow_commands.parse_threshold(raw, slow_commands.ENV_VAR)
+    except ValueError as exc:
+        # As for MONGOFW_LOG: a bad environment value must not stop the application.
+        warnings.warn(f"{exc}; no slow-command threshold is set", UserWarning, stacklevel=2)
+        return None
 
 
 @hookimpl
 def mongofw_client_options() -> List[str]:
     """The client options this plugin reads (see the module docstring)."""
-    return ["structured_logging", "log_command_documents"]
+    return ["structured_logging", "log_command_documents", "slow_command_ms"]

@@ -162,3 +162,17 @@ def test_an_application_structlog_setup_takes_the_records_over(server_uri, db):
     assert failure["event_type"] == "CommandStartedEvent"
     assert failure["log_level"] == "error"
     assert "not logged" not in repr(logs)
+
+
+def test_the_slow_command_threshold_logs_only_slow_commands(server_uri):
+    with capture_logs() as records:
+        with MongoClient(server_uri, slow_command_ms=0) as every:
+            every.test.slow_log.find_one({"x": 1})
+        with MongoClient(server_uri, slow_command_ms=60_000) as none:
+            none.test.slow_log.find_one({"x": 1})
+    slow = [r for r in records if r["event"] == "command_slow"]
+    assert slow and all(r["threshold_ms"] == 0 for r in slow)
+    find = next(r for r in slow if r["command_name"] == "find")
+    assert find["outcome"] == "succeeded" and find["duration_micros"] >= 0
+    # Nothing else was logged: the threshold works without structured_logging.
+    assert {r["event"] for r in records} == {"command_slow"}

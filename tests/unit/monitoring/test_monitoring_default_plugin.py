@@ -12,6 +12,7 @@ import pytest
 
 from mongofw.monitoring import default_plugin
 from mongofw.monitoring.listener_errors import ListenerErrorLogger
+from mongofw.monitoring.slow_commands import SlowCommandListener
 from mongofw.monitoring.structlog_listener import StructlogListener
 from mongofw.plugin_manager import Plugins, create_plugin_manager
 
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture(autouse=True)
 def no_env(monkeypatch):
     monkeypatch.delenv(default_plugin.ENV_VAR, raising=False)
+    monkeypatch.delenv("MONGOFW_SLOW_COMMAND_MS", raising=False)
 
 
 def _listeners(options):
@@ -127,3 +129,37 @@ def test_one_environment_variable_gives_json_lines_on_stderr():
         ("command_succeeded", "insert")]
     assert records[2]["duration_micros"] == 1000
     assert "documents" not in done.stderr
+
+
+# ---------------------------------------------------------------- slow commands
+
+
+def test_no_slow_command_listener_without_a_threshold():
+    assert not any(isinstance(listener, SlowCommandListener) for listener in _listeners({}))
+
+
+@pytest.mark.parametrize("key,value,threshold", [
+    ("slow_command_ms", 100, 100.0), ("slowCommandMS", "2.5", 2.5), ("slow_command_ms", 0, 0.0),
+])
+def test_the_option_adds_a_slow_command_listener(key, value, threshold):
+    slow = [listener for listener in _listeners({key: value})
+            if isinstance(listener, SlowCommandListener)]
+    assert [listener.threshold_ms for listener in slow] == [threshold]
+
+
+@pytest.mark.parametrize("value", [-1, "fast", True, float("nan"), float("inf")])
+def test_a_bad_threshold_option_is_a_value_error(value):
+    with pytest.raises(ValueError, match="slow_command_ms must be"):
+        _listeners({"slow_command_ms": value})
+
+
+def test_the_environment_sets_the_threshold_and_a_bad_value_warns(monkeypatch):
+    monkeypatch.setenv("MONGOFW_SLOW_COMMAND_MS", "50")
+    assert [listener.threshold_ms for listener in _listeners({})
+            if isinstance(listener, SlowCommandListener)] == [50.0]
+    assert [listener.threshold_ms for listener in _listeners({"slow_command_ms": 5})
+            if isinstance(listener, SlowCommandListener)] == [5.0]  # the option wins
+    monkeypatch.setenv("MONGOFW_SLOW_COMMAND_MS", "soon")
+    with pytest.warns(UserWarning, match="MONGOFW_SLOW_COMMAND_MS must be"):
+        listeners = _listeners({})
+    assert not any(isinstance(listener, SlowCommandListener) for listener in listeners)
