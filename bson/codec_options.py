@@ -229,6 +229,9 @@ class CodecOptions(_options_base):
             type_registry = _EMPTY_REGISTRY
         elif not isinstance(type_registry, TypeRegistry):
             raise TypeError(f"type_registry must be a TypeRegistry or None, not {type_registry!r}")
+        if uuid_representation is None:
+            # 3.13's default spelling; it stands for 3.x's default, PYTHON_LEGACY.
+            uuid_representation = PYTHON_LEGACY
         known = type_registry._uuid_by_code
         if (isinstance(uuid_representation, bool) or uuid_representation not in known
                 and uuid_representation not in ALL_UUID_REPRESENTATIONS):

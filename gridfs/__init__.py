@@ -2,7 +2,9 @@
 
 ``GridFS`` (the legacy API) and ``GridFSBucket`` (the GridFS specification's API) check
 their arguments and delegate to :class:`mongofw.gridfs.bucket.Bucket`; the chunk bytes
-go through the storage the ``mongofw_gridfs_storage`` hook provides.
+go through the storage the ``mongofw_gridfs_storage`` hook provides.  Every method takes
+``session`` (3.6): all the commands it sends, and those of the GridIn, GridOut or
+GridOutCursor it returns, run in that ``ClientSession``.
 """
 from __future__ import annotations
 
@@ -65,8 +67,10 @@ class GridFS:
         self.__bucket = Bucket(database[collection], disable_md5=disable_md5)
 
     def new_file(self, **kwargs: Any) -> GridIn:
-        """A new GridIn; keyword arguments become fields of the file (see GridIn)."""
-        return GridIn._create(self.__bucket, kwargs)
+        """A new GridIn; keyword arguments become fields of the file (see GridIn), but
+        ``session``, which the GridIn writes in."""
+        session = kwargs.pop("session", None)
+        return GridIn._create(self.__bucket, kwargs, session)
 
     def put(self, data: Any, **kwargs: Any) -> Any:
         """Store ``data`` as a new file and return its ``_id``.
@@ -81,22 +85,26 @@ class GridFS:
         """
         return _upload(self.new_file(**kwargs), data)
 
-    def get(self, file_id: Any) -> GridOut:
+    def get(self, file_id: Any, session: Any = None) -> GridOut:
         """The file whose ``_id`` is ``file_id``, as a :class:`~gridfs.grid_file.GridOut`.
 
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
         :raises ~gridfs.errors.NoFile: when there is no such file.
         """
-        grid_out = GridOut._create(self.__bucket, file_id=file_id)
+        grid_out = GridOut._create(self.__bucket, file_id=file_id, session=session)
         grid_out._ensure_file()
         return grid_out
 
     def get_version(self, filename: Optional[str] = None, version: int = -1,
-                    **kwargs: Any) -> GridOut:
+                    session: Any = None, **kwargs: Any) -> GridOut:
         """One version of a file, chosen by name and/or other fields of its document.
 
         :param filename: the file's name; ``None`` (the default) matches any name.
         :param version: which match, by upload date: ``0`` the first, ``1`` the second,
             ``-1`` (the default) the newest, ``-2`` the one before it.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
         :param kwargs: more fields the file document must have (``metadata.owner="ada"``
             style names are not expanded: pass them as they are stored).
         :returns: a :class:`~gridfs.grid_file.GridOut`.
@@ -106,27 +114,37 @@ class GridFS:
         if filename is not None:
             query["filename"] = filename
         return GridOut._create(self.__bucket,
-                               file_document=self.__bucket.revision(query, version))
+                               file_document=self.__bucket.revision(query, version, session),
+                               session=session)
 
-    def get_last_version(self, filename: Optional[str] = None, **kwargs: Any) -> GridOut:
+    def get_last_version(self, filename: Optional[str] = None, session: Any = None,
+                         **kwargs: Any) -> GridOut:
         """The newest version of the file named ``filename`` (``None``: any name), i.e.
-        :meth:`get_version` with ``version=-1``; ``kwargs`` are more fields to match.
+        :meth:`get_version` with ``version=-1``; ``kwargs`` are more fields to match, and
+        ``session`` is as there.
 
         :raises ~gridfs.errors.NoFile: when no file matches.
         """
-        return self.get_version(filename=filename, **kwargs)
+        return self.get_version(filename=filename, session=session, **kwargs)
 
-    def delete(self, file_id: Any) -> None:
+    def delete(self, file_id: Any, session: Any = None) -> None:
         """Delete the file whose ``_id`` is ``file_id``: its document, then its chunks.
 
         A file that does not exist is not an error.  A reader that has the file open may
         fail part-way through.
-        """
-        self.__bucket.delete(file_id, missing_ok=True)
 
-    def list(self) -> list:
-        """The names of all files stored in this GridFS."""
-        return self.__bucket.filenames()
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
+        """
+        self.__bucket.delete(file_id, True, session)
+
+    def list(self, session: Any = None) -> list:
+        """The names of all files stored in this GridFS (each name once).
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
+        """
+        return self.__bucket.filenames(session)
 
     def find(self, *args: Any, **kwargs: Any) -> GridOutCursor:
         """A GridOutCursor over the files matching a query (as ``Collection.find``)."""
@@ -134,25 +152,31 @@ class GridFS:
         cursor._bucket = self.__bucket
         return cursor
 
-    def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Optional[GridOut]:
-        """A single matching file or None; a non-mapping filter is an ``_id``."""
+    def find_one(self, filter: Any = None, *args: Any, session: Any = None,
+                 **kwargs: Any) -> Optional[GridOut]:
+        """A single matching file or None; a non-mapping filter is an ``_id``.
+
+        ``session`` is keyword-only: 3.6 put it second, but 3.4 passed further positional
+        arguments to ``find`` and that order is kept."""
         if filter is not None and not isinstance(filter, Mapping):
             filter = {"_id": filter}
-        for grid_out in self.find(filter, *args, **kwargs).limit(-1):
+        cursor = self.find(filter, *args, session=session, **kwargs).limit(-1)
+        for grid_out in cursor:
             return grid_out
         return None
 
-    def exists(self, document_or_id: Any = None, **kwargs: Any) -> bool:
+    def exists(self, document_or_id: Any = None, session: Any = None, **kwargs: Any) -> bool:
         """Whether at least one file matches.
 
         :param document_or_id: an ``_id`` value, or a query document (a mapping); ``None``
             (the default) uses ``kwargs`` alone.
         :param kwargs: fields to match (``filename="a.txt"``), as a query document would.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
         """
         files = self.__bucket.files
-        if kwargs:
-            return files.find_one(kwargs, projection={"_id": True}) is not None
-        return files.find_one(document_or_id, projection={"_id": True}) is not None
+        query = kwargs if kwargs else document_or_id
+        return files.find_one(query, projection={"_id": True}, session=session) is not None
 
 
 class GridFSBucket(GridFSBucketAttributes):
@@ -200,7 +224,8 @@ class GridFSBucket(GridFSBucketAttributes):
         return fields
 
     def open_upload_stream(self, filename: str, chunk_size_bytes: Optional[int] = None,
-                           metadata: Optional[Mapping[str, Any]] = None) -> GridIn:
+                           metadata: Optional[Mapping[str, Any]] = None,
+                           session: Any = None) -> GridIn:
         """A :class:`~gridfs.grid_file.GridIn` to write the new file ``filename`` to; the
         file exists once the stream is closed.
 
@@ -209,26 +234,31 @@ class GridFSBucket(GridFSBucketAttributes):
             bucket's.
         :param metadata: a mapping stored as the file document's ``metadata`` field;
             ``None`` (the default) stores none.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
         :raises ValueError: when ``filename`` is not a ``str``.
         :raises TypeError: when ``metadata`` is not a mapping.
         """
-        return GridIn._create(self._bucket, self._fields(filename, chunk_size_bytes, metadata))
+        return GridIn._create(self._bucket, self._fields(filename, chunk_size_bytes, metadata),
+                              session)
 
     def open_upload_stream_with_id(self, file_id: Any, filename: str,
                                    chunk_size_bytes: Optional[int] = None,
-                                   metadata: Optional[Mapping[str, Any]] = None) -> GridIn:
+                                   metadata: Optional[Mapping[str, Any]] = None,
+                                   session: Any = None) -> GridIn:
         """As :meth:`open_upload_stream`, with ``file_id`` as the new file's ``_id``.
 
-        ``filename``, ``chunk_size_bytes`` and ``metadata`` are as there.  An ``_id``
+        ``filename``, ``chunk_size_bytes``, ``metadata`` and ``session`` are as there.  An ``_id``
         already in use raises :class:`~gridfs.errors.FileExists` when the stream closes.
         """
         fields = self._fields(filename, chunk_size_bytes, metadata)
         fields["_id"] = file_id
-        return GridIn._create(self._bucket, fields)
+        return GridIn._create(self._bucket, fields, session)
 
     def upload_from_stream(self, filename: str, source: Any,
                            chunk_size_bytes: Optional[int] = None,
-                           metadata: Optional[Mapping[str, Any]] = None) -> Any:
+                           metadata: Optional[Mapping[str, Any]] = None,
+                           session: Any = None) -> Any:
         """Store ``source`` as the new file ``filename`` and return its ``_id`` (an
         :class:`~bson.objectid.ObjectId`).
 
@@ -237,60 +267,84 @@ class GridFSBucket(GridFSBucketAttributes):
         :param chunk_size_bytes: as for :meth:`open_upload_stream` (``None``: the
             bucket's).
         :param metadata: as for :meth:`open_upload_stream`.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
 
         On any failure the partial file is removed.
         """
-        grid_in = self.open_upload_stream(filename, chunk_size_bytes, metadata)
+        grid_in = self.open_upload_stream(filename, chunk_size_bytes, metadata, session)
         return _upload(grid_in, _as_bytes(source))
 
     def upload_from_stream_with_id(self, file_id: Any, filename: str, source: Any,
                                    chunk_size_bytes: Optional[int] = None,
-                                   metadata: Optional[Mapping[str, Any]] = None) -> None:
+                                   metadata: Optional[Mapping[str, Any]] = None,
+                                   session: Any = None) -> None:
         """As :meth:`upload_from_stream`, with ``file_id`` as the new file's ``_id``.
 
-        ``filename``, ``source``, ``chunk_size_bytes`` and ``metadata`` are as there.
+        ``filename``, ``source``, ``chunk_size_bytes``, ``metadata`` and ``session`` are as
+        there.
         :raises ~gridfs.errors.FileExists: when ``file_id`` is already used.
         """
         grid_in = self.open_upload_stream_with_id(file_id, filename, chunk_size_bytes,
-                                                  metadata)
+                                                  metadata, session)
         _upload(grid_in, _as_bytes(source))
 
-    def open_download_stream(self, file_id: Any) -> GridOut:
+    def open_download_stream(self, file_id: Any, session: Any = None) -> GridOut:
         """A :class:`~gridfs.grid_file.GridOut` reading the file whose ``_id`` is
         ``file_id``.
 
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
         :raises ~gridfs.errors.NoFile: when there is no such file.
         """
-        grid_out = GridOut._create(self._bucket, file_id=file_id)
+        grid_out = GridOut._create(self._bucket, file_id=file_id, session=session)
         grid_out._ensure_file()
         return grid_out
 
-    def download_to_stream(self, file_id: Any, destination: Any) -> None:
+    def download_to_stream(self, file_id: Any, destination: Any, session: Any = None) -> None:
         """Write the content of the file whose ``_id`` is ``file_id`` to
         ``destination`` (any object with ``write(bytes)``), chunk by chunk.
 
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
         :raises ~gridfs.errors.NoFile: when there is no such file.
         """
-        _copy(self.open_download_stream(file_id), destination)
+        _copy(self.open_download_stream(file_id, session), destination)
 
-    def open_download_stream_by_name(self, filename: str, revision: int = -1) -> GridOut:
-        """A GridOut for a revision of ``filename``: 0 the original, -1 the newest."""
+    def open_download_stream_by_name(self, filename: str, revision: int = -1,
+                                     session: Any = None) -> GridOut:
+        """A :class:`~gridfs.grid_file.GridOut` for one revision of ``filename``.
+
+        :param filename: the file's name (``str``).
+        :param revision: which upload of that name, by upload date: ``0`` the original,
+            ``1`` the next, ``-1`` (the default) the newest, ``-2`` the one before it.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
+        :raises ~gridfs.errors.NoFile: when there is no such revision.
+        """
         _check_filename(filename)
-        document = self._bucket.revision({"filename": filename}, revision)
-        return GridOut._create(self._bucket, file_document=document)
+        document = self._bucket.revision({"filename": filename}, revision, session)
+        return GridOut._create(self._bucket, file_document=document, session=session)
 
     def download_to_stream_by_name(self, filename: str, destination: Any,
-                                   revision: int = -1) -> None:
-        """Write the content of a revision of ``filename`` to ``destination``."""
-        _copy(self.open_download_stream_by_name(filename, revision), destination)
+                                   revision: int = -1, session: Any = None) -> None:
+        """Write the content of one revision of ``filename`` to ``destination`` (any object
+        with ``write(bytes)``), chunk by chunk; ``revision`` and ``session`` are as for
+        :meth:`open_download_stream_by_name`.
 
-    def delete(self, file_id: Any) -> None:
+        :raises ~gridfs.errors.NoFile: when there is no such revision.
+        """
+        _copy(self.open_download_stream_by_name(filename, revision, session), destination)
+
+    def delete(self, file_id: Any, session: Any = None) -> None:
         """Delete the file whose ``_id`` is ``file_id``: its files document, then its
         chunks.
 
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
         :raises ~gridfs.errors.NoFile: when there is no such file.
         """
-        self._bucket.delete(file_id, missing_ok=False)
+        self._bucket.delete(file_id, False, session)
 
     def find(self, *args: Any, **kwargs: Any) -> GridOutCursor:
         """A GridOutCursor over the files documents matching a filter."""
@@ -298,12 +352,14 @@ class GridFSBucket(GridFSBucketAttributes):
         cursor._bucket = self._bucket
         return cursor
 
-    def rename(self, file_id: Any, new_filename: str) -> None:
+    def rename(self, file_id: Any, new_filename: str, session: Any = None) -> None:
         """Give the file whose ``_id`` is ``file_id`` the name ``new_filename``.
 
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in
+            (new in 3.6); ``None`` (the default) uses an implicit one.
         :raises ~gridfs.errors.NoFile: when there is no such file.
         """
-        self._bucket.rename(file_id, new_filename)
+        self._bucket.rename(file_id, new_filename, session)
 
 
 def _as_bytes(source: Any) -> Any:

@@ -2,7 +2,8 @@
 
 ``GridIn`` and ``GridOut`` check arguments and delegate to the upload and download state
 in :mod:`mongofw.gridfs.upload` / :mod:`mongofw.gridfs.download`; the files document's
-fields are their attributes.
+fields are their attributes.  Given a ``session`` (3.6), every command they send runs in
+it.
 """
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from gridfs.errors import CorruptGridFile, FileExists, GridFSError, NoFile  # noqa: F401
 from mongofw.client.cursor import Cursor
-from mongofw.errors import ConfigurationError
-from mongofw.gridfs.bucket import DEFAULT_CHUNK_SIZE, Bucket, check_collection
+from mongofw.gridfs.bucket import DEFAULT_CHUNK_SIZE, Bucket, check_collection, check_session
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "GridIn", "GridOut", "GridOutCursor"]
 
@@ -42,20 +42,17 @@ class GridIn:
     def __init__(self, root_collection: Any, session: Any = None, disable_md5: bool = False,
                  **kwargs: Any) -> None:
         check_collection(root_collection, "root_collection")
-        if session is not None:
-            # GridFS streams its chunks outside sessions here; refusing beats ignoring.
-            raise ConfigurationError("GridIn(session=...): GridFS operations do not run in "
-                                     "a session in this driver")
-        self._start(Bucket(root_collection, disable_md5=disable_md5), kwargs)
+        session = check_session(root_collection, session)
+        self._start(Bucket(root_collection, disable_md5=disable_md5), kwargs, session)
 
     @classmethod
-    def _create(cls, bucket: Bucket, kwargs: Any) -> GridIn:
+    def _create(cls, bucket: Bucket, kwargs: Any, session: Any = None) -> GridIn:
         grid_in = cls.__new__(cls)
-        grid_in._start(bucket, kwargs)
+        grid_in._start(bucket, kwargs, check_session(bucket.root, session))
         return grid_in
 
-    def _start(self, bucket: Bucket, kwargs: Any) -> None:
-        object.__setattr__(self, "_writer", bucket.upload(dict(kwargs)))
+    def _start(self, bucket: Bucket, kwargs: Any, session: Any) -> None:
+        object.__setattr__(self, "_writer", bucket.upload(dict(kwargs), session))
 
     _id = _field("_id", "The '_id' value for this file (read-only).")
     filename = _field("filename", "Name of this file.", writable=True)
@@ -150,21 +147,23 @@ class GridOut:
     """Read a file from GridFS; the files document is fetched when first needed."""
 
     def __init__(self, root_collection: Any, file_id: Any = None,
-                 file_document: Any = None) -> None:
+                 file_document: Any = None, session: Any = None) -> None:
         check_collection(root_collection, "root_collection")
-        self._open(Bucket(root_collection), file_id, file_document)
+        self._open(Bucket(root_collection), file_id, file_document, session)
 
     @classmethod
-    def _create(cls, bucket: Bucket, file_id: Any = None, file_document: Any = None) -> GridOut:
+    def _create(cls, bucket: Bucket, file_id: Any = None, file_document: Any = None,
+                session: Any = None) -> GridOut:
         grid_out = cls.__new__(cls)
-        grid_out._open(bucket, file_id, file_document)
+        grid_out._open(bucket, file_id, file_document, session)
         return grid_out
 
-    def _open(self, bucket: Bucket, file_id: Any, file_document: Any) -> None:
+    def _open(self, bucket: Bucket, file_id: Any, file_document: Any, session: Any) -> None:
         if file_document is not None and not hasattr(file_document, "get"):
             raise TypeError(f"file_document must be a mapping, not "
                             f"{type(file_document).__name__}")
-        self.__dict__["_reader"] = bucket.download(file_id, file_document)
+        session = check_session(bucket.root, session)
+        self.__dict__["_reader"] = bucket.download(file_id, file_document, session)
 
     _id = _out_field("_id", "The '_id' value for this file (read-only).")
     filename = _out_field("filename", "Name of this file (read-only).")
@@ -228,7 +227,7 @@ class GridOut:
     def seekable(self) -> bool:
         return True
 
-    def write(self, data: Any) -> None:
+    def write(self, value: Any) -> None:
         """``io.UnsupportedOperation``: a GridOut is read, not written (as in 3.13)."""
         raise io.UnsupportedOperation("write")
 
@@ -245,19 +244,19 @@ class GridOutCursor(Cursor):
 
     def __init__(self, collection: Any, filter: Optional[Any] = None, skip: int = 0,
                  limit: int = 0, no_cursor_timeout: bool = False, sort: Any = None,
-                 batch_size: int = 0) -> None:
+                 batch_size: int = 0, session: Any = None) -> None:
         check_collection(collection, "collection")
         self._root = collection
         self._bucket: Optional[Bucket] = None
         super().__init__(collection.files, filter, skip=skip, limit=limit,
                          no_cursor_timeout=no_cursor_timeout, sort=sort,
-                         batch_size=batch_size)
+                         batch_size=batch_size, session=session)
 
     def __next__(self) -> GridOut:
-        """Get next GridOut object from cursor."""
+        """Get next GridOut object from cursor (it reads its chunks in the same session)."""
         document = super().__next__()
         if self._bucket is None:
             self._bucket = Bucket(self._root)
-        return GridOut._create(self._bucket, file_document=document)
+        return GridOut._create(self._bucket, file_document=document, session=self.session)
 
     next = __next__

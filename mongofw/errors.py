@@ -82,13 +82,17 @@ class OperationFailure(PyMongoError):
     """A database operation failed; ``code`` and ``details`` come from the server."""
 
     def __init__(self, error: str, code: Optional[int] = None,
-                 details: Optional[Mapping[str, Any]] = None) -> None:
+                 details: Optional[Mapping[str, Any]] = None,
+                 max_wire_version: Optional[int] = None) -> None:
         labels = ()
         if details and isinstance(details, Mapping):
             labels = details.get("errorLabels", ())
         super().__init__(error, labels)
         self.__code = code
         self.__details = details
+        # The wire version of the server that answered (3.11): from 4.4 on it labels its
+        # retryable errors itself.
+        self._max_wire_version = max_wire_version
 
     @property
     def code(self) -> Optional[int]:

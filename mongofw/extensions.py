@@ -73,32 +73,41 @@ class ChunkStorage(Protocol):
     A storage that changes the bytes it stores records ``chunkStorage: <its name>`` among
     its :meth:`file_fields`; every other storage then refuses to read such a file
     (``CorruptGridFile``) instead of returning the stored form as the file's content.
+
+    ``session`` is the ``ClientSession`` a GridFS call was given (None otherwise): every
+    command the method sends must run in it.  A storage whose methods take no
+    ``session`` still works, but a GridFS call with a session then raises
+    ``ConfigurationError`` instead of running part of its work outside the session.
     """
 
-    def ensure_indexes(self) -> None:
+    def ensure_indexes(self, session: Any = None) -> None:
         """Create what reading chunks by ``(files_id, n)`` needs (unique).
 
-        Called before a bucket's first write, and only while its files collection is empty.
+        Called before a bucket's first write, and only while its files collection is empty,
+        in the ``session`` of the GridFS call (see the class).
         """
 
-    def write_chunks(self, files_id: Any, first_n: int, chunks: Sequence[bytes]) -> None:
+    def write_chunks(self, files_id: Any, first_n: int, chunks: Sequence[bytes],
+                     session: Any = None) -> None:
         """Store ``chunks`` as chunk ``first_n``, ``first_n + 1``, … of file ``files_id``.
 
-        Raises ``DuplicateKeyError`` when such a chunk already exists.
+        Every write runs in ``session`` (see the class).  Raises ``DuplicateKeyError`` when
+        such a chunk already exists.
         """
 
     def read_chunks(self, file_document: Mapping[str, Any], first_n: int,
-                    stop_n: int) -> Iterator[Tuple[int, bytes]]:
+                    stop_n: int, session: Any = None) -> Iterator[Tuple[int, bytes]]:
         """``(n, content)`` for the stored chunks ``first_n <= n < stop_n``, ascending ``n``.
 
         ``file_document`` is the file's document from the files collection (``_id``,
-        ``length``, ``chunkSize`` and the fields :meth:`file_fields` added).  Missing chunks are simply not yielded (the bucket reports them); the caller may
-        stop early, closing the iterator.  Raises ``CorruptGridFile`` for a file this
-        storage cannot read.
+        ``length``, ``chunkSize`` and the fields :meth:`file_fields` added).  Reads run in
+        ``session`` (see the class).  Missing chunks are simply not yielded (the bucket
+        reports them); the caller may stop early, closing the iterator.  Raises
+        ``CorruptGridFile`` for a file this storage cannot read.
         """
 
-    def delete_chunks(self, files_id: Any) -> None:
-        """Remove every chunk of file ``files_id`` (none is not an error)."""
+    def delete_chunks(self, files_id: Any, session: Any = None) -> None:
+        """Remove every chunk of file ``files_id`` (none is not an error), in ``session``."""
 
     def file_fields(self, files_id: Any) -> Mapping[str, Any]:
         """Fields to record on the files document of the new file ``files_id``.

@@ -2,7 +2,9 @@
 from mongofw.options.uri_parser import (
     DEFAULT_PORT,
     SCHEME,
+    SCHEME_LEN,
     SRV_SCHEME,
+    SRV_SCHEME_LEN,
     parse_host,
     parse_ipv6_literal_host,
     parse_uri,
@@ -12,5 +14,6 @@ from mongofw.options.uri_parser import (
     validate_options,
 )
 
-__all__ = ["DEFAULT_PORT", "SCHEME", "SRV_SCHEME", "parse_host", "parse_ipv6_literal_host",
-           "parse_uri", "parse_userinfo", "split_hosts", "split_options", "validate_options"]
+__all__ = ["DEFAULT_PORT", "SCHEME", "SCHEME_LEN", "SRV_SCHEME", "SRV_SCHEME_LEN", "parse_host",
+           "parse_ipv6_literal_host", "parse_uri", "parse_userinfo", "split_hosts",
+           "split_options", "validate_options"]

@@ -139,9 +139,28 @@ def _split_plugin_options(kwargs: Mapping[str, Any], plugins: Any
     return core, extra
 
 
+def _type_registry(plugins: Any, type_registry: Any) -> Optional[TypeRegistry]:
+    """The client's codecs: the plugins', then the application's ``type_registry=`` (3.8),
+    whose codec prevails for a type both claim and whose fallback encoder is kept."""
+    if type_registry is not None and not isinstance(type_registry, TypeRegistry):
+        raise TypeError(f"type_registry must be an instance of bson.codec_options.TypeRegistry"
+                        f", not {type(type_registry).__name__}")
+    codecs = list(plugins.type_codecs())
+    extra_uuids = [r for code, r in plugins.uuid_representations().items()
+                   if code not in ALL_UUID_REPRESENTATIONS]
+    fallback = None
+    if type_registry is not None:
+        codecs.extend(type_registry.type_codecs)
+        extra_uuids.extend(type_registry.uuid_representations)
+        fallback = type_registry.fallback_encoder
+    if not (codecs or extra_uuids or fallback is not None):
+        return None
+    return TypeRegistry(codecs, fallback, uuid_representations=extra_uuids)
+
+
 def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Optional[bool],
             connect: Optional[bool], kwargs: Mapping[str, Any], *, default_host: str,
-            default_port: int) -> ClientSetup:
+            default_port: int, type_registry: Any = None) -> ClientSetup:
     """Parse, validate and assemble a client's configuration (see the module docstring)."""
     plugins = _load_plugins()
     parsed = _parse_hosts(host, port, default_host, default_port)
@@ -155,14 +174,9 @@ def resolve(host: Any, port: Optional[int], document_class: type, tz_aware: Opti
     for key, value in opts.options.items():
         plugin_options.setdefault(key, value)
 
-    registry = None
-    codecs = plugins.type_codecs()
-    extra_uuids = [r for code, r in plugins.uuid_representations().items()
-                   if code not in ALL_UUID_REPRESENTATIONS]
-    if codecs or extra_uuids:
-        registry = TypeRegistry(codecs, uuid_representations=extra_uuids)
     codec_options = CodecOptions(opts.document_class, opts.tz_aware, opts.uuid_representation,
-                                 opts.unicode_decode_error_handler, opts.tzinfo, registry)
+                                 opts.unicode_decode_error_handler, opts.tzinfo,
+                                 _type_registry(plugins, type_registry))
     read_preference = make_read_preference(
         read_pref_mode_from_name(opts.read_preference_mode),
         list(opts.read_preference_tags) if opts.read_preference_tags else None,

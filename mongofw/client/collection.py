@@ -474,25 +474,28 @@ class Collection(BaseObject):
         """Create an index on a key or (key, direction) list; returns its name."""
         return collection_indexes.create_index(self, keys, session, **kwargs)
 
-    def create_indexes(self, indexes: List[Any], session: Any = None) -> List[str]:
-        """Create the indexes described by IndexModel instances; returns their names."""
-        return collection_indexes.create_indexes(self, indexes, session)
+    def create_indexes(self, indexes: List[Any], session: Any = None,
+                       **kwargs: Any) -> List[str]:
+        """Create the indexes described by IndexModel instances; returns their names.
+        Keyword arguments (``maxTimeMS``...) go to the ``createIndexes`` command."""
+        return collection_indexes.create_indexes(self, indexes, session, **kwargs)
 
     def ensure_index(self, key_or_list: Any, cache_for: int = 300, **kwargs: Any) -> str:
         """DEPRECATED - create the index if needed; returns its name."""
         return collection_indexes.ensure_index(self, key_or_list, cache_for, **kwargs)
 
-    def drop_index(self, index_or_name: Any, session: Any = None) -> None:
-        """Drop an index by name or by its (key, direction) list."""
-        collection_indexes.drop_index(self, index_or_name, session)
+    def drop_index(self, index_or_name: Any, session: Any = None, **kwargs: Any) -> None:
+        """Drop an index by name or by its (key, direction) list.  Keyword arguments
+        (``maxTimeMS``...) go to the ``dropIndexes`` command."""
+        collection_indexes.drop_index(self, index_or_name, session, **kwargs)
 
-    def drop_indexes(self, session: Any = None) -> None:
-        """Drop every index but the one on ``_id``."""
-        collection_indexes.drop_index(self, "*", session)
+    def drop_indexes(self, session: Any = None, **kwargs: Any) -> None:
+        """Drop every index but the one on ``_id`` (keywords go to ``dropIndexes``)."""
+        collection_indexes.drop_index(self, "*", session, **kwargs)
 
-    def reindex(self, session: Any = None) -> Mapping[str, Any]:
-        """Rebuild all indexes of this collection."""
-        return collection_indexes.reindex(self, session)
+    def reindex(self, session: Any = None, **kwargs: Any) -> Mapping[str, Any]:
+        """Rebuild all indexes of this collection (keywords go to ``reIndex``)."""
+        return collection_indexes.reindex(self, session, **kwargs)
 
     def list_indexes(self, session: Any = None) -> Any:
         """A CommandCursor over this collection's index documents."""

@@ -16,8 +16,13 @@ from mongofw.errors import OperationFailure
 NAMESPACE_NOT_FOUND = 26
 
 
-def create_indexes(collection: Any, indexes: Any, session: Any = None) -> List[str]:
-    """Create every index of ``indexes`` (IndexModel instances); returns their names."""
+def create_indexes(collection: Any, indexes: Any, session: Any = None,
+                   **kwargs: Any) -> List[str]:
+    """Create every index of ``indexes`` (IndexModel instances); returns their names.
+
+    ``kwargs`` are options of the ``createIndexes`` command (``maxTimeMS``,
+    ``commitQuorum``...).
+    """
     if not isinstance(indexes, list):
         raise TypeError(f"indexes must be a list of IndexModel instances, "
                         f"not {type(indexes).__name__}")
@@ -31,6 +36,7 @@ def create_indexes(collection: Any, indexes: Any, session: Any = None) -> List[s
     if any("collation" in doc for doc in documents):
         _require_collation_support(collection)
     cmd = SON([("createIndexes", collection.name), ("indexes", documents)])
+    cmd.update(kwargs)
     run_write_command(collection, cmd, session=session)
     return [doc["name"] for doc in documents]
 
@@ -46,8 +52,13 @@ def _require_collation_support(collection: Any) -> None:
 
 
 def create_index(collection: Any, keys: Any, session: Any = None, **kwargs: Any) -> str:
-    """Create one index; returns its name."""
-    return create_indexes(collection, [IndexModel(keys, **kwargs)], session)[0]
+    """Create one index; returns its name.  ``maxTimeMS`` among ``kwargs`` goes to the
+    command (3.6), the other keywords describe the index."""
+    command_options = {}
+    if "maxTimeMS" in kwargs:
+        command_options["maxTimeMS"] = kwargs.pop("maxTimeMS")
+    return create_indexes(collection, [IndexModel(keys, **kwargs)], session,
+                          **command_options)[0]
 
 
 def ensure_index(collection: Any, key_or_list: Any, cache_for: int = 300,
@@ -66,8 +77,10 @@ def ensure_index(collection: Any, key_or_list: Any, cache_for: int = 300,
     return create_index(collection, key_or_list, **kwargs)
 
 
-def drop_index(collection: Any, index_or_name: Any, session: Any = None) -> None:
-    """Drop one index by name or by the key specifier it was created with."""
+def drop_index(collection: Any, index_or_name: Any, session: Any = None,
+               **kwargs: Any) -> None:
+    """Drop one index by name or by the key specifier it was created with; ``kwargs``
+    are options of the ``dropIndexes`` command (``maxTimeMS``...)."""
     name = index_or_name
     if isinstance(index_or_name, list):
         name = gen_index_name(index_list(index_or_name))
@@ -75,13 +88,17 @@ def drop_index(collection: Any, index_or_name: Any, session: Any = None) -> None
         raise TypeError(f"index_or_name must be an index name (str) or a list of "
                         f"(key, direction) pairs, not {type(index_or_name).__name__}")
     cmd = SON([("dropIndexes", collection.name), ("index", name)])
+    cmd.update(kwargs)
     run_write_command(collection, cmd, allowable_errors=["ns not found", NAMESPACE_NOT_FOUND],
                       session=session)
 
 
-def reindex(collection: Any, session: Any = None) -> Mapping[str, Any]:
-    """Rebuild every index of the collection; returns the server's reply."""
-    return run_write_command(collection, SON([("reIndex", collection.name)]), session=session)
+def reindex(collection: Any, session: Any = None, **kwargs: Any) -> Mapping[str, Any]:
+    """Rebuild every index of the collection; returns the server's reply.  ``kwargs``
+    are options of the ``reIndex`` command."""
+    cmd = SON([("reIndex", collection.name)])
+    cmd.update(kwargs)
+    return run_write_command(collection, cmd, session=session)
 
 
 def list_indexes(collection: Any, session: Any = None) -> Any:
@@ -112,7 +129,7 @@ def _list_indexes(collection: Any, session: Any, owned: bool) -> Any:
                 codec_options)
             info = {"id": cursor_id, "firstBatch": batch, "ns": namespace}
             return CommandCursor(collection, info, address, session=session,
-                                 owns_session=owned)
+                                 explicit_session=not owned)
         cmd = SON([("listIndexes", collection.name), ("cursor", {})])
         try:
             reply = sock_info.command(collection.database.name, cmd,
@@ -122,7 +139,7 @@ def _list_indexes(collection: Any, session: Any, owned: bool) -> Any:
                 raise
             reply = {"cursor": {"id": 0, "firstBatch": []}}
     return CommandCursor(collection, reply["cursor"], address, session=session,
-                         owns_session=owned)
+                         explicit_session=not owned)
 
 
 def index_information(collection: Any, session: Any = None) -> Dict[str, Any]:

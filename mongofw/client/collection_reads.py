@@ -199,7 +199,8 @@ def aggregate(collection: Any, pipeline: Any, database_level: bool = False,
         info = reply["cursor"]
     else:
         info = {"id": 0, "firstBatch": reply.get("result", []), "ns": collection.full_name}
-    cursor = cursor_class(collection, info, address, session=session, owns_session=owned)
+    cursor = cursor_class(collection, info, address, session=session,
+                          explicit_session=not owned)
     return cursor.batch_size(batch_size or 0)
 
 
@@ -296,7 +297,7 @@ def parallel_scan(collection: Any, num_cursors: Any, session: Any = None,
     items = reply["cursors"]
     share = SessionShare(session, len(items)) if owned else None
     return [CommandCursor(collection, item["cursor"], address, session=session,
-                          owns_session=owned, session_share=share)
+                          explicit_session=not owned, session_share=share)
             for item in items]
 
 

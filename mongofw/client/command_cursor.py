@@ -96,8 +96,14 @@ class CommandCursor:
     """A cursor over the result of a cursor-returning command."""
 
     def __init__(self, collection: Any, cursor_info: Mapping[str, Any], address: Any,
-                 retrieved: int = 0, session: Any = None, owns_session: bool = False,
+                 retrieved: int = 0, batch_size: int = 0,
+                 max_await_time_ms: Optional[int] = None, session: Any = None,
+                 explicit_session: bool = False, *,
                  session_share: Optional[SessionShare] = None) -> None:
+        """``batch_size`` and ``max_await_time_ms`` shape each ``getMore``; ``session``
+        is the session of the command that opened the cursor, the caller's when
+        ``explicit_session``, else an implicit one the cursor ends when it is done (or,
+        with a ``session_share``, one several cursors own, ended by the last of them)."""
         if not isinstance(cursor_info, Mapping) or "id" not in cursor_info:
             raise TypeError(f"cursor_info must be a cursor document with an 'id', not "
                             f"{cursor_info!r}")
@@ -107,6 +113,12 @@ class CommandCursor:
         self.__data: Deque[Any] = deque(cursor_info.get("firstBatch", ()))
         self.__retrieved = retrieved + len(self.__data)
         self.__batch_size = 0
+        self.batch_size(batch_size)
+        if max_await_time_ms is not None and (
+                not isinstance(max_await_time_ms, int) or isinstance(max_await_time_ms, bool)):
+            raise TypeError(f"max_await_time_ms must be an integer or None, not "
+                            f"{type(max_await_time_ms).__name__}")
+        self.__max_await_time_ms = max_await_time_ms
         # listIndexes/listCollections name a "$cmd.listIndexes"-style namespace for getMore.
         self.__namespace = str(cursor_info.get("ns") or collection.full_name)
         self.__killed = self.__id == 0
@@ -114,9 +126,9 @@ class CommandCursor:
         # lsid.  An implicit one the cursor owns ends with the cursor (or, when cursors
         # share it, with the last of them).
         self.__session = session
-        self.__owns_session = owns_session
+        self.__owns_session = session is not None and not explicit_session
+        self.__explicit_session = session if explicit_session else None
         self.__session_share = session_share
-        self.__explicit_session = session if not owns_session else None
         if self.__killed:
             self.__end_session()
 
@@ -169,7 +181,7 @@ class CommandCursor:
         try:
             self.__id, batch = get_more(client, self.__address, self.__namespace, self.__id,
                                         self.__batch_size, self.__collection.codec_options,
-                                        session=self.__session)
+                                        self.__max_await_time_ms, self.__session)
         except (OperationFailure, AutoReconnect):
             # The server reported the cursor dead (or its connection is gone): never retry.
             self.__killed = True

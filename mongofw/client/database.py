@@ -145,7 +145,7 @@ class Database(UserAdministration, BaseObject):
                 session.end_session()
             raise
         return CommandCursor(self["$cmd"], reply["cursor"], address, session=session,
-                             owns_session=owned)
+                             explicit_session=not owned)
 
     def list_collection_names(self, session: Any = None,
                               filter: Optional[Mapping[str, Any]] = None,

@@ -42,9 +42,10 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
 
     def __init__(self, host: Any = None, port: Optional[int] = None, document_class: type = dict,
                  tz_aware: Optional[bool] = None, connect: Optional[bool] = None,
-                 **kwargs: Any) -> None:
+                 type_registry: Any = None, **kwargs: Any) -> None:
         setup = client_setup.resolve(host, port, document_class, tz_aware, connect, kwargs,
-                                     default_host=self.HOST, default_port=self.PORT)
+                                     default_host=self.HOST, default_port=self.PORT,
+                                     type_registry=type_registry)
         self._setup = setup
         self._init_sessions()
         self.__options = ClientOptions._from_setup(setup)

@@ -2,10 +2,12 @@
 
 ``gridfs.GridFS`` and ``gridfs.GridFSBucket`` check their arguments and call into a
 :class:`Bucket`; uploads and downloads are :mod:`mongofw.gridfs.upload` and
-:mod:`mongofw.gridfs.download`.
+:mod:`mongofw.gridfs.download`.  Each operation takes the caller's ``session`` (None
+outside one) and sends every command it makes, its chunk storage's too, in it.
 """
 from __future__ import annotations
 
+import inspect
 import threading
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -31,6 +33,44 @@ def check_database(value: Any, what: str = "database") -> None:
 
     if not isinstance(value, Database):
         raise TypeError(f"{what} must be an instance of Database, not {type(value).__name__}")
+
+
+def check_session(collection: Any, session: Any) -> Any:
+    """``session`` when it may be used with ``collection``'s client (None stays None)."""
+    return collection.database.client._check_session(session)
+
+
+# The storage methods that send commands: each must take ``session`` to run in one.
+_STORAGE_METHODS = ("ensure_indexes", "write_chunks", "read_chunks", "delete_chunks")
+
+
+def _takes_session(method: Any) -> bool:
+    parameters = inspect.signature(method).parameters.values()
+    return any(p.name == "session" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
+class _StorageInSession:
+    """A chunk storage whose every command runs in one session."""
+
+    def __init__(self, storage: Any, session: Any) -> None:
+        self._storage = storage
+        self._session = session
+
+    def ensure_indexes(self) -> None:
+        self._storage.ensure_indexes(session=self._session)
+
+    def write_chunks(self, files_id: Any, first_n: int, chunks: Any) -> None:
+        self._storage.write_chunks(files_id, first_n, chunks, session=self._session)
+
+    def read_chunks(self, file_document: Mapping[str, Any], first_n: int, stop_n: int) -> Any:
+        return self._storage.read_chunks(file_document, first_n, stop_n,
+                                         session=self._session)
+
+    def delete_chunks(self, files_id: Any) -> None:
+        self._storage.delete_chunks(files_id, session=self._session)
+
+    def file_fields(self, files_id: Any) -> Mapping[str, Any]:
+        return self._storage.file_fields(files_id)
 
 
 def resolve_storage(root: Any, chunk_size: int) -> Any:
@@ -72,25 +112,42 @@ class Bucket:
         self.storage = storage if storage is not None else resolve_storage(root, chunk_size)
         self._indexes_checked = False
         self._lock = threading.Lock()
+        self._storage_takes_session: Optional[bool] = None
 
-    def ensure_indexes(self) -> None:
+    def storage_in(self, session: Any) -> Any:
+        """The chunk storage, its commands sent in ``session`` (as it is when None)."""
+        if session is None:
+            return self.storage
+        if self._storage_takes_session is None:
+            self._storage_takes_session = all(
+                _takes_session(getattr(self.storage, name)) for name in _STORAGE_METHODS)
+        if not self._storage_takes_session:
+            raise ConfigurationError(
+                f"the GridFS chunk storage {type(self.storage).__qualname__} (from a "
+                f"mongofw_gridfs_storage plugin) takes no session= argument, so GridFS "
+                f"cannot run in a session with it; update the plugin, or call GridFS "
+                f"without session=")
+        return _StorageInSession(self.storage, session)
+
+    def ensure_indexes(self, session: Any = None) -> None:
         """Before the first write: create missing indexes while the files collection is empty."""
         if self._indexes_checked:
             return
         with self._lock:
             if self._indexes_checked:
                 return
-            if files_collection_is_empty(self.files):
-                ensure_index(self.files, FILES_INDEX)
-                self.storage.ensure_indexes()
+            if files_collection_is_empty(self.files, session):
+                ensure_index(self.files, FILES_INDEX, session=session)
+                self.storage_in(session).ensure_indexes()
             self._indexes_checked = True
 
     # ------------------------------------------------------------ files
 
-    def file_document(self, file_id: Any) -> Optional[Mapping[str, Any]]:
-        return self.files.find_one({"_id": file_id})
+    def file_document(self, file_id: Any, session: Any = None) -> Optional[Mapping[str, Any]]:
+        return self.files.find_one({"_id": file_id}, session=session)
 
-    def revision(self, query: Mapping[str, Any], revision: int) -> Mapping[str, Any]:
+    def revision(self, query: Mapping[str, Any], revision: int,
+                 session: Any = None) -> Mapping[str, Any]:
         """The ``revision``-th file matching ``query`` by upload date (negative: from the newest)."""
         if not isinstance(revision, int) or isinstance(revision, bool):
             raise TypeError(f"version must be an integer, not {type(revision).__name__}")
@@ -101,7 +158,8 @@ class Bucket:
         # _id breaks ties: uploads within one millisecond share an uploadDate, and the
         # ObjectIds one client generates increase in upload order.
         cursor = self.files.find(dict(query), skip=skip, limit=-1,
-                                 sort=[("uploadDate", order), ("_id", order)])
+                                 sort=[("uploadDate", order), ("_id", order)],
+                                 session=session)
         for document in cursor:
             return document
         described = ", ".join(f"{k}={v!r}" for k, v in query.items()) or "any file"
@@ -110,36 +168,40 @@ class Bucket:
             raise NoFile(f"no file matching {described} {where}")
         raise NoFile(f"no version {revision} of the files matching {described} {where}")
 
-    def filenames(self) -> List[str]:
+    def filenames(self, session: Any = None) -> List[str]:
         """Every distinct filename (files without one left out), sorted."""
         names = set()
-        for document in self.files.find({}, projection={"filename": True, "_id": False}):
+        for document in self.files.find({}, projection={"filename": True, "_id": False},
+                                        session=session):
             name = document.get("filename")
             if name is not None:
                 names.add(name)
         return sorted(names, key=lambda n: (str(type(n)), n))
 
-    def delete(self, file_id: Any, missing_ok: bool) -> None:
+    def delete(self, file_id: Any, missing_ok: bool, session: Any = None) -> None:
         """Remove the files document first (readers see no file rather than a torn one),
         then the chunks; a missing file raises NoFile unless ``missing_ok``."""
-        result = self.files.delete_one({"_id": file_id})
+        storage = self.storage_in(session)
+        result = self.files.delete_one({"_id": file_id}, session=session)
         if result.deleted_count == 0 and not missing_ok:
             raise NoFile(f"no file with _id {file_id!r} in GridFS bucket "
                          f"{self.root.full_name!r}")
-        self.storage.delete_chunks(file_id)
+        storage.delete_chunks(file_id)
 
-    def rename(self, file_id: Any, new_filename: Any) -> None:
-        result = self.files.update_one({"_id": file_id}, {"$set": {"filename": new_filename}})
+    def rename(self, file_id: Any, new_filename: Any, session: Any = None) -> None:
+        result = self.files.update_one({"_id": file_id}, {"$set": {"filename": new_filename}},
+                                       session=session)
         if result.matched_count == 0:
             raise NoFile(f"no file with _id {file_id!r} in GridFS bucket "
                          f"{self.root.full_name!r}; nothing renamed")
 
-    def upload(self, fields: Dict[str, Any]) -> Any:
+    def upload(self, fields: Dict[str, Any], session: Any = None) -> Any:
         from mongofw.gridfs.upload import ChunkWriter
 
-        return ChunkWriter(self, fields)
+        return ChunkWriter(self, fields, session)
 
-    def download(self, file_id: Any = None, file_document: Any = None) -> Any:
+    def download(self, file_id: Any = None, file_document: Any = None,
+                 session: Any = None) -> Any:
         from mongofw.gridfs.download import ChunkReader
 
-        return ChunkReader(self, file_id, file_document)
+        return ChunkReader(self, file_id, file_document, session)

@@ -4,6 +4,7 @@ The files document is fetched when first needed.  Each chunk must carry the next
 number and exactly the expected size (``chunkSize``, the last one the remainder of
 ``length``); otherwise ``CorruptGridFile`` says which chunk of which file is wrong.
 Only the current chunk is held, so reading a large file piece by piece keeps memory flat.
+Every read of a download runs in its session, when it was given one.
 """
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ _NOT_FETCHED = object()
 class ChunkReader:
     """The state of one download; ``gridfs.grid_file.GridOut`` is its documented face."""
 
-    def __init__(self, bucket: Any, file_id: Any = None, file_document: Any = None) -> None:
+    def __init__(self, bucket: Any, file_id: Any = None, file_document: Any = None,
+                 session: Any = None) -> None:
         self.bucket = bucket
+        self.session = session
+        self._storage = bucket.storage_in(session)
         self.file_id = file_id if file_document is None else file_document.get("_id")
         self._document: Any = _NOT_FETCHED if file_document is None else file_document
         self._position = 0
@@ -32,7 +36,7 @@ class ChunkReader:
     @property
     def document(self) -> Mapping[str, Any]:
         if self._document is _NOT_FETCHED:
-            document = self.bucket.file_document(self.file_id)
+            document = self.bucket.file_document(self.file_id, self.session)
             if document is None:
                 raise NoFile(f"no file in gridfs collection {self.bucket.files.full_name!r} "
                              f"with _id {self.file_id!r}")
@@ -83,7 +87,7 @@ class ChunkReader:
                                   f"{self.file_id!r} not found ({stop} chunks expected)")
 
     def _open_chunks(self, first_n: int) -> Iterator[bytes]:
-        raw = self.bucket.storage.read_chunks(self.document, first_n, self.num_chunks)
+        raw = self._storage.read_chunks(self.document, first_n, self.num_chunks)
         return _Closing(self._checked(iter(raw), first_n), raw)
 
     def _next_chunk(self) -> bytes:

@@ -2,7 +2,8 @@
 
 A chunk document is ``{_id, files_id, n, data}``; ``data`` holds the chunk's bytes as
 they are.  Reads stream through one cursor with a bounded batch size, so a large file
-never sits in memory whole.
+never sits in memory whole.  Every method sends its commands in ``session`` when one is
+given.
 """
 from __future__ import annotations
 
@@ -53,24 +54,25 @@ class CollectionChunkStorage:
     def __init__(self, chunks: Any) -> None:
         self.chunks = chunks
 
-    def ensure_indexes(self) -> None:
-        ensure_index(self.chunks, CHUNKS_INDEX, unique=True)
+    def ensure_indexes(self, session: Any = None) -> None:
+        ensure_index(self.chunks, CHUNKS_INDEX, unique=True, session=session)
 
-    def write_chunks(self, files_id: Any, first_n: int, chunks: Sequence[bytes]) -> None:
+    def write_chunks(self, files_id: Any, first_n: int, chunks: Sequence[bytes],
+                     session: Any = None) -> None:
         documents = [SON([("_id", ObjectId()), ("files_id", files_id), ("n", first_n + i),
                           ("data", data)]) for i, data in enumerate(chunks)]
         if len(documents) == 1:
-            self.chunks.insert_one(documents[0])
+            self.chunks.insert_one(documents[0], session=session)
         elif documents:
-            self.chunks.insert_many(documents, ordered=True)
+            self.chunks.insert_many(documents, ordered=True, session=session)
 
     def read_chunks(self, file_document: Mapping[str, Any], first_n: int,
-                    stop_n: int) -> Iterator[Tuple[int, bytes]]:
+                    stop_n: int, session: Any = None) -> Iterator[Tuple[int, bytes]]:
         refuse_foreign(file_document)
-        return self.read_stored(file_document, first_n, stop_n)
+        return self.read_stored(file_document, first_n, stop_n, session)
 
     def read_stored(self, file_document: Mapping[str, Any], first_n: int,
-                    stop_n: int) -> Iterator[Tuple[int, bytes]]:
+                    stop_n: int, session: Any = None) -> Iterator[Tuple[int, bytes]]:
         """The stored bytes of each chunk, untransformed (for storages built on this one)."""
         if stop_n <= first_n:
             return
@@ -78,15 +80,15 @@ class CollectionChunkStorage:
         cursor = self.chunks.find({"files_id": file_document["_id"],
                                    "n": {"$gte": first_n, "$lt": stop_n}},
                                   projection={"_id": False, "n": True, "data": True},
-                                  sort=[("n", 1)], batch_size=batch)
+                                  sort=[("n", 1)], batch_size=batch, session=session)
         try:
             for chunk in cursor:
                 yield _chunk_number(chunk), _chunk_bytes(chunk)
         finally:
             cursor.close()
 
-    def delete_chunks(self, files_id: Any) -> None:
-        self.chunks.delete_many({"files_id": files_id})
+    def delete_chunks(self, files_id: Any, session: Any = None) -> None:
+        self.chunks.delete_many({"files_id": files_id}, session=session)
 
     def file_fields(self, files_id: Any) -> Mapping[str, Any]:
         return {}

@@ -3,7 +3,8 @@
 Memory stays bounded: at most one batch of chunks (about ``BATCH_BYTES``) is held before
 it goes to the storage, and file-like sources are read a chunk at a time.  The files
 document is inserted only after every chunk is stored, so a failure half-way never
-leaves a visible file; the chunks already written are removed again.
+leaves a visible file; the chunks already written are removed again.  Every command of
+an upload runs in its session, when it was given one.
 """
 from __future__ import annotations
 
@@ -45,8 +46,10 @@ def _upload_date(tz_aware: bool) -> datetime.datetime:
 class ChunkWriter:
     """The state of one upload; ``gridfs.grid_file.GridIn`` is its documented face."""
 
-    def __init__(self, bucket: Any, fields: Dict[str, Any]) -> None:
+    def __init__(self, bucket: Any, fields: Dict[str, Any], session: Any = None) -> None:
         self.bucket = bucket
+        self.session = session
+        self._storage = bucket.storage_in(session)
         self.explicit_id = "_id" in fields
         self.document = file_fields(fields, bucket.chunk_size)
         self.chunk_size: int = self.document["chunkSize"]
@@ -130,7 +133,7 @@ class ChunkWriter:
         if not self._owns_id:
             self._claim_id()
         try:
-            self.bucket.storage.write_chunks(self.document["_id"], self._next_n, batch)
+            self._storage.write_chunks(self.document["_id"], self._next_n, batch)
         except DuplicateKeyError:
             self._fail()
             raise self._exists() from None
@@ -142,8 +145,9 @@ class ChunkWriter:
         self._next_n += len(batch)
 
     def _claim_id(self) -> None:
-        self.bucket.ensure_indexes()
-        if self.explicit_id and self.bucket.file_document(self.document["_id"]) is not None:
+        self.bucket.ensure_indexes(self.session)
+        if self.explicit_id and \
+                self.bucket.file_document(self.document["_id"], self.session) is not None:
             self._fail()
             raise self._exists()
         self._owns_id = True
@@ -159,7 +163,7 @@ class ChunkWriter:
         self._pending = []
         if self._wrote_chunks and self._owns_id:
             try:
-                self.bucket.storage.delete_chunks(self.document["_id"])
+                self._storage.delete_chunks(self.document["_id"])
             except Exception:  # noqa: BLE001 - the original error is the one to report
                 pass
 
@@ -183,9 +187,9 @@ class ChunkWriter:
         if self._md5 is not None:
             document["md5"] = self._md5.hexdigest()
         document["uploadDate"] = _upload_date(self.bucket.files.codec_options.tz_aware)
-        document.update(self.bucket.storage.file_fields(document["_id"]))
+        document.update(self._storage.file_fields(document["_id"]))
         try:
-            self.bucket.files.insert_one(document)
+            self.bucket.files.insert_one(document, session=self.session)
         except DuplicateKeyError:
             self._fail()
             raise self._exists() from None
@@ -195,7 +199,7 @@ class ChunkWriter:
     def abort(self) -> None:
         """Remove every chunk (and the files document, if already written) and close."""
         if self._file_written:
-            self.bucket.files.delete_one({"_id": self.document["_id"]})
+            self.bucket.files.delete_one({"_id": self.document["_id"]}, session=self.session)
         self._wrote_chunks = self._wrote_chunks or self._file_written
         self._fail()
 
@@ -203,5 +207,5 @@ class ChunkWriter:
         """Set a files-document field; after close it is updated on the server too."""
         if self._file_written:
             self.bucket.files.update_one({"_id": self.document["_id"]},
-                                         {"$set": {name: value}})
+                                         {"$set": {name: value}}, session=self.session)
         self.document[name] = value

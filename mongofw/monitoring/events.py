@@ -88,6 +88,8 @@ class CommandStartedEvent:
     :param connection_id: the server's ``(host, port)``.
     :param operation_id: an id shared by the events of one operation (a bulk write's
         batches, a cursor's getMores); ``None`` (the default) when there is none.
+    :param service_id: the load-balanced service the server belongs to (new in 3.12);
+        always ``None`` here, as mongofw has no load-balanced mode.
     :raises ValueError: when ``command`` is empty or its first key is not a ``str``.
 
     ``command_name`` is the command document's first key.
@@ -99,9 +101,11 @@ class CommandStartedEvent:
     connection_id: Address
     operation_id: Optional[int]
     command_name: str
+    service_id: Any = None
 
     def __init__(self, command: Mapping[str, Any], database_name: str, request_id: int,
-                 connection_id: Address, operation_id: Optional[int] = None) -> None:
+                 connection_id: Address, operation_id: Optional[int] = None,
+                 service_id: Any = None) -> None:
         _check_mapping("command", command)
         if not command:
             raise ValueError(f"{command!r} is not a valid command: the document must not be "
@@ -114,7 +118,7 @@ class CommandStartedEvent:
         if is_sensitive_command(name, command):
             command = {}
         self.__attrs_init__(command, database_name, request_id, connection_id, operation_id,
-                            name)
+                            name, service_id)
 
 
 @attrs.frozen(init=False)
@@ -128,6 +132,7 @@ class CommandSucceededEvent:
     :param request_id: the request id of the matching started event.
     :param connection_id: the server's ``(host, port)``.
     :param operation_id: as for :class:`CommandStartedEvent` (default ``None``).
+    :param service_id: as for :class:`CommandStartedEvent` (default ``None``).
     """
 
     duration_micros: int
@@ -136,17 +141,18 @@ class CommandSucceededEvent:
     request_id: int
     connection_id: Address
     operation_id: Optional[int]
+    service_id: Any = None
 
     def __init__(self, duration: Duration, reply: Mapping[str, Any], command_name: str,
                  request_id: int, connection_id: Address,
-                 operation_id: Optional[int] = None) -> None:
+                 operation_id: Optional[int] = None, service_id: Any = None) -> None:
         micros = to_micros(duration)
         _check_mapping("reply", reply)
         _check_str("command_name", command_name)
         if is_sensitive_command(command_name, reply):
             reply = {}
         self.__attrs_init__(micros, reply, command_name, request_id, connection_id,
-                            operation_id)
+                            operation_id, service_id)
 
 
 @attrs.frozen(init=False)
@@ -161,6 +167,7 @@ class CommandFailedEvent:
     :param request_id: the request id of the matching started event.
     :param connection_id: the server's ``(host, port)``.
     :param operation_id: as for :class:`CommandStartedEvent` (default ``None``).
+    :param service_id: as for :class:`CommandStartedEvent` (default ``None``).
     """
 
     duration_micros: int
@@ -169,17 +176,18 @@ class CommandFailedEvent:
     request_id: int
     connection_id: Address
     operation_id: Optional[int]
+    service_id: Any = None
 
     def __init__(self, duration: Duration, failure: Mapping[str, Any], command_name: str,
                  request_id: int, connection_id: Address,
-                 operation_id: Optional[int] = None) -> None:
+                 operation_id: Optional[int] = None, service_id: Any = None) -> None:
         micros = to_micros(duration)
         _check_mapping("failure", failure)
         _check_str("command_name", command_name)
         if is_sensitive_command(command_name, failure):
             failure = redacted_failure(failure)
         self.__attrs_init__(micros, failure, command_name, request_id, connection_id,
-                            operation_id)
+                            operation_id, service_id)
 
 
 # ---------------------------------------------------------------- server and topology events
@@ -222,23 +230,27 @@ class ServerDescriptionChangedEvent:
 
 
 @attrs.frozen
-class TopologyOpenedEvent:
+class TopologyEvent:
+    """Base class of the topology events (in the 3.x API after 3.4); ``topology_id`` names the
+    client's topology."""
+
+    topology_id: Any
+
+
+@attrs.frozen
+class TopologyOpenedEvent(TopologyEvent):
     """Published when a client opens its topology (new in 3.3); ``topology_id`` is the
     :class:`~bson.objectid.ObjectId` naming it."""
 
-    topology_id: Any
-
 
 @attrs.frozen
-class TopologyClosedEvent:
+class TopologyClosedEvent(TopologyEvent):
     """Published when a client closes its topology (new in 3.3); ``topology_id`` is as
     for :class:`TopologyOpenedEvent`."""
 
-    topology_id: Any
-
 
 @attrs.frozen
-class TopologyDescriptionChangedEvent:
+class TopologyDescriptionChangedEvent(TopologyEvent):
     """Published when the topology's description changes (new in 3.3).
 
     ``previous_description`` and ``new_description`` are
@@ -246,6 +258,8 @@ class TopologyDescriptionChangedEvent:
     is as for :class:`TopologyOpenedEvent`.
     """
 
+    # Declared again so that it stays the last constructor argument, after the
+    # descriptions, as 3.4 documented the order.
     previous_description: Any
     new_description: Any
     topology_id: Any

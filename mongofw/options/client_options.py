@@ -40,6 +40,8 @@ _UNSUPPORTED = {
                  "driver",
     "timeoutms": "client-side operation timeouts (timeoutMS) are not supported by this "
                  "driver; use socketTimeoutMS, wTimeoutMS or max_time_ms",
+    "auto_encryption_opts": "client-side field level encryption (auto_encryption_opts) is "
+                            "not supported by this driver: it needs libmongocrypt",
 }
 
 

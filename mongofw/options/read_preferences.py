@@ -57,16 +57,24 @@ def _validate_max_staleness(max_staleness: Any) -> int:
     return max_staleness
 
 
+def _validate_hedge(hedge: Any) -> Optional[Mapping[str, Any]]:
+    if hedge is not None and not isinstance(hedge, Mapping):
+        raise TypeError(f"hedge must be a mapping like {{'enabled': True}}, not "
+                        f"{type(hedge).__name__} {hedge!r}")
+    return hedge
+
+
 class _ServerMode:
     """Base of the five read preference modes."""
 
-    __slots__ = ("__mode", "__tag_sets", "__max_staleness")
+    __slots__ = ("__mode", "__tag_sets", "__max_staleness", "__hedge")
 
     def __init__(self, mode: int, tag_sets: Optional[Sequence[Mapping[str, Any]]] = None,
-                 max_staleness: int = -1) -> None:
+                 max_staleness: int = -1, hedge: Optional[Mapping[str, Any]] = None) -> None:
         self.__mode = mode
         self.__tag_sets = _validate_tag_sets(tag_sets)
         self.__max_staleness = _validate_max_staleness(max_staleness)
+        self.__hedge = _validate_hedge(hedge)
 
     @property
     def name(self) -> str:
@@ -91,6 +99,8 @@ class _ServerMode:
             doc["tags"] = list(self.__tag_sets)
         if self.__max_staleness != -1:
             doc["maxStalenessSeconds"] = self.__max_staleness
+        if self.__hedge:
+            doc["hedge"] = dict(self.__hedge)
         return doc
 
     @property
@@ -104,19 +114,28 @@ class _ServerMode:
         return self.__max_staleness
 
     @property
+    def hedge(self) -> Optional[Mapping[str, Any]]:
+        """Hedged reads on a sharded cluster (MongoDB 4.4+, 3.11): e.g. ``{"enabled": True}``
+        lets mongos send each read to two members and take the first answer; None (the
+        default) leaves the choice to the server."""
+        return self.__hedge
+
+    @property
     def min_wire_version(self) -> int:
         """maxStalenessSeconds needs every server at wire version 5 (MongoDB 3.4)."""
         return 0 if self.__max_staleness == -1 else MAX_STALENESS_MIN_WIRE_VERSION
 
     def __repr__(self) -> str:
         tags = self.__tag_sets
-        return f"{self.name}(tag_sets={tags!r}, max_staleness={self.__max_staleness!r})"
+        # 3.4's repr, with the hedge (3.11) only when there is one.
+        hedge = "" if self.__hedge is None else f", hedge={self.__hedge!r}"
+        return f"{self.name}(tag_sets={tags!r}, max_staleness={self.__max_staleness!r}{hedge})"
 
     def __eq__(self, other: Any) -> bool:
         if not isinstance(other, _ServerMode):
             return NotImplemented
         return (self.mode == other.mode and self.tag_sets == other.tag_sets
-                and self.max_staleness == other.max_staleness)
+                and self.max_staleness == other.max_staleness and self.hedge == other.hedge)
 
     def __ne__(self, other: Any) -> bool:
         result = self.__eq__(other)
@@ -127,12 +146,13 @@ class _ServerMode:
 
     def __getstate__(self) -> Dict[str, Any]:
         return {"mode": self.__mode, "tag_sets": self.__tag_sets,
-                "max_staleness": self.__max_staleness}
+                "max_staleness": self.__max_staleness, "hedge": self.__hedge}
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
         self.__mode = state["mode"]
         self.__tag_sets = state["tag_sets"]
         self.__max_staleness = state["max_staleness"]
+        self.__hedge = state.get("hedge")  # absent from a pickle made before 3.11's hedge
 
 
 class Primary(_ServerMode):
@@ -153,8 +173,8 @@ class PrimaryPreferred(_ServerMode):
     __slots__ = ()
 
     def __init__(self, tag_sets: Optional[Sequence[Mapping[str, Any]]] = None,
-                 max_staleness: int = -1) -> None:
-        super().__init__(_PRIMARY_PREFERRED, tag_sets, max_staleness)
+                 max_staleness: int = -1, hedge: Optional[Mapping[str, Any]] = None) -> None:
+        super().__init__(_PRIMARY_PREFERRED, tag_sets, max_staleness, hedge)
 
 
 class Secondary(_ServerMode):
@@ -163,8 +183,8 @@ class Secondary(_ServerMode):
     __slots__ = ()
 
     def __init__(self, tag_sets: Optional[Sequence[Mapping[str, Any]]] = None,
-                 max_staleness: int = -1) -> None:
-        super().__init__(_SECONDARY, tag_sets, max_staleness)
+                 max_staleness: int = -1, hedge: Optional[Mapping[str, Any]] = None) -> None:
+        super().__init__(_SECONDARY, tag_sets, max_staleness, hedge)
 
 
 class SecondaryPreferred(_ServerMode):
@@ -173,8 +193,8 @@ class SecondaryPreferred(_ServerMode):
     __slots__ = ()
 
     def __init__(self, tag_sets: Optional[Sequence[Mapping[str, Any]]] = None,
-                 max_staleness: int = -1) -> None:
-        super().__init__(_SECONDARY_PREFERRED, tag_sets, max_staleness)
+                 max_staleness: int = -1, hedge: Optional[Mapping[str, Any]] = None) -> None:
+        super().__init__(_SECONDARY_PREFERRED, tag_sets, max_staleness, hedge)
 
 
 class Nearest(_ServerMode):
@@ -183,8 +203,8 @@ class Nearest(_ServerMode):
     __slots__ = ()
 
     def __init__(self, tag_sets: Optional[Sequence[Mapping[str, Any]]] = None,
-                 max_staleness: int = -1) -> None:
-        super().__init__(_NEAREST, tag_sets, max_staleness)
+                 max_staleness: int = -1, hedge: Optional[Mapping[str, Any]] = None) -> None:
+        super().__init__(_NEAREST, tag_sets, max_staleness, hedge)
 
 
 

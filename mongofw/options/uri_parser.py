@@ -18,7 +18,9 @@ from mongofw.errors import ConfigurationError, InvalidURI
 from mongofw.options.validators import SECRET_OPTIONS, URI_VALIDATORS, canonical_name, validate
 
 SCHEME = "mongodb://"
+SCHEME_LEN = len(SCHEME)
 SRV_SCHEME = "mongodb+srv://"
+SRV_SCHEME_LEN = len(SRV_SCHEME)
 DEFAULT_PORT = 27017
 
 # Options that may not repeat (the SOCKS5 spec: a second value is an error, not a warning).
@@ -339,7 +341,7 @@ def parse_uri(uri: str, default_port: Optional[int] = DEFAULT_PORT, validate: bo
         scheme = f", not {uri.partition('://')[0] + '://'!r}" if "://" in uri else ""
         raise InvalidURI(f"Invalid URI scheme: URI must begin with {SCHEME!r} or "
                          f"{SRV_SCHEME!r}{scheme}")
-    rest = uri[len(SRV_SCHEME if srv else SCHEME):]
+    rest = uri[SRV_SCHEME_LEN if srv else SCHEME_LEN:]
     host_part, db_part, opts_part = _split_uri(rest)
     if "@" not in host_part and "@" in rest.partition("=")[0]:
         # An unescaped '/' or '?' in the user info moved the '@' past the host list; say so

@@ -313,6 +313,11 @@ def validate_server_selector(name: str, value: Any) -> Any:
         raise TypeError(f"{name} must be a callable or None, not {type(value).__name__}")
     return value
 
+
+def _any_value(name: str, value: Any) -> Any:
+    """An option whose value is not looked at: a feature refused when it is set at all."""
+    return value
+
 # Canonical spelling -> validator, for names valid both in a URI and as keyword arguments.
 URI_OPTIONS: Dict[str, Validator] = {
     "replicaSet": validate_string,
@@ -391,6 +396,9 @@ KWARG_OPTIONS: Dict[str, Validator] = {
     "driver": validate_driver_or_none,
     "server_selector": validate_server_selector,
     "server_api": validate_server_api_or_none,
+    # Client-side field level encryption (3.9): known, so that asking for it is refused
+    # with the reason (client_options._UNSUPPORTED) rather than as an unknown option.
+    "auto_encryption_opts": _any_value,
 }
 
 CANONICAL_NAMES: Dict[str, str] = {n.lower(): n for n in (*URI_OPTIONS, *KWARG_OPTIONS)}

@@ -112,6 +112,14 @@ def test_difference_clients_databases_and_collections_are_hashable():
         assert keyed[same] == 1 and keyed[same.db] == 2 and keyed[same.db.c] == 3
 
 
+def test_difference_create_index_sends_max_time_ms_with_the_command(rs):
+    with rs.client() as client:
+        client.db.c.create_index("a", maxTimeMS=10)
+    [command] = rs.sent("createIndexes")
+    assert command["maxTimeMS"] == 10
+    assert command["indexes"] == [{"key": {"a": 1}, "name": "a_1"}]
+
+
 def test_difference_a_mechanism_without_a_username_is_refused():
     with pytest.raises(ConfigurationError, match="requires a username"):
         MongoClient("mongodb://127.0.0.1:1/?authMechanism=SCRAM-SHA-1", connect=False)

@@ -28,6 +28,7 @@ from mongofw.core.wire.wire_versions import (
     incompatible_server_message,
 )
 from mongofw.errors import ConfigurationError, NotMasterError
+from mongofw.options.read_preferences import ReadPreference
 
 _STALE_PRIMARY = "primary marked stale due to electionId/setVersion mismatch"
 _NEWER_PRIMARY = "primary marked stale due to discovery of newer primary"
@@ -43,7 +44,9 @@ class TopologyDescription:
     replica_set_name: Optional[str] = None
     max_set_version: Optional[int] = None
     max_election_id: Any = None
-    settings: TopologySettings = attrs.field(factory=TopologySettings)
+    # Built as TopologyDescription(..., topology_settings), 3.13's documented name.
+    settings: TopologySettings = attrs.field(factory=TopologySettings,
+                                             alias="topology_settings")
 
     @classmethod
     def from_settings(cls, settings: TopologySettings) -> TopologyDescription:
@@ -115,13 +118,9 @@ class TopologyDescription:
         if message:
             raise ConfigurationError(message)
 
-    def has_readable_server(self, read_preference: Any = None) -> bool:
+    def has_readable_server(self, read_preference: Any = ReadPreference.PRIMARY) -> bool:
         """Whether some known server is suitable for ``read_preference`` (default primary)."""
-        if read_preference is None:
-            from mongofw.options.read_preferences import ReadPreference
-
-            read_preference = ReadPreference.PRIMARY
-        return bool(self.apply_selector(read_preference))
+        return bool(self.apply_selector(read_preference or ReadPreference.PRIMARY))
 
     def has_writable_server(self) -> bool:
         from mongofw.core.topology.server_selectors import writable_server_selector
@@ -131,13 +130,13 @@ class TopologyDescription:
     # ------------------------------------------------------------ selection
 
     def apply_selector(self, selector: Any, address: Optional[Address] = None,
-                       custom: Any = None,
+                       custom_selector: Any = None,
                        deprioritized: Iterable[Any] = ()) -> List[ServerDescription]:
         """The servers ``selector`` accepts, narrowed to the latency window.
 
-        ``address`` asks for that one server (if known). ``custom`` is the application's
-        ``server_selector`` (a list of descriptions in, a list out), applied before the
-        window. Servers in ``deprioritized`` (addresses or descriptions, e.g. the server
+        ``address`` asks for that one server (if known). ``custom_selector`` is the
+        application's ``server_selector`` (a list of descriptions in, a list out), applied
+        before the window. Servers in ``deprioritized`` (addresses or descriptions, e.g. the server
         that just failed a retryable operation) are used only when nothing else qualifies.
         """
         common = self.common_wire_version
@@ -157,10 +156,10 @@ class TopologyDescription:
         avoid = {getattr(item, "address", item) for item in deprioritized}
         if avoid:
             preferred = [sd for sd in candidates if sd.address not in avoid]
-            found = self._select(selector, preferred, custom)
+            found = self._select(selector, preferred, custom_selector)
             if found:
                 return found
-        return self._select(selector, candidates, custom)
+        return self._select(selector, candidates, custom_selector)
 
     def _select(self, selector: Any, candidates: List[ServerDescription],
                 custom: Any) -> List[ServerDescription]:

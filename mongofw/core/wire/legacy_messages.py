@@ -4,7 +4,9 @@ Each returns what the 3.4 API returned: ``(request_id, message_bytes)`` for ``ge
 and ``kill_cursors``, ``(request_id, message_bytes, largest_document_size)`` for the others.
 With ``safe=True`` a write message is followed by a ``getlasterror`` OP_QUERY on the
 collection's database, and the request id returned is that query's, since its reply is the
-one to wait for.  The byte layouts come from :mod:`mongofw.core.wire.message`.
+one to wait for.  ``ctx`` (3.13's compression context: a compressor from
+:func:`mongofw.core.wire.compression.make_compressor`) wraps each message in an
+OP_COMPRESSED.  The byte layouts come from :mod:`mongofw.core.wire.message`.
 """
 from __future__ import annotations
 
@@ -13,8 +15,14 @@ from typing import Any, Iterable, List, Mapping, Optional, Tuple
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
 from bson.son import SON
 from mongofw.core.wire import message
+from mongofw.core.wire.compression import compress_message
 
-__all__ = ["insert", "update", "delete", "query", "get_more", "kill_cursors"]
+__all__ = ["MAX_INT32", "MIN_INT32", "insert", "update", "delete", "query", "get_more",
+           "kill_cursors"]
+
+#: The range of a signed 32-bit integer (BSON int32; the wire format's counts and sizes).
+MAX_INT32 = 2 ** 31 - 1
+MIN_INT32 = -2 ** 31
 
 
 def _check_name(collection_name: Any) -> str:
@@ -54,57 +62,68 @@ def _last_error(collection_name: str, last_error_args: Optional[Mapping[str, Any
     return rid, data
 
 
+def _compressed(data: bytes, ctx: Any) -> bytes:
+    """One framed message as it goes out: in an OP_COMPRESSED when there is a ``ctx``."""
+    return data if ctx is None else compress_message(data, ctx)
+
+
 def _with_last_error(built: Tuple[int, bytes, int], safe: bool, collection_name: str,
-                     last_error_args: Optional[Mapping[str, Any]]) -> Tuple[int, bytes, int]:
+                     last_error_args: Optional[Mapping[str, Any]],
+                     ctx: Any = None) -> Tuple[int, bytes, int]:
     rid, data, size = built
+    data = _compressed(data, ctx)
     if not safe:
         return rid, data, size
     gle_rid, gle = _last_error(collection_name, last_error_args)
-    return gle_rid, data + gle, size
+    return gle_rid, data + _compressed(gle, ctx), size
 
 
 def insert(collection_name: str, docs: Iterable[Mapping[str, Any]], check_keys: bool,
            safe: bool, last_error_args: Optional[Mapping[str, Any]], continue_on_error: bool,
-           opts: CodecOptions) -> Tuple[int, bytes, int]:
+           opts: CodecOptions, ctx: Any = None) -> Tuple[int, bytes, int]:
     """An OP_INSERT of ``docs`` (flag ContinueOnError when asked), optionally acknowledged."""
     built = message.op_insert(_check_name(collection_name), list(docs), check_keys,
                               continue_on_error, _check_opts(opts))
-    return _with_last_error(built, safe, collection_name, last_error_args)
+    return _with_last_error(built, safe, collection_name, last_error_args, ctx)
 
 
 def update(collection_name: str, upsert: bool, multi: bool, spec: Mapping[str, Any],
            doc: Mapping[str, Any], safe: bool, last_error_args: Optional[Mapping[str, Any]],
-           check_keys: bool, opts: CodecOptions) -> Tuple[int, bytes, int]:
+           check_keys: bool, opts: CodecOptions, ctx: Any = None) -> Tuple[int, bytes, int]:
     """An OP_UPDATE (flags Upsert and MultiUpdate), optionally acknowledged."""
     built = message.op_update(_check_name(collection_name), upsert, multi, spec, doc,
                               check_keys, _check_opts(opts))
-    return _with_last_error(built, safe, collection_name, last_error_args)
+    return _with_last_error(built, safe, collection_name, last_error_args, ctx)
 
 
 def delete(collection_name: str, spec: Mapping[str, Any], safe: bool,
            last_error_args: Optional[Mapping[str, Any]], opts: CodecOptions,
-           flags: int = 0) -> Tuple[int, bytes, int]:
+           flags: int = 0, ctx: Any = None) -> Tuple[int, bytes, int]:
     """An OP_DELETE; ``flags`` 1 is SingleRemove.  Optionally acknowledged."""
     built = message.op_delete(_check_name(collection_name), spec, _check_opts(opts),
                               _check_int("flags", flags))
-    return _with_last_error(built, safe, collection_name, last_error_args)
+    return _with_last_error(built, safe, collection_name, last_error_args, ctx)
 
 
 def query(options: int, collection_name: str, num_to_skip: int, num_to_return: int,
           query: Mapping[str, Any], field_selector: Optional[Mapping[str, Any]],
-          opts: CodecOptions, check_keys: bool = False) -> Tuple[int, bytes, int]:
+          opts: CodecOptions, check_keys: bool = False,
+          ctx: Any = None) -> Tuple[int, bytes, int]:
     """An OP_QUERY; ``options`` are the query flag bits (TailableCursor, SlaveOk, …)."""
-    return message.op_query(_check_int("options", options), _check_name(collection_name),
-                            _check_int("num_to_skip", num_to_skip),
-                            _check_int("num_to_return", num_to_return), query, field_selector,
-                            _check_opts(opts), check_keys)
+    rid, data, size = message.op_query(
+        _check_int("options", options), _check_name(collection_name),
+        _check_int("num_to_skip", num_to_skip), _check_int("num_to_return", num_to_return),
+        query, field_selector, _check_opts(opts), check_keys)
+    return rid, _compressed(data, ctx), size
 
 
-def get_more(collection_name: str, num_to_return: int, cursor_id: int) -> Tuple[int, bytes]:
+def get_more(collection_name: str, num_to_return: int, cursor_id: int,
+             ctx: Any = None) -> Tuple[int, bytes]:
     """An OP_GET_MORE for ``cursor_id``."""
-    return message.op_get_more(_check_name(collection_name),
-                               _check_int("num_to_return", num_to_return),
-                               _check_int("cursor_id", cursor_id, 64))
+    rid, data = message.op_get_more(_check_name(collection_name),
+                                    _check_int("num_to_return", num_to_return),
+                                    _check_int("cursor_id", cursor_id, 64))
+    return rid, _compressed(data, ctx)
 
 
 def kill_cursors(cursor_ids: List[int]) -> Tuple[int, bytes]:

@@ -83,3 +83,10 @@ def test_repr_shows_a_registry_only_when_it_holds_something():
         "CodecOptions(document_class=dict, tz_aware=False, uuid_representation=PYTHON_LEGACY, "
         "unicode_decode_error_handler='strict', tzinfo=None, "
         f"type_registry=TypeRegistry(type_codecs=[], fallback_encoder={str!r}))")
+
+
+def test_uuid_representation_none_means_the_default():
+    """3.13 documents ``uuid_representation=None``: the 3.x default, PYTHON_LEGACY."""
+    assert CodecOptions(uuid_representation=None) == CodecOptions()
+    assert CodecOptions()._replace(uuid_representation=None).uuid_representation == \
+        PYTHON_LEGACY

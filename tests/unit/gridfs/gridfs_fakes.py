@@ -64,15 +64,16 @@ class MemoryFiles:
     def find_one(self, filter: Mapping[str, Any], **kwargs: Any) -> Optional[dict]:
         return self.documents.get(filter["_id"])
 
-    def insert_one(self, document: Mapping[str, Any]) -> None:
+    def insert_one(self, document: Mapping[str, Any], session: Any = None) -> None:
         if document["_id"] in self.documents:
             raise DuplicateKeyError("E11000 duplicate key", 11000)
         self.documents[document["_id"]] = dict(document)
 
-    def delete_one(self, filter: Mapping[str, Any]) -> _Result:
+    def delete_one(self, filter: Mapping[str, Any], session: Any = None) -> _Result:
         return _Result(1 if self.documents.pop(filter["_id"], None) is not None else 0)
 
-    def update_one(self, filter: Mapping[str, Any], update: Mapping[str, Any]) -> _Result:
+    def update_one(self, filter: Mapping[str, Any], update: Mapping[str, Any],
+                   session: Any = None) -> _Result:
         document = self.documents.get(filter["_id"])
         if document is not None:
             document.update(update["$set"])
@@ -94,8 +95,12 @@ class MemoryBucket:
         self.files = MemoryFiles()
         self.root = _Root()
 
-    def ensure_indexes(self) -> None:
+    def storage_in(self, session: Any) -> MemoryStorage:
+        assert session is None, "the in-memory bucket has no sessions"
+        return self.storage
+
+    def ensure_indexes(self, session: Any = None) -> None:
         self.storage.ensure_indexes()
 
-    def file_document(self, file_id: Any) -> Optional[dict]:
+    def file_document(self, file_id: Any, session: Any = None) -> Optional[dict]:
         return self.files.find_one({"_id": file_id})

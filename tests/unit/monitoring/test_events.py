@@ -200,3 +200,22 @@ def test_pymongo_monitoring_reexports_documented_names():
                  "TopologyDescriptionChangedEvent", "ServerHeartbeatStartedEvent",
                  "ServerHeartbeatSucceededEvent", "ServerHeartbeatFailedEvent", "register"]:
         assert getattr(module, name) is getattr(events, name)
+
+
+def test_command_events_take_a_service_id_that_is_none_without_load_balancing():
+    """3.12's ``service_id``: the load balancer's service, None on every other deployment."""
+    started = CommandStartedEvent({"ping": 1}, "db", 1, ("h", 1), 7, service_id="svc")
+    assert (started.operation_id, started.service_id) == (7, "svc")
+    assert CommandSucceededEvent(0.5, {"ok": 1}, "ping", 1, ("h", 1)).service_id is None
+    assert CommandFailedEvent(0.5, {"ok": 0}, "ping", 1, ("h", 1), None, "svc").service_id == \
+        "svc"
+
+
+def test_topology_events_share_the_topology_event_base():
+    from mongofw.monitoring.events import TopologyEvent, TopologyOpenedEvent
+
+    changed = TopologyDescriptionChangedEvent("before", "after", "tid")
+    assert changed.previous_description == "before" and changed.topology_id == "tid"
+    for event in (changed, TopologyOpenedEvent("tid"), TopologyClosedEvent("tid")):
+        assert isinstance(event, TopologyEvent) and event.topology_id == "tid"
+    assert TopologyEvent("tid").topology_id == "tid"

@@ -113,3 +113,25 @@ def test_pymongo_module_re_exports_the_documented_names():
     assert documented.ReadPreference is ReadPreference
     assert [getattr(documented, cls.__name__) for cls in MODES] == MODES
     assert documented.make_read_preference is make_read_preference
+
+
+@pytest.mark.parametrize("mode", MODES[1:])
+def test_hedge_goes_into_the_document_equality_repr_and_pickles(mode):
+    """3.11's ``hedge``: sent to mongos in $readPreference; 3.4's repr while there is none."""
+    hedged = mode(hedge={"enabled": True})
+    assert hedged.hedge == {"enabled": True}
+    assert hedged.document == {"mode": hedged.mongos_mode, "hedge": {"enabled": True}}
+    assert hedged != mode() and hedged == mode(None, -1, {"enabled": True})
+    assert repr(hedged) == f"{mode.__name__}(tag_sets=None, max_staleness=-1, " \
+                           f"hedge={{'enabled': True}})"
+    assert repr(mode()) == f"{mode.__name__}(tag_sets=None, max_staleness=-1)"
+    assert mode().hedge is None and "hedge" not in mode(hedge={}).document
+    assert pickle.loads(pickle.dumps(hedged)) == hedged
+    with pytest.raises(TypeError, match="hedge must be a mapping"):
+        mode(hedge=True)
+
+
+def test_a_pickle_from_before_hedge_loads_without_one():
+    pref = Secondary.__new__(Secondary)
+    pref.__setstate__({"mode": 2, "tag_sets": None, "max_staleness": -1})
+    assert pref == Secondary() and pref.hedge is None

@@ -26,12 +26,13 @@ class CompressedChunkStorage(CollectionChunkStorage):
         self._stored: Dict[Any, int] = {}   # files_id -> compressed bytes written so far
         self._lock = threading.Lock()
 
-    def write_chunks(self, files_id: Any, first_n: int, chunks: Sequence[bytes]) -> None:
+    def write_chunks(self, files_id: Any, first_n: int, chunks: Sequence[bytes],
+                     session: Any = None) -> None:
         if self.codec is None:
-            super().write_chunks(files_id, first_n, chunks)
+            super().write_chunks(files_id, first_n, chunks, session)
             return
         packed = [self.codec.compress(chunk) for chunk in chunks]
-        super().write_chunks(files_id, first_n, packed)
+        super().write_chunks(files_id, first_n, packed, session)
         with self._lock:
             self._stored[files_id] = self._stored.get(files_id, 0) + sum(map(len, packed))
 
@@ -43,15 +44,15 @@ class CompressedChunkStorage(CollectionChunkStorage):
         return {STORAGE_FIELD: STORAGE_NAME,
                 COMPRESSION_FIELD: {**self.codec.describe(), "storedLength": stored}}
 
-    def delete_chunks(self, files_id: Any) -> None:
+    def delete_chunks(self, files_id: Any, session: Any = None) -> None:
         with self._lock:
             self._stored.pop(files_id, None)
-        super().delete_chunks(files_id)
+        super().delete_chunks(files_id, session)
 
     def read_chunks(self, file_document: Mapping[str, Any], first_n: int,
-                    stop_n: int) -> Iterator[Tuple[int, bytes]]:
+                    stop_n: int, session: Any = None) -> Iterator[Tuple[int, bytes]]:
         refuse_foreign(file_document, accepted=(None, STORAGE_NAME))
-        stored = self.read_stored(file_document, first_n, stop_n)
+        stored = self.read_stored(file_document, first_n, stop_n, session)
         if file_document.get(STORAGE_FIELD) != STORAGE_NAME:
             return stored
         return self._inflate(file_document, stored)

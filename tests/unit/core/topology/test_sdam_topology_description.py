@@ -133,7 +133,8 @@ def test_apply_selector_latency_window_and_address():
 
 def test_apply_selector_custom_runs_before_the_window():
     td = replica_set(primary(rtt=0.001), secondary(rtt=0.100))
-    chosen = td.apply_selector(Nearest(), custom=lambda sds: [s for s in sds if s.address == B])
+    chosen = td.apply_selector(Nearest(),
+                               custom_selector=lambda sds: [s for s in sds if s.address == B])
     assert [sd.address for sd in chosen] == [B]
 
 

@@ -131,3 +131,36 @@ def test_request_ids_differ_between_messages():
 def test_bad_arguments_raise_clear_errors(call, error):
     with pytest.raises(error):
         call()
+
+
+def _uncompressed(data: bytes) -> bytes:
+    """An OP_COMPRESSED message as the message it wraps (zlib)."""
+    import zlib
+
+    length, request_id, response_to, opcode = struct.unpack_from("<iiii", data)
+    assert opcode == 2012
+    original, size, compressor_id = struct.unpack_from("<iiB", data, 16)
+    body = zlib.decompress(data[25:length])
+    assert (len(body), compressor_id) == (size, 2)
+    return _framed(request_id, original, body)
+
+
+def test_ctx_wraps_each_message_in_op_compressed():
+    """3.13's ``ctx``: with a compressor every message goes out as OP_COMPRESSED; a safe
+    write's getlasterror is a message of its own, compressed too."""
+    from mongofw.core.wire.compression import make_compressor
+
+    zlib_ctx = make_compressor("zlib")
+    rid, data, _ = message.insert("db.coll", [{"_id": 1}], False, True, {}, False, OPTS,
+                                  ctx=zlib_ctx)
+    first = struct.unpack_from("<i", data)[0]
+    assert _uncompressed(data[:first]) == _framed(
+        _request_id(data), 2002,
+        struct.pack("<i", 0) + b"db.coll\x00" + bson.BSON.encode({"_id": 1}))
+    assert _uncompressed(data[first:]) == _gle(rid, "db", {})
+    rid, data = message.get_more("db.coll", 5, 7, ctx=zlib_ctx)
+    assert _uncompressed(data) == _framed(rid, 2005, struct.pack("<i", 0) + b"db.coll\x00" +
+                                          struct.pack("<iq", 5, 7))
+    rid, data, _ = message.query(0, "db.coll", 0, 1, {"a": 1}, None, OPTS, ctx=zlib_ctx)
+    assert _request_id(data) == rid and _uncompressed(data)[12:16] == struct.pack("<i", 2004)
+    assert (message.MAX_INT32, message.MIN_INT32) == (2 ** 31 - 1, -2 ** 31)
