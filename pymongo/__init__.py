@@ -28,8 +28,8 @@ ALL = 2
 """Profile all operations."""
 
 _SERVED_BY = "mongofw"  # what `python -m mongofw check` looks for
-version_tuple = (3, 5, 0)
-version = "3.5.0"
+version_tuple = (3, 8, 0)
+version = "3.8.0"
 """The newest PyMongo release whose whole API this package provides (see the README's
 "Which PyMongo version it reports"): libraries choose code paths by ``version_tuple``."""
 __version__ = version

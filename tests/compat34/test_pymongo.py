@@ -8,7 +8,7 @@ import pymongo.auth
 def test_difference_version_reports_the_newest_complete_api():
     """3.4 reported 3.4.0.  mongofw reports the newest PyMongo release whose whole API it
     provides, since libraries choose code paths by version_tuple."""
-    assert (pymongo.version, pymongo.version_tuple) == ("3.5.0", (3, 5, 0))
+    assert (pymongo.version, pymongo.version_tuple) == ("3.8.0", (3, 8, 0))
 
 
 def test_difference_supported_wire_versions():

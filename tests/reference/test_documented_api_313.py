@@ -43,8 +43,11 @@ _ENCRYPTION = ("client-side field level encryption (3.9) needs libmongocrypt and
 _CMAP = ("connection pool monitoring (the CMAP events of 3.9): mongofw's pool publishes no "
          "pool or connection events, so such a listener would never be called; command, "
          "server, heartbeat and topology events are published")
-_SRV = ("mongodb+srv:// URIs need DNS SRV and TXT lookups (PyMongo uses dnspython); "
-        "mongofw refuses them with InvalidURI, so it has no SRV timeouts or polling")
+_SRV_TIMEOUT = ("parse_uri's connect_timeout (3.9) bounds the DNS lookups of a mongodb+srv:// "
+                "URI; mongofw refuses those URIs with InvalidURI (as PyMongo 3.6-3.8 did "
+                "without its optional dnspython), so there is no lookup to bound")
+_SRV_POLLING = ("SRV polling (3.11) re-reads a mongodb+srv:// URI's DNS records while the "
+                "client runs; mongofw refuses those URIs with InvalidURI")
 _LOAD_BALANCED = ("load-balanced mode (3.12, MongoDB 5.0 behind a load balancer) is not "
                   "provided: loadBalanced=true is refused with ConfigurationError")
 _PY2 = ("a Python 2 compatibility helper (from bson.py3compat) that 3.13's module "
@@ -102,8 +105,8 @@ NOT_PROVIDED: Dict[str, str] = {
         "ConnectionCheckedInEvent")},
     "pymongo.event_loggers.ConnectionPoolLogger": _CMAP,
     "pymongo.pool.PoolOptions.non_default_options": _CMAP,
-    "pymongo.topology_description.SRV_POLLING_TOPOLOGIES": _SRV,
-    "pymongo.uri_parser.parse_uri(connect_timeout)": _SRV,
+    "pymongo.topology_description.SRV_POLLING_TOPOLOGIES": _SRV_POLLING,
+    "pymongo.uri_parser.parse_uri(connect_timeout)": _SRV_TIMEOUT,
     "pymongo.pool.PoolOptions.load_balanced": _LOAD_BALANCED,
     "pymongo.pool.Pool.reset(service_id)": _LOAD_BALANCED,
     "pymongo.uri_parser.split_options(normalize)": _NORMALIZE,
@@ -132,6 +135,13 @@ NOT_PROVIDED: Dict[str, str] = {
     **{name: f"imported by 3.13's module from {home} for its own use, not an API of the "
              f"module; ours has it at {home}" for name, home in IMPORTED.items()},
 }
+
+# What pymongo.version claims must be true of the API present: each feature above came in a
+# later release than the one reported; the other entries are not API a library could use.
+FEATURE_RELEASES = {_ENCRYPTION: (3, 9), _CMAP: (3, 9), _NORMALIZE: (3, 9),
+                    _SRV_TIMEOUT: (3, 9), _SRV_POLLING: (3, 11), _LOAD_BALANCED: (3, 12)}
+NOT_API = {_PY2, _COMMON, _POOL_INTERNALS, _GRIDOUT_ITERATOR,
+           *(reason for reason in NOT_PROVIDED.values() if reason.startswith("imported by"))}
 
 # ---------------------------------------------------------------- expected differences
 
@@ -349,3 +359,15 @@ def test_client_options_not_provided_are_refused(key: str) -> None:
     assert name in _client_options()
     with pytest.raises(ConfigurationError, match="not supported"):
         MongoClient(connect=False, **{name: object()})
+
+
+@pytest.mark.parametrize("key", [k for k in NOT_PROVIDED if NOT_PROVIDED[k] not in NOT_API])
+def test_reported_version_predates_every_missing_feature(key: str) -> None:
+    """pymongo.version_tuple names a release whose whole API is here: libraries choose code
+    paths by it, so every missing feature must be newer than the release it names."""
+    import pymongo
+
+    release = FEATURE_RELEASES.get(NOT_PROVIDED[key])
+    assert release is not None, f"{key}: say which release added it (FEATURE_RELEASES)"
+    assert release > pymongo.version_tuple[:2], (
+        f"{key} came in {release}, but pymongo.version claims {pymongo.version}")

@@ -1,8 +1,8 @@
 """CRUD spec (crud/v1): each operation's result and the collection afterwards, on the server.
 
-Spec names are camelCase and map onto the 3.4 API: ``countDocuments`` and
-``estimatedDocumentCount`` become ``count()``; result counts come from the 3.4 result
-objects (``insertedIds`` of a bulk write from its ``InsertOne`` requests).  Cases needing a
+Spec names are camelCase and map onto the 3.x API (``countDocuments`` onto
+``count_documents``, ``arrayFilters`` onto ``array_filters``); result counts come from the
+result objects (``insertedIds`` of a bulk write from its ``InsertOne`` requests).  Cases needing a
 feature FerretDB lacks are skipped there through ``tests/support/server_gaps.py``.
 """
 from __future__ import annotations
@@ -39,6 +39,8 @@ def _gap_marks(case: Any) -> List[Any]:
         marks.append(requires("findAndModify projection"))
     if "'$out'" in text:
         marks.append(requires("aggregate $out"))
+    if "'arrayFilters'" in text:
+        marks.append(requires("arrayFilters"))
     result = test["outcome"].get("result")
     upserted = list(result.get("upsertedIds", {})) if isinstance(result, Mapping) else []
     if upserted != [str(i) for i in range(len(upserted))]:
@@ -59,7 +61,11 @@ def _pairs(sort: Mapping[str, Any]) -> List[Any]:
 
 
 def _collation(arguments: Dict[str, Any]) -> Dict[str, Any]:
-    return {"collation": arguments["collation"]} if "collation" in arguments else {}
+    """The options the 3.x methods share: ``collation`` (3.4) and ``array_filters`` (3.6)."""
+    extra = {"collation": arguments["collation"]} if "collation" in arguments else {}
+    if "arrayFilters" in arguments:
+        extra["array_filters"] = arguments["arrayFilters"]
+    return extra
 
 
 def _request(request: Mapping[str, Any]) -> Any:
@@ -97,13 +103,16 @@ def _update_fields(result: Any) -> Dict[str, Any]:
 
 
 def _run(coll: Any, name: str, args: Dict[str, Any]) -> Any:
-    """Call the 3.4 method for spec operation ``name``; return the spec-shaped result."""
+    """Call the 3.x method for spec operation ``name``; return the spec-shaped result."""
     extra = _collation(args)
-    if name in ("count", "countDocuments", "estimatedDocumentCount"):
+    if name in ("count", "countDocuments"):
         for key in ("skip", "limit"):
             if key in args:
                 extra[key] = args[key]
-        return coll.count(args.get("filter", {}), **extra)
+        method = coll.count if name == "count" else coll.count_documents
+        return method(args.get("filter", {}), **extra)
+    if name == "estimatedDocumentCount":
+        return coll.estimated_document_count(**extra)
     if name == "distinct":
         return coll.distinct(args["fieldName"], args.get("filter"), **extra)
     if name == "find":

@@ -109,7 +109,9 @@ def test_gridfs(case: Any, db: Any) -> None:
             db[f"fs.{name}"].insert_many(copy.deepcopy(data[name]))
     for command in test.get("arrange", {}).get("data", []):
         db.command(SON(command))
-    bucket = GridFSBucket(db)
+    # disableMD5 is a bucket option in the 3.x API (GridFSBucket(disable_md5=True), 3.7).
+    options = test["act"].get("arguments", {}).get("options", {})
+    bucket = GridFSBucket(db, disable_md5=bool(options.get("disableMD5", False)))
     expect = test["assert"]
     if "error" in expect:
         with pytest.raises(ERRORS[expect["error"]]):

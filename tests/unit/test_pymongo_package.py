@@ -41,5 +41,5 @@ def test_constants_have_their_documented_values():
             pymongo.GEOSPHERE, pymongo.HASHED, pymongo.TEXT) == \
         (1, -1, "2d", "geoHaystack", "2dsphere", "hashed", "text")
     assert (pymongo.OFF, pymongo.SLOW_ONLY, pymongo.ALL) == (0, 1, 2)
-    assert (pymongo.version, pymongo.version_tuple) == ("3.5.0", (3, 5, 0))
+    assert (pymongo.version, pymongo.version_tuple) == ("3.8.0", (3, 8, 0))
     assert (pymongo.MIN_SUPPORTED_WIRE_VERSION, pymongo.MAX_SUPPORTED_WIRE_VERSION) == (2, 25)
