@@ -6,7 +6,7 @@ it off.  The areas other work is changing at the moment (the client's retry, tra
 and change-stream code, ``bson.json_util``) are documented last, docstrings only.
 """
 
-# 79 names.
+# 67 names.
 UNDOCUMENTED = frozenset({
     "bson.json_util.default",
     "bson.json_util.dumps",
@@ -74,17 +74,5 @@ UNDOCUMENTED = frozenset({
     "pymongo.command_cursor.CommandCursor.batch_size",
     "pymongo.command_cursor.CommandCursor.next",
     "pymongo.command_cursor.RawBatchCommandCursor.next",
-    "pymongo.mongo_client.MongoClient",
-    "pymongo.mongo_client.MongoClient.database_names",
-    "pymongo.mongo_client.MongoClient.drop_database",
-    "pymongo.mongo_client.MongoClient.get_database",
-    "pymongo.mongo_client.MongoClient.get_default_database",
-    "pymongo.mongo_client.MongoClient.kill_cursors",
-    "pymongo.mongo_client.MongoClient.list_database_names",
-    "pymongo.mongo_client.MongoClient.list_databases",
-    "pymongo.mongo_client.MongoClient.next",
-    "pymongo.mongo_client.MongoClient.server_info",
     "pymongo.mongo_client.MongoClient.start_session",
-    "pymongo.mongo_client.MongoClient.unlock",
-    "pymongo.mongo_client.MongoClient.watch",
 })
