@@ -99,9 +99,9 @@ class OperationFailure(PyMongoError):
     :param code: the server's error code (an ``int``), or None.
     :param details: the server's whole reply document, or None; its ``errorLabels``
         become :attr:`~PyMongoError.error_labels`.
-    :param max_wire_version: the wire version of the server that answered (new in
-        3.11's signature; servers from 4.4, wire version 9, label their retryable errors
-        themselves).
+    :param max_wire_version: the wire version of the server that answered, or None
+        (not in 3.4's signature; 3.13 has it): servers from 4.4, wire version 9, label
+        their retryable errors themselves.
     """
 
     def __init__(self, error: str, code: Optional[int] = None,

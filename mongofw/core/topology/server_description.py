@@ -131,10 +131,11 @@ class ServerDescription:
     :param round_trip_time: the moving average of the check's round trips, in seconds
         (``float``), or None.
     :param error: the exception the last check raised, or None.
-    :param topology_version: keyword only: the server's ``topologyVersion``, kept
-        across a failed check (the reply's own wins when it has one; new in 3.11).
-    :param last_update_time: keyword only: the :func:`time.monotonic` time of the
-        check; default now.
+    :param topology_version: keyword only, mongofw's own: the server's
+        ``topologyVersion``, kept across a failed check (the reply's own wins when it
+        has one).
+    :param last_update_time: keyword only, mongofw's own: the :func:`time.monotonic`
+        time of the check; default now.
     :raises TypeError: when ``ismaster`` is not a mapping.
     """
 
