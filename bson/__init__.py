@@ -115,11 +115,18 @@ def get_data_and_view(data: Any) -> Tuple[Any, memoryview]:
 
 def encode(document: Any, check_keys: bool = False,
            codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> bytes:
-    """Encode the mapping ``document`` to BSON ``bytes`` (3.9).
+    """Encode the mapping ``document`` to BSON ``bytes`` (new in 3.9).
 
-    Raises TypeError if ``document`` is not a mapping, InvalidDocument if it has
-    non-str keys or a value that cannot be encoded, and (with ``check_keys``) if a key
-    starts with '$' or contains '.'.
+    :param document: the mapping to encode (a ``dict``, :class:`~bson.son.SON`,
+        :class:`~bson.raw_bson.RawBSONDocument` or any other mapping).
+    :param check_keys: when ``True``, refuse keys that start with ``$`` or contain
+        ``.`` (default ``False``).
+    :param codec_options: the :class:`~bson.codec_options.CodecOptions` to encode with
+        (UUID representation, type registry); default :data:`DEFAULT_CODEC_OPTIONS`.
+    :returns: the encoded document, as ``bytes``.
+    :raises TypeError: when ``document`` is not a mapping.
+    :raises ~bson.errors.InvalidDocument: when a key is not a ``str``, a value cannot
+        be encoded, or (with ``check_keys``) a key is refused.
     """
     return _dict_to_bson(document, check_keys, codec_options)
 
@@ -145,7 +152,16 @@ def decode_all(data: bytes, codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS)
 
 def decode_iter(data: bytes,
                 codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> Iterator[Any]:
-    """Decode concatenated BSON documents, yielding one document at a time."""
+    """Decode concatenated BSON documents lazily, yielding one document at a time.
+
+    :param data: ``bytes`` (or another bytes-like object) holding zero or more BSON
+        documents back to back.
+    :param codec_options: the :class:`~bson.codec_options.CodecOptions` that choose the
+        document class, time zone handling and so on; default
+        :data:`DEFAULT_CODEC_OPTIONS`.
+    :returns: an iterator of documents; nothing is decoded before it is advanced.
+    :raises ~bson.errors.InvalidBSON: while iterating, at the first malformed document.
+    """
     state = _state(codec_options)
     data = _as_bytes(data)
     pos = 0
@@ -163,8 +179,16 @@ def decode_file_iter(file_obj: IO[bytes],
                      codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> Iterator[Any]:
     """Decode BSON documents read from ``file_obj``, yielding one at a time.
 
-    Reads a document at a time, in chunks of at most 64 KiB; a truncated document
-    raises InvalidBSON rather than yielding a partial result.
+    :param file_obj: a binary file object open for reading (anything with
+        ``read(n)`` returning ``bytes``); it is read up to its end.
+    :param codec_options: the :class:`~bson.codec_options.CodecOptions` to decode with;
+        default :data:`DEFAULT_CODEC_OPTIONS`.
+    :returns: an iterator of documents.
+    :raises ~bson.errors.InvalidBSON: when a document is malformed or the file ends
+        part-way through one (no partial document is yielded).
+
+    Reads a document at a time, in chunks of at most 64 KiB, so the whole file is never
+    held in memory.
     """
     state = _state(codec_options)
     while True:
@@ -226,11 +250,17 @@ class BSON(bytes):
     @classmethod
     def encode(cls, document: Any, check_keys: bool = False,
                codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS) -> BSON:
-        """Encode a mapping to a new BSON instance.
+        """Encode a mapping to a new BSON instance (a classmethod).
 
-        Raises TypeError if ``document`` is not a mapping, InvalidDocument if it has
-        non-str keys or cannot be encoded, and (with ``check_keys``) if a key starts
-        with '$' or contains '.'.
+        :param document: the mapping to encode.
+        :param check_keys: when ``True``, refuse keys that start with ``$`` or contain
+            ``.`` (default ``False``).
+        :param codec_options: the :class:`~bson.codec_options.CodecOptions` to encode
+            with; default :data:`DEFAULT_CODEC_OPTIONS` (a parameter since 3.0).
+        :returns: a new :class:`BSON`.
+        :raises TypeError: when ``document`` is not a mapping.
+        :raises ~bson.errors.InvalidDocument: when a key is not a ``str``, a value
+            cannot be encoded, or (with ``check_keys``) a key is refused.
         """
         return cls(_encode_document(document, check_keys, _state(codec_options)))
 

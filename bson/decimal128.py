@@ -90,8 +90,18 @@ def _bid_to_decimal(high: int, low: int) -> decimal.Decimal:
 
 
 class Decimal128:
-    """BSON Decimal128 type, from a :class:`decimal.Decimal`, a string, or a
-    ``(high, low)`` tuple of BID words.
+    """BSON Decimal128 type: an IEEE 754-2008 128-bit decimal floating point number.
+
+    :param value: a :class:`decimal.Decimal`, a ``str`` in decimal notation (``"1.5"``,
+        ``"-0"``, ``"Infinity"``, ``"NaN"``), or a ``(high, low)`` list or tuple of the
+        two unsigned 64-bit words of the BID encoding.
+    :raises decimal.InvalidOperation: when a string is not a decimal number.
+    :raises decimal.Inexact: when a value has more significant digits than Decimal128
+        holds (``decimal.Overflow``, a subclass, when its exponent is too large).
+    :raises ValueError: when a list or tuple is not two unsigned 64-bit ints, or a NaN
+        carries a diagnostic payload.
+    :raises TypeError: for any other type (``float`` included: convert it to a string
+        or Decimal first, choosing its digits).
 
     Strings and Decimals are validated in a Decimal128 context whose
     ``InvalidOperation``, ``Inexact`` and ``Overflow`` signals raise; use
@@ -122,7 +132,13 @@ class Decimal128:
 
     @classmethod
     def from_bid(cls, value: bytes) -> Decimal128:
-        """Create a Decimal128 from its 16-byte little-endian BID encoding."""
+        """Create a Decimal128 from its BID encoding (a classmethod).
+
+        :param value: the 16 ``bytes`` of the Binary Integer Decimal encoding, little
+            endian, as in a BSON document (the inverse of :attr:`bid`).
+        :raises TypeError: when ``value`` is not ``bytes``.
+        :raises ValueError: when it is not exactly 16 bytes long.
+        """
         if not isinstance(value, bytes):
             raise TypeError(f"value must be an instance of bytes, not {type(value)!r}")
         if len(value) != 16:

@@ -20,6 +20,15 @@ class RawBSONDocument(Mapping):
     decoded on first access, raising InvalidBSON if malformed.  As in PyMongo 3.4 the
     document keeps ``codec_options`` with ``document_class=RawBSONDocument``, so its
     sub-documents are RawBSONDocuments too.  Encoding one writes ``raw`` unchanged.
+
+    :param bson_bytes: one encoded BSON document (``bytes``; a ``bytearray`` or
+        ``memoryview`` is copied to ``bytes``).
+    :param codec_options: the :class:`~bson.codec_options.CodecOptions` to decode the
+        fields with; default :data:`DEFAULT` (``None`` means the same).
+    :raises TypeError: when ``bson_bytes`` is not bytes-like or ``codec_options`` not a
+        CodecOptions.
+    :raises ~bson.errors.InvalidBSON: when the length prefix does not match the data or
+        the final byte is not NUL.
     """
 
     __slots__ = ("__raw", "__inflated_doc", "__codec_options")

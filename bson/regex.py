@@ -21,6 +21,10 @@ _STR_FLAGS_CACHE: dict = {}
 def str_flags_to_int(str_flags: str) -> int:
     """Convert BSON option letters (``"imx"``) to Python ``re`` flags.
 
+    :param str_flags: the ``str`` of option letters, as stored in a BSON regular
+        expression.
+    :returns: the flags OR-ed together, for :func:`re.compile`.
+
     Letters other than ``ilmsux`` are ignored, as PyMongo 3.4 did (the server knows
     no others).  No letter gives the int 0, any gives a ``re.RegexFlag``.
     """

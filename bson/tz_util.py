@@ -8,10 +8,14 @@ ZERO = timedelta(0)
 
 
 class FixedOffset(tzinfo):
-    """Fixed offset timezone, in minutes east from UTC.
+    """A :class:`~datetime.tzinfo` with a fixed offset from UTC and no daylight saving.
 
-    ``offset`` is a number of minutes or a :class:`~datetime.timedelta`.  Defining
-    ``__getinitargs__`` lets ``tzinfo.__reduce__`` pickle and copy instances.
+    :param offset: minutes east of UTC (an ``int`` or ``float``; negative for west), or
+        a :class:`~datetime.timedelta`.
+    :param name: the zone's name, as :meth:`tzname` returns it (e.g. ``"UTC"``).
+
+    Instances pickle and copy (``__getinitargs__`` feeds ``tzinfo.__reduce__``); two are
+    equal when offset and name are.
     """
 
     def __init__(self, offset: Union[float, timedelta], name: str) -> None:
@@ -36,12 +40,15 @@ class FixedOffset(tzinfo):
         return f"FixedOffset({self.__offset!r}, {self.__name!r})"
 
     def utcoffset(self, dt: Optional[datetime]) -> timedelta:
+        """The fixed offset, as a ``timedelta``, whatever ``dt`` (a datetime or None)."""
         return self.__offset
 
     def tzname(self, dt: Optional[datetime]) -> str:
+        """The name given at construction, whatever ``dt`` (a datetime or None)."""
         return self.__name
 
     def dst(self, dt: Optional[datetime]) -> timedelta:
+        """Always a zero ``timedelta``: no daylight saving, whatever ``dt``."""
         return ZERO
 
 

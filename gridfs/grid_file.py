@@ -37,7 +37,32 @@ def _field(name: str, doc: str, writable: bool = False, closed_only: bool = Fals
 
 
 class GridIn:
-    """Write a file to GridFS (see :meth:`gridfs.GridFS.new_file`)."""
+    """A file being written to GridFS, chunk by chunk.
+
+    Applications usually get one from :meth:`gridfs.GridFS.new_file` or
+    :meth:`gridfs.GridFSBucket.open_upload_stream` rather than building it.  Nothing
+    is stored until the first chunk fills or :meth:`close` is called; used as a
+    context manager it closes on success and aborts (removing what was written) when
+    the block raises.
+
+    :param root_collection: the bucket's root :class:`~pymongo.collection.Collection`
+        (``db.fs`` for the default bucket); its write concern must be acknowledged.
+    :param session: a :class:`~pymongo.client_session.ClientSession` every command
+        runs in (new in 3.6); ``None`` (the default) uses implicit sessions.
+    :param disable_md5: when ``True``, no ``md5`` field is computed or stored (default
+        ``False``; new in 3.7).
+    :param kwargs: fields of the files document: ``_id`` (default a new
+        :class:`~bson.objectid.ObjectId`; it must not be in use already),
+        ``filename``, ``contentType`` (or ``content_type``), ``chunkSize`` (or
+        ``chunk_size``, in bytes; default :data:`DEFAULT_CHUNK_SIZE`), ``encoding``
+        (the codec that ``str`` data is encoded with), and any other field to store.
+    :raises TypeError: when ``root_collection`` is not a Collection, or ``encoding``
+        not a ``str``.
+    :raises ~pymongo.errors.ConfigurationError: when the collection's write concern is
+        unacknowledged (``w=0``).
+    :raises ~pymongo.errors.InvalidOperation: when ``session`` belongs to another
+        client or has ended.
+    """
 
     def __init__(self, root_collection: Any, session: Any = None, disable_md5: bool = False,
                  **kwargs: Any) -> None:
@@ -90,7 +115,16 @@ class GridIn:
             self._writer.set_field(name, value)
 
     def write(self, data: Any) -> None:
-        """Write bytes, a str (when the file has an encoding) or a file-like object's data."""
+        """Append ``data`` to the file.
+
+        :param data: ``bytes``; a ``str``, when the file was created with an
+            ``encoding``; or a file-like object, read to its end.
+        :raises TypeError: for a ``str`` when the file has no ``encoding``, or data of
+            another type.
+        :raises ValueError: when the file is closed.
+        :raises ~gridfs.errors.FileExists: when a chunk cannot be stored because the
+            file's ``_id`` is already used.
+        """
         self._writer.write(data)
 
     def writelines(self, sequence: Iterable[Any]) -> None:
@@ -109,16 +143,23 @@ class GridIn:
     # The io.IOBase answers of 3.13's GridIn: a write-only, unseekable stream.
 
     def read(self, size: int = -1) -> bytes:
-        """``io.UnsupportedOperation``: a GridIn is written, not read."""
+        """Always raise :exc:`io.UnsupportedOperation`: a GridIn is written, not read.
+
+        ``size`` (an ``int``, default ``-1``) is accepted for the ``io`` signature and
+        ignored.  Not in 3.4's API; part of 3.13's.
+        """
         raise io.UnsupportedOperation("read")
 
     def readable(self) -> bool:
+        """``False``: a GridIn cannot be read (not in 3.4's API; part of 3.13's)."""
         return False
 
     def seekable(self) -> bool:
+        """``False``: a GridIn is written front to back (not in 3.4; part of 3.13)."""
         return False
 
     def writeable(self) -> bool:
+        """``True``: a GridIn accepts :meth:`write` (not in 3.4; part of 3.13)."""
         return True
 
     def __enter__(self) -> GridIn:
@@ -144,7 +185,25 @@ def _out_field(name: str, doc: str, default: Any = None) -> property:
 
 
 class GridOut:
-    """Read a file from GridFS; the files document is fetched when first needed."""
+    """A file stored in GridFS, read like a binary file object.
+
+    Applications usually get one from :meth:`gridfs.GridFS.get`,
+    :meth:`gridfs.GridFSBucket.open_download_stream` or a :class:`GridOutCursor`.
+    The files document is fetched when first needed (so a missing file raises
+    :exc:`~gridfs.errors.NoFile` then, not here), and its fields are read-only
+    attributes.  Give ``file_id`` or ``file_document``; the document wins when both
+    are given.
+
+    :param root_collection: the bucket's root :class:`~pymongo.collection.Collection`
+        (``db.fs`` for the default bucket).
+    :param file_id: the ``_id`` of the file to read.
+    :param file_document: the file's document from ``<root>.files``, when the caller
+        already has it (no query is then made for it).
+    :param session: a :class:`~pymongo.client_session.ClientSession` every command
+        runs in (new in 3.6); ``None`` (the default) uses implicit sessions.
+    :raises TypeError: when ``root_collection`` is not a Collection or
+        ``file_document`` not a mapping.
+    """
 
     def __init__(self, root_collection: Any, file_id: Any = None,
                  file_document: Any = None, session: Any = None) -> None:
@@ -208,7 +267,17 @@ class GridOut:
         return self._reader.tell()
 
     def seek(self, pos: int, whence: int = io.SEEK_SET) -> int:
-        """Set the current position (``whence``: os.SEEK_SET, SEEK_CUR or SEEK_END)."""
+        """Move the read position and return the new one.
+
+        :param pos: an ``int``: the position (with ``os.SEEK_SET``) or offset (with
+            the others) to move to.
+        :param whence: ``os.SEEK_SET`` (``0``, the default) from the start,
+            ``os.SEEK_CUR`` (``1``) from the current position, ``os.SEEK_END`` (``2``)
+            from the end.
+        :returns: the new position, an ``int``.
+        :raises TypeError: when ``pos`` is not an ``int``.
+        :raises OSError: for another ``whence``, or a position before the start.
+        """
         if not isinstance(pos, int) or isinstance(pos, bool):
             raise TypeError(f"pos must be an integer, not {type(pos).__name__}")
         return self._reader.seek(pos, whence)
@@ -222,13 +291,19 @@ class GridOut:
         self._reader.close()
 
     def readable(self) -> bool:
+        """``True``: a GridOut can be read (not in 3.4's API; part of 3.13's)."""
         return True
 
     def seekable(self) -> bool:
+        """``True``: see :meth:`seek` (not in 3.4's API; part of 3.13's)."""
         return True
 
     def write(self, value: Any) -> None:
-        """``io.UnsupportedOperation``: a GridOut is read, not written (as in 3.13)."""
+        """Always raise :exc:`io.UnsupportedOperation`: a GridOut is read, not written.
+
+        ``value`` is accepted for the ``io`` signature and ignored.  Not in 3.4's API;
+        part of 3.13's.
+        """
         raise io.UnsupportedOperation("write")
 
     def __enter__(self) -> GridOut:
@@ -240,7 +315,30 @@ class GridOut:
 
 
 class GridOutCursor(Cursor):
-    """A cursor over files documents that returns each one as a :class:`GridOut`."""
+    """A cursor over a bucket's files documents that yields each as a :class:`GridOut`.
+
+    Applications get one from :meth:`gridfs.GridFS.find` or
+    :meth:`gridfs.GridFSBucket.find`; it has the methods of
+    :class:`~pymongo.cursor.Cursor` (``sort``, ``limit``, ``skip``...).
+
+    :param collection: the bucket's root :class:`~pymongo.collection.Collection`; the
+        query runs on ``<collection>.files``.
+    :param filter: a query document the files documents must match (default ``None``:
+        all of them).
+    :param skip: how many matches to skip (``int``, default ``0``).
+    :param limit: the most files to return (``int``; ``0``, the default, means no
+        limit).
+    :param no_cursor_timeout: when ``True``, ask the server not to time the cursor out
+        while idle (default ``False``).
+    :param sort: the order, as a list of ``(key, direction)`` pairs (default ``None``:
+        the server's order).
+    :param batch_size: how many files documents each batch holds (``int``; ``0``, the
+        default, lets the server choose).
+    :param session: a :class:`~pymongo.client_session.ClientSession` the query, and
+        the GridOuts' chunk reads, run in (new in 3.6); ``None`` by default.
+    :raises TypeError: when ``collection`` is not a Collection, or an option has the
+        wrong type (as for :class:`~pymongo.cursor.Cursor`).
+    """
 
     def __init__(self, collection: Any, filter: Optional[Any] = None, skip: int = 0,
                  limit: int = 0, no_cursor_timeout: bool = False, sort: Any = None,

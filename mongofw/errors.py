@@ -10,7 +10,13 @@ from bson.errors import InvalidDocument
 
 
 class PyMongoError(Exception):
-    """Base class for all driver exceptions."""
+    """Base class for all driver exceptions.
+
+    :param message: the error message (``str``, default empty).
+    :param error_labels: labels such as ``"TransientTransactionError"`` or
+        ``"RetryableWriteError"`` attached to the error (an iterable of ``str``;
+        default none; new in 3.7).
+    """
 
     def __init__(self, message: str = "", error_labels: Optional[Iterable[str]] = None) -> None:
         super().__init__(message)
@@ -23,6 +29,8 @@ class PyMongoError(Exception):
 
     @property
     def error_labels(self) -> frozenset:
+        """The labels attached to this error, as a ``frozenset`` of ``str`` (see
+        :meth:`has_error_label`)."""
         return frozenset(self._error_labels)
 
     def _add_error_label(self, label: str) -> None:
@@ -43,7 +51,13 @@ class ConnectionFailure(PyMongoError):
 class AutoReconnect(ConnectionFailure):
     """The connection was lost; a later operation will reconnect.
 
-    ``errors`` holds per-server errors (a mapping or list) when there were several.
+    Catch it to retry an operation that may or may not have been applied.
+
+    :param message: the error message.
+    :param errors: the server's error document (its ``errorLabels`` become
+        :attr:`~PyMongoError.error_labels`), or a list or mapping of per-server errors
+        when several failed; ``None`` (the default) becomes ``[]``.  Also available as
+        ``errors`` and ``details``.
     """
 
     def __init__(self, message: str = "", errors: Any = None) -> None:
@@ -79,7 +93,16 @@ class InvalidURI(ConfigurationError):
 
 
 class OperationFailure(PyMongoError):
-    """A database operation failed; ``code`` and ``details`` come from the server."""
+    """A database operation failed on the server.
+
+    :param error: the error message (the server's ``errmsg``).
+    :param code: the server's error code (an ``int``), or None.
+    :param details: the server's whole reply document, or None; its ``errorLabels``
+        become :attr:`~PyMongoError.error_labels`.
+    :param max_wire_version: the wire version of the server that answered, or None
+        (not in 3.4's signature; 3.13 has it): servers from 4.4, wire version 9, label
+        their retryable errors themselves.
+    """
 
     def __init__(self, error: str, code: Optional[int] = None,
                  details: Optional[Mapping[str, Any]] = None,
@@ -130,7 +153,11 @@ class DuplicateKeyError(WriteError):
 
 
 class BulkWriteError(OperationFailure):
-    """A bulk write had errors; ``details`` is the bulk API result document."""
+    """A bulk write had errors (code 65).
+
+    :param results: the bulk API result document, available as ``details``: the
+        counts, plus ``writeErrors`` and ``writeConcernErrors`` lists.
+    """
 
     def __init__(self, results: Mapping[str, Any]) -> None:
         super().__init__("batch op errors occurred", 65, results)

@@ -17,11 +17,11 @@ import copy
 from collections import deque
 from typing import Any, Deque, Dict, List, Mapping, Optional
 
-from bson.code import Code
 from bson.son import SON
 from mongofw.client import command_cursor
+from mongofw.client.cursor_modifiers import CursorModifiers, _check_int
 from mongofw.client.cursor_options import CursorType, check_bool, find_command, query_flag
-from mongofw.client.index_specs import hint_document, index_document, index_list
+from mongofw.client.index_specs import index_document, index_list
 from mongofw.core.dispatch import cursor_legacy, exhaust
 from mongofw.errors import (
     AutoReconnect,
@@ -34,16 +34,67 @@ from mongofw.options.collation import validate_collation_or_none
 __all__ = ["Cursor", "CursorType"]
 
 
-def _check_int(name: str, value: Any, allow_none: bool = False) -> None:
-    if allow_none and value is None:
-        return
-    if not isinstance(value, int) or isinstance(value, bool):
-        kind = "an integer or None" if allow_none else "an integer"
-        raise TypeError(f"{name} must be {kind}, not {type(value).__name__}")
+class Cursor(CursorModifiers):
+    """A cursor over the results of a query on a collection.
 
+    Applications get one from :meth:`~pymongo.collection.Collection.find`, which takes
+    the same arguments (but ``collection``).  Nothing is sent before the first
+    ``next()``; until then the option methods (:meth:`sort`, :meth:`limit`...) change
+    the query and return the cursor.  Iterate it, or use it as a context manager to
+    close it at the end of a block.
 
-class Cursor:
-    """A cursor over the results of a query on a collection (see ``Collection.find``)."""
+    :param collection: the :class:`~pymongo.collection.Collection` to query.
+    :param filter: a query document (a mapping); ``None`` (the default) matches every
+        document.
+    :param projection: the fields to return: a mapping (``{"a": 1, "_id": 0}``) or a
+        list of field names; ``None`` (the default) returns whole documents.
+    :param skip: how many matches to skip (``int``, default 0).
+    :param limit: the most documents to return (``int``; 0, the default, is no limit;
+        a negative value returns one batch of at most that many and closes).
+    :param no_cursor_timeout: when ``True``, the server does not close the cursor after
+        10 idle minutes; close it yourself (default ``False``).
+    :param cursor_type: a :class:`CursorType`: ``NON_TAILABLE`` (the default),
+        ``TAILABLE`` or ``TAILABLE_AWAIT`` (for capped collections), or ``EXHAUST``
+        (the server streams every batch; not with a limit nor through mongos).
+    :param sort: a list of ``(key, direction)`` pairs (see :meth:`sort`).
+    :param allow_partial_results: when ``True``, a mongos returns what it has when some
+        shards are down, instead of an error (default ``False``).
+    :param oplog_replay: when ``True``, set the oplog replay flag, for queries on the
+        oplog filtering on ``ts`` (default ``False``).
+    :param modifiers: a mapping of legacy query modifiers (``{"$maxTimeMS": 500}``...);
+        deprecated in 3.5 for the keyword arguments that follow.
+    :param batch_size: documents per batch (``int``; 0, the default, lets the server
+        choose; see :meth:`batch_size`).
+    :param manipulate: when ``True`` (the default), the database's SON manipulators
+        see each document returned.
+    :param collation: a :class:`~pymongo.collation.Collation` or collation document
+        (MongoDB 3.4+).
+    :param hint: an index name or list of ``(key, direction)`` pairs (see
+        :meth:`hint`; this keyword and the eight after it are new in 3.5).
+    :param max_scan: scan at most this many documents (deprecated in 3.7; MongoDB 4.2
+        dropped it).
+    :param max_time_ms: abort the query after this many milliseconds (see
+        :meth:`max_time_ms`).
+    :param max: exclusive upper index bounds, a list of ``(field, limit)`` pairs (see
+        :meth:`max`).
+    :param min: inclusive lower index bounds, likewise (see :meth:`min`).
+    :param return_key: when ``True``, return only the index keys of each match.
+    :param show_record_id: when ``True``, add each document's record id as
+        ``$recordId``.
+    :param snapshot: when ``True``, isolate the query from concurrent writes moving
+        documents (MMAPv1 only; MongoDB 4.0 dropped it).
+    :param comment: a string (or document) to find the query by in the server's logs
+        and profiler.
+    :param session: a :class:`~pymongo.client_session.ClientSession` to run in (new in
+        3.6); ``None`` (the default) uses an implicit session that ends with the cursor.
+    :param allow_disk_use: when ``True``, a large sort may write temporary files
+        (MongoDB 4.4+; new in 3.11); ``None`` leaves it to the server.
+    :raises TypeError: when an argument has the wrong type.
+    :raises ValueError: when ``skip`` or ``batch_size`` is negative, or ``cursor_type``
+        is not a CursorType.
+    :raises ~pymongo.errors.InvalidOperation: for ``EXHAUST`` with a limit, or a
+        ``session`` of another client or already ended.
+    """
 
     def __init__(self, collection: Any, filter: Optional[Mapping[str, Any]] = None,
                  projection: Any = None, skip: int = 0, limit: int = 0,
@@ -168,106 +219,10 @@ class Cursor:
         self.__opts[name] = value
         return self
 
-    def limit(self, limit: int) -> Cursor:
-        """Return at most ``limit`` documents (0: no limit; negative: one batch only)."""
-        _check_int("limit", limit)
-        if self.__opts["flags"] & CursorType.EXHAUST:
-            raise InvalidOperation("Can't use limit and exhaust together.")
-        self.__set("empty", False)
-        return self.__set("limit", limit)
-
-    def skip(self, skip: int) -> Cursor:
-        """Skip the first ``skip`` results."""
-        _check_int("skip", skip)
-        if skip < 0:
-            raise ValueError(f"skip must be >= 0, not {skip}")
-        return self.__set("skip", skip)
-
-    def batch_size(self, batch_size: int) -> Cursor:
-        """Documents per batch (0 lets the server choose)."""
-        _check_int("batch_size", batch_size)
-        if batch_size < 0:
-            raise ValueError(f"batch_size must be >= 0, not {batch_size}")
-        return self.__set("batch_size", batch_size)
-
-    def sort(self, key_or_list: Any, direction: Any = None) -> Cursor:
-        """Sort by a key and direction, or by a list of (key, direction) pairs."""
-        return self.__set("ordering", index_document(index_list(key_or_list, direction),
-                                                     "sort"))
-
-    def hint(self, index: Any) -> Cursor:
-        """Use ``index`` (a name or a (key, direction) list); None clears the hint."""
-        return self.__set("hint", hint_document(index))
-
-    def max_time_ms(self, max_time_ms: Optional[int]) -> Cursor:
-        """Abort the query after ``max_time_ms`` milliseconds (ExecutionTimeout)."""
-        _check_int("max_time_ms", max_time_ms, allow_none=True)
-        return self.__set("max_time_ms", max_time_ms)
-
-    def max_await_time_ms(self, max_await_time_ms: Optional[int]) -> Cursor:
-        """Time limit of each getMore on a TAILABLE_AWAIT cursor (ignored otherwise)."""
-        _check_int("max_await_time_ms", max_await_time_ms, allow_none=True)
-        return self.__set("max_await_time_ms", max_await_time_ms)
-
-    def max_scan(self, max_scan: int) -> Cursor:
-        """Scan at most ``max_scan`` documents."""
-        _check_int("max_scan", max_scan, allow_none=True)
-        return self.__set("max_scan", max_scan)
-
-    def max(self, spec: Any) -> Cursor:
-        """Exclusive upper bound for the keys of the hinted index: (field, limit) pairs."""
-        if not isinstance(spec, (list, tuple)):
-            raise TypeError(f"spec must be an instance of list or tuple, "
-                            f"not {type(spec).__name__}")
-        return self.__set("max", SON(spec))
-
-    def min(self, spec: Any) -> Cursor:
-        """Inclusive lower bound for the keys of the hinted index: (field, limit) pairs."""
-        if not isinstance(spec, (list, tuple)):
-            raise TypeError(f"spec must be an instance of list or tuple, "
-                            f"not {type(spec).__name__}")
-        return self.__set("min", SON(spec))
-
-    def comment(self, comment: Any) -> Cursor:
-        """Attach a comment (a string or document) to the query."""
-        return self.__set("comment", comment)
-
-    def allow_disk_use(self, allow_disk_use: bool) -> Cursor:
-        """Let the server write temporary files for a large sort (MongoDB 4.4+).
-
-        ``TypeError`` unless a bool.  New in PyMongo 3.11.
-        """
-        return self.__set("allow_disk_use", check_bool("allow_disk_use", allow_disk_use))
-
     @property
     def session(self) -> Any:
         """The explicit ClientSession this cursor runs in, or None.  New in PyMongo 3.6."""
         return self.__explicit_session
-
-    def where(self, code: Any) -> Cursor:
-        """Add a ``$where`` JavaScript clause to the filter."""
-        if not isinstance(code, str):
-            raise TypeError(f"code must be an instance of str or bson.code.Code, "
-                            f"not {type(code).__name__}")
-        spec = SON(self.__opts["spec"])
-        spec["$where"] = code if isinstance(code, Code) else Code(code)
-        return self.__set("spec", spec)
-
-    def collation(self, collation: Any) -> Cursor:
-        """Use ``collation`` (a Collation or a dict) for string comparison."""
-        return self.__set("collation", validate_collation_or_none(collation))
-
-    def add_option(self, mask: int) -> Cursor:
-        """Set query flag bits (``add_option(2)`` makes the cursor tailable)."""
-        _check_int("mask", mask)
-        if mask & CursorType.EXHAUST and self.__opts["limit"]:
-            raise InvalidOperation("Can't use limit and exhaust together.")
-        return self.__set("flags", self.__opts["flags"] | mask)
-
-    def remove_option(self, mask: int) -> Cursor:
-        """Unset query flag bits."""
-        _check_int("mask", mask)
-        return self.__set("flags", self.__opts["flags"] & ~mask)
 
     def __getitem__(self, index: Any) -> Any:
         """``cursor[n]``: the n-th document; ``cursor[a:b]``: this cursor with skip/limit."""
@@ -500,6 +455,16 @@ class Cursor:
         return self
 
     def __next__(self) -> Any:
+        """The next document, fetching a batch from the server when none is buffered.
+
+        :raises StopIteration: when there are no more results (a tailable cursor may
+            have more later: check :attr:`alive` and call again).
+        :raises ~pymongo.errors.OperationFailure: when the server refuses the query
+            (:exc:`~pymongo.errors.ExecutionTimeout` past ``max_time_ms``,
+            :exc:`~pymongo.errors.CursorNotFound` when the server cursor timed out).
+        :raises ~pymongo.errors.AutoReconnect: when the connection is lost (the query
+            itself is retried once first, when retryable reads are on).
+        """
         tailable = self.__opts["flags"] & CursorType.TAILABLE
         # A tailable cursor returns after one empty getMore; others ask until data or the end.
         while not self.__data and not self.__killed:

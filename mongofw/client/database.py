@@ -16,7 +16,23 @@ from mongofw.options.read_preferences import ReadPreference
 
 
 class Database(UserAdministration, BaseObject):
-    """A MongoDB database: collections by attribute or item access, and commands."""
+    """A MongoDB database: collections by attribute or item access, and commands.
+
+    Usually reached as ``client.name`` or ``client["name"]`` (or with
+    :meth:`~pymongo.mongo_client.MongoClient.get_database`); ``db.people`` and
+    ``db["people"]`` are its collections.  Options left None come from ``client``.
+
+    :param client: the :class:`~pymongo.mongo_client.MongoClient` it belongs to.
+    :param name: the database name (``str``; no space, ``.``, ``$``, ``/``, ``\\``
+        or NUL).
+    :param codec_options: a :class:`~bson.codec_options.CodecOptions` for decoding
+        and encoding documents.
+    :param read_preference: a read preference (see :mod:`pymongo.read_preferences`).
+    :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`.
+    :param read_concern: a :class:`~pymongo.read_concern.ReadConcern`.
+    :raises TypeError: when ``name`` is not a ``str`` or an option has the wrong type.
+    :raises ~pymongo.errors.InvalidName: when ``name`` is not a valid database name.
+    """
 
     def __init__(self, client: Any, name: str, codec_options: Optional[CodecOptions] = None,
                  read_preference: Any = None, write_concern: Any = None,
@@ -74,6 +90,8 @@ class Database(UserAdministration, BaseObject):
         return self
 
     def __next__(self):
+        """Always raise :exc:`TypeError`: a Database is not iterable (``next`` exists so
+        that a loop over one fails at once, not by looking up a collection)."""
         raise TypeError("'Database' object is not iterable")
 
     next = __next__
@@ -81,7 +99,19 @@ class Database(UserAdministration, BaseObject):
     def get_collection(self, name: str, codec_options: Optional[CodecOptions] = None,
                        read_preference: Any = None, write_concern: Any = None,
                        read_concern: Any = None) -> Any:
-        """A Collection with the given name and options (inherited where not given)."""
+        """The collection ``name`` of this database, with options other than its own.
+
+        ``db.get_collection("people", read_preference=ReadPreference.SECONDARY)``; no
+        command is sent (the collection need not exist).
+
+        :param codec_options: a :class:`~bson.codec_options.CodecOptions`, or None.
+        :param read_preference: a read preference, or None.
+        :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`, or None.
+        :param read_concern: a :class:`~pymongo.read_concern.ReadConcern`, or None: each
+            None inherits this database's.
+        :raises ~pymongo.errors.InvalidName: when ``name`` is not a valid collection
+            name.
+        """
         from mongofw.client.collection import Collection
 
         return Collection(self, name, False, codec_options, read_preference, write_concern,
@@ -90,6 +120,14 @@ class Database(UserAdministration, BaseObject):
     def with_options(self, codec_options: Optional[CodecOptions] = None,
                      read_preference: Any = None, write_concern: Any = None,
                      read_concern: Any = None) -> Database:
+        """A copy of this Database with some options changed (new in 3.8).
+
+        :param codec_options: a :class:`~bson.codec_options.CodecOptions`, or None.
+        :param read_preference: a read preference, or None.
+        :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`, or None.
+        :param read_concern: a :class:`~pymongo.read_concern.ReadConcern`, or None: each
+            None inherits this database's.
+        """
         return Database(self.__client, self.__name, codec_options or self.codec_options,
                         read_preference or self.read_preference,
                         write_concern or self.write_concern, read_concern or self.read_concern)
@@ -100,7 +138,28 @@ class Database(UserAdministration, BaseObject):
                 allowable_errors: Any = None, read_preference: Any = ReadPreference.PRIMARY,
                 codec_options: CodecOptions = DEFAULT_CODEC_OPTIONS, session: Any = None,
                 **kwargs: Any) -> Any:
-        """Run a database command; a string ``command`` becomes ``{command: value}``."""
+        """Run a database command and return the server's reply document.
+
+        :param command: the command name (a ``str``: it becomes ``{command: value}``),
+            or the whole command document (a :class:`~bson.son.SON` or other ordered
+            mapping, the command name first).
+        :param value: the value of the command name when ``command`` is a ``str``
+            (default ``1``), e.g. ``db.command("collStats", "people")``.
+        :param check: when ``True`` (the default), raise for a reply with ``ok: 0``.
+        :param allowable_errors: error messages or codes that do not raise with
+            ``check``.
+        :param read_preference: where to run it (default primary); only some commands
+            may run elsewhere.
+        :param codec_options: the :class:`~bson.codec_options.CodecOptions` to decode
+            the reply with (default: plain ``dict``, not this database's).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :param kwargs: more fields of the command, added after ``command``'s (e.g.
+            ``db.command("count", "people", query={"age": 5})``).
+        :raises TypeError: when ``command`` is neither a ``str`` nor a mapping, or
+            ``codec_options`` not CodecOptions.
+        :raises ~pymongo.errors.OperationFailure: when ``check`` is on and the command
+            fails.
+        """
         if isinstance(command, str):
             command = SON([(command, value)])
         elif not isinstance(command, Mapping):
@@ -128,6 +187,8 @@ class Database(UserAdministration, BaseObject):
 
         ``filter`` selects collections (e.g. ``{"name": "people"}``); other keywords
         (``nameOnly``, ``authorizedCollections``) go to the command.  New in PyMongo 3.6.
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
         """
         from mongofw.client.command_cursor import CommandCursor
 
@@ -153,7 +214,10 @@ class Database(UserAdministration, BaseObject):
         """The names of this database's collections, system collections included.
 
         Asks the server for names only unless ``filter`` looks at more than the name.
-        New in PyMongo 3.6 (``filter`` in 3.8).
+        New in PyMongo 3.6 (``filter`` in 3.8); ``filter`` and ``kwargs`` are as for
+        :meth:`list_collections`.
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
         """
         if filter is None or (len(filter) == 1 and "name" in filter):
             kwargs.setdefault("nameOnly", True)
@@ -164,6 +228,10 @@ class Database(UserAdministration, BaseObject):
 
         Returns a CommandCursor; keywords are the aggregate command's options, as for
         ``Collection.aggregate``.  New in PyMongo 3.9.
+
+        :param pipeline: a list of aggregation stages, a database-level stage first.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        :raises ~pymongo.errors.OperationFailure: when the server refuses the pipeline.
         """
         from mongofw.client.collection_reads import aggregate
 
@@ -176,7 +244,15 @@ class Database(UserAdministration, BaseObject):
               start_at_operation_time: Any = None, session: Any = None,
               start_after: Any = None) -> Any:
         """A ChangeStream over the changes of every collection of this database (MongoDB
-        4.0+).  New in PyMongo 3.7."""
+        4.0+).  New in PyMongo 3.7.
+
+        ``with db.watch() as stream: for change in stream: ...``; returns a
+        :class:`~pymongo.change_stream.DatabaseChangeStream`.  ``pipeline``,
+        ``full_document``, ``resume_after``, ``max_await_time_ms``, ``batch_size``,
+        ``collation``, ``start_at_operation_time``, ``session`` and ``start_after`` (new
+        in 3.9) are as for :meth:`MongoClient.watch
+        <pymongo.mongo_client.MongoClient.watch>`.
+        """
         from mongofw.client.change_stream import DatabaseChangeStream
 
         return DatabaseChangeStream(self, pipeline, full_document, resume_after, max_await_time_ms,
@@ -185,7 +261,14 @@ class Database(UserAdministration, BaseObject):
 
     def collection_names(self, include_system_collections: bool = True,
                          session: Any = None) -> List[str]:
-        """The names of the collections in this database."""
+        """DEPRECATED (3.7): the names of the collections in this database.
+
+        Use :meth:`list_collection_names`.
+
+        :param include_system_collections: when ``False``, leave out the ``system.*``
+            collections (default ``True``).
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        """
         names = [c["name"] for c in self.list_collections(session)]
         if not include_system_collections:
             names = [n for n in names if not n.startswith("system.")]
@@ -194,7 +277,23 @@ class Database(UserAdministration, BaseObject):
     def create_collection(self, name: str, codec_options: Optional[CodecOptions] = None,
                           read_preference: Any = None, write_concern: Any = None,
                           read_concern: Any = None, session: Any = None, **kwargs: Any) -> Any:
-        """Create a collection explicitly; ``CollectionInvalid`` if it already exists."""
+        """Create collection ``name`` explicitly and return it.
+
+        Needed only for options: collections otherwise appear on their first write.
+
+        :param codec_options: a :class:`~bson.codec_options.CodecOptions`, or None.
+        :param read_preference: a read preference, or None.
+        :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`, or None.
+        :param read_concern: a :class:`~pymongo.read_concern.ReadConcern`, or None: each
+            None inherits this database's.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        :param kwargs: options of the ``create`` command: ``capped=True``, ``size``
+            (bytes), ``max`` (documents), ``validator``, ``collation`` (a
+            :class:`~pymongo.collation.Collation`), ``timeseries``...
+        :returns: the new :class:`~pymongo.collection.Collection`.
+        :raises ~pymongo.errors.CollectionInvalid: when it exists already.
+        :raises ~pymongo.errors.InvalidName: when ``name`` is not valid.
+        """
         from mongofw.client.collection import Collection
 
         validate_collection_name(name)  # bad input fails before any I/O
@@ -204,7 +303,14 @@ class Database(UserAdministration, BaseObject):
                           read_concern, session, **kwargs)
 
     def drop_collection(self, name_or_collection: Any, session: Any = None) -> Any:
-        """Drop a collection (missing collections are not an error)."""
+        """Drop a collection and its indexes (a missing one is not an error).
+
+        :param name_or_collection: the collection's name, or the
+            :class:`~pymongo.collection.Collection` itself.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        :returns: the server's reply document.
+        :raises TypeError: when ``name_or_collection`` is neither.
+        """
         from mongofw.client.collection import Collection
 
         name = name_or_collection
@@ -286,9 +392,18 @@ class Database(UserAdministration, BaseObject):
     def validate_collection(self, name_or_collection: Any, scandata: bool = False,
                             full: bool = False, session: Any = None,
                             background: Optional[bool] = None) -> Mapping[str, Any]:
-        """Validate a collection; ``CollectionInvalid`` if the server finds it invalid.
+        """Validate a collection's data and indexes; returns the server's report.
 
-        ``background`` (3.11, MongoDB 4.4+) validates without blocking writers.
+        :param name_or_collection: the collection's name, or the Collection itself.
+        :param scandata: when ``True``, scan the documents too, not only the indexes
+            (older servers; default ``False``).
+        :param full: when ``True``, a thorough (and slow) check (default ``False``).
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        :param background: when ``True``, validate without blocking writers
+            (MongoDB 4.4+; new in 3.11).
+        :raises TypeError: when ``name_or_collection`` is neither a ``str`` nor a
+            Collection.
+        :raises ~pymongo.errors.CollectionInvalid: when the server finds it invalid.
         """
         from mongofw.client.collection import Collection
 
@@ -312,7 +427,12 @@ class Database(UserAdministration, BaseObject):
         return result
 
     def current_op(self, include_all: bool = False, session: Any = None) -> Mapping[str, Any]:
-        """Operations currently running (``include_all``: idle ones too)."""
+        """DEPRECATED (3.9; use the ``$currentOp`` stage with :meth:`aggregate`): the
+        operations running on the server, as the ``currentOp`` reply.
+
+        :param include_all: when ``True``, idle connections and system operations too.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        """
         from mongofw.core.dispatch import cursor_legacy
 
         cmd = SON([("currentOp", 1), ("$all", include_all)])
@@ -329,7 +449,12 @@ class Database(UserAdministration, BaseObject):
             return docs[0] if docs else {}
 
     def profiling_level(self, session: Any = None) -> int:
-        """The current profiling level: OFF (0), SLOW_ONLY (1) or ALL (2)."""
+        """The profiling level: ``OFF`` (0), ``SLOW_ONLY`` (1) or ``ALL`` (2).
+
+        Deprecated in 3.12 (run the ``profile`` command).
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        """
         return int(self.command("profile", -1, session=session)["was"])
 
     def set_profiling_level(self, level: int, slow_ms: Optional[int] = None,
@@ -338,7 +463,15 @@ class Database(UserAdministration, BaseObject):
         """Set the profiling level (OFF, SLOW_ONLY, ALL) and optionally the slow threshold.
 
         ``sample_rate`` (0 to 1) and ``filter`` (which operations to profile) are 3.12's,
-        for MongoDB 4.0 and 4.4.2+.
+        for MongoDB 4.0 and 4.4.2+.  Deprecated in 3.12 (run the ``profile`` command).
+
+        :param level: ``pymongo.OFF`` (0), ``pymongo.SLOW_ONLY`` (1) or
+            ``pymongo.ALL`` (2).
+        :param slow_ms: the threshold, in milliseconds, above which an operation is
+            slow; None leaves the server's.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        :raises ValueError: for another ``level``.
+        :raises TypeError: when ``slow_ms`` is not an ``int``.
         """
         if sample_rate is not None and (isinstance(sample_rate, bool) or
                                         not isinstance(sample_rate, (int, float))):
@@ -359,11 +492,20 @@ class Database(UserAdministration, BaseObject):
         self.command(cmd, session=session)
 
     def profiling_info(self, session: Any = None) -> List[Any]:
-        """The documents of ``system.profile``."""
+        """The documents of ``system.profile``, as a list (deprecated in 3.12).
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        """
         return list(self["system.profile"].find(session=session))
 
     def dereference(self, dbref: Any, session: Any = None, **kwargs: Any) -> Any:
-        """The document ``dbref`` points to, or None (``kwargs`` as for ``find``)."""
+        """The document ``dbref`` points to, or None (``kwargs`` as for ``find``).
+
+        :param dbref: a :class:`~bson.dbref.DBRef`.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        :raises TypeError: when ``dbref`` is not a DBRef.
+        :raises ValueError: when it names another database.
+        """
         from bson.dbref import DBRef
 
         if not isinstance(dbref, DBRef):

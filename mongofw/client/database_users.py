@@ -69,7 +69,9 @@ class UserAdministration:
         Without ``roles`` in ``kwargs`` the user gets ``dbOwner`` (``root`` on admin), or
         ``read`` (``readAnyDatabase``) when ``read_only``.  The password is sent for the
         server to digest, so SCRAM-SHA-256 credentials can be made (the command is
-        redacted from monitoring events).
+        redacted from monitoring events).  Deprecated in 3.6 (run ``createUser``).
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
         """
         from mongofw.errors import ConfigurationError, OperationFailure
 
@@ -106,7 +108,9 @@ class UserAdministration:
         self._command_on_primary(command, write_concern=self.write_concern, session=session)
 
     def remove_user(self, name: str, session: Any = None) -> None:
-        """Remove user ``name`` from this database."""
+        """Remove user ``name`` from this database (deprecated in 3.6: run
+        ``dropUser``); ``session`` is a :class:`~pymongo.client_session.ClientSession`
+        to run in, or None."""
         if not isinstance(name, str):
             raise TypeError(f"name must be an instance of str, not {type(name).__name__}")
         self._command_on_primary(SON([("dropUser", name)]), write_concern=self.write_concern,

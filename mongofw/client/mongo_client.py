@@ -35,7 +35,50 @@ _NO_OP_KILL_CURSORS_WIRE_VERSION = 14
 
 
 class MongoClient(ClientSessions, ClientViews, BaseObject):
-    """Client for a MongoDB instance, a replica set, or a set of mongoses."""
+    """Client for a MongoDB instance, a replica set, or a set of mongoses.
+
+    One client per application (per process after a fork) is enough: it is
+    thread-safe, pools its connections and monitors the servers in background threads.
+    ``client.test`` or ``client["test"]`` is a :class:`~pymongo.database.Database`;
+    use it as a context manager, or call :meth:`close`, to release its resources.
+
+    :param host: a host name, an IP address, a Unix domain socket path, a
+        ``host:port`` string or a ``mongodb://`` URI (whose options and credentials
+        apply), or a list of them (the seed list); ``None`` (the default) means
+        :attr:`HOST`.  ``mongodb+srv://`` URIs are refused (no DNS SRV lookups).
+    :param port: the port of hosts given without one (default :attr:`PORT`, 27017).
+    :param document_class: the class of documents returned (default ``dict``; e.g.
+        :class:`~bson.son.SON` or :class:`~bson.raw_bson.RawBSONDocument`).
+    :param tz_aware: when ``True``, datetimes come back aware, in UTC (default
+        ``False``).
+    :param connect: when ``True`` (the default), start connecting in the background
+        at once; ``False`` waits for the first operation (the choice to make before a
+        ``fork``).
+    :param type_registry: a :class:`~bson.codec_options.TypeRegistry` of custom type
+        codecs (new in 3.8); the codec plugins' codecs are added to it.
+    :param kwargs: the client options, by their URI names (case-insensitive) or the
+        Python names 3.x takes: ``replicaset``, ``directConnection``, ``w``,
+        ``wTimeoutMS``, ``journal``, ``readPreference``, ``readPreferenceTags``,
+        ``maxStalenessSeconds``, ``readConcernLevel``, ``retryWrites`` (new in 3.6,
+        default ``True`` since 3.9), ``retryReads`` (new in 3.9), ``maxPoolSize``,
+        ``minPoolSize``, ``maxIdleTimeMS``, ``waitQueueTimeoutMS``,
+        ``connectTimeoutMS``, ``socketTimeoutMS``, ``serverSelectionTimeoutMS``,
+        ``heartbeatFrequencyMS``, ``localThresholdMS``, ``appname``, ``driver`` (3.7),
+        ``compressors``, ``zlibCompressionLevel``, ``username`` and ``password``
+        (3.5), ``authSource``, ``authMechanism``, ``authMechanismProperties``, the
+        ``tls*`` options (3.9 names; the ``ssl_*`` ones still work),
+        ``uuidRepresentation``, ``unicode_decode_error_handler``, ``tzinfo``,
+        ``event_listeners``, ``server_selector`` (3.8), ``server_api`` (3.12), and
+        the options of installed plugins.
+    :raises ~pymongo.errors.ConfigurationError: for an unknown option, a bad value, or
+        options that contradict each other.
+    :raises ~pymongo.errors.InvalidURI: for a malformed URI.
+    :raises TypeError: when ``port`` is not an ``int`` or an option has the wrong type.
+
+    Constructing a client does not wait for a server: operations raise
+    :exc:`~pymongo.errors.ServerSelectionTimeoutError` when none is suitable within
+    ``serverSelectionTimeoutMS`` (30 seconds by default).
+    """
 
     HOST = "localhost"
     PORT = 27017
@@ -218,7 +261,15 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
             self._schedule_kill([cursor_id], address)
 
     def kill_cursors(self, cursor_ids: List[int], address: Optional[Address] = None) -> None:
-        """DEPRECATED - schedule kills of ``cursor_ids`` (see ``close_cursor``)."""
+        """DEPRECATED (3.3): schedule kills of ``cursor_ids`` (see :meth:`close_cursor`).
+
+        :param cursor_ids: a list of cursor ids (``int``).
+        :param address: the ``(host, port)`` of the server holding them, or None for
+            the primary.
+        :raises TypeError: when ``cursor_ids`` is not a list.
+
+        Issues a :exc:`DeprecationWarning`.
+        """
         warnings.warn("kill_cursors is deprecated.", DeprecationWarning, stacklevel=2)
         if not isinstance(cursor_ids, list):
             raise TypeError(f"cursor_ids must be a list, not {type(cursor_ids).__name__}")
@@ -248,8 +299,18 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
                      read_concern: Any = None) -> Database:
         """A Database with the given name and options (the client's where not given).
 
-        Without ``name``, the database of the connection URI (PyMongo 3.5);
-        ``ConfigurationError`` when the URI names none.
+        No command is sent: the database need not exist.
+
+        :param name: the database name; None (the default; new in 3.5) means the one
+            the connection URI names.
+        :param codec_options: a :class:`~bson.codec_options.CodecOptions`, or None.
+        :param read_preference: a read preference, or None.
+        :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`, or None.
+        :param read_concern: a :class:`~pymongo.read_concern.ReadConcern`, or None: each
+            None inherits the client's.
+        :raises ~pymongo.errors.ConfigurationError: when ``name`` is None and the URI
+            names no database.
+        :raises ~pymongo.errors.InvalidName: when ``name`` is not a valid name.
         """
         if name is None:
             name = self._default_database_name(None)
@@ -259,9 +320,18 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
     def get_default_database(self, default: Optional[str] = None, codec_options: Any = None,
                              read_preference: Any = None, write_concern: Any = None,
                              read_concern: Any = None) -> Database:
-        """The database named in the connection URI, else ``default`` (PyMongo 3.8).
+        """The database named in the connection URI, else ``default``.
 
-        ``ConfigurationError`` when neither names one; the options are ``get_database``'s.
+        Deprecated in 3.5 and restored in 3.8, which added its parameters.
+
+        :param default: the database name to use when the URI names none (a ``str``,
+            or None).
+        :param codec_options: a :class:`~bson.codec_options.CodecOptions`, or None.
+        :param read_preference: a read preference, or None.
+        :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`, or None.
+        :param read_concern: a :class:`~pymongo.read_concern.ReadConcern`, or None: each
+            None inherits the client's.
+        :raises ~pymongo.errors.ConfigurationError: when neither names a database.
         """
         return self.get_database(self._default_database_name(default), codec_options,
                                  read_preference, write_concern, read_concern)
@@ -278,7 +348,30 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
               start_at_operation_time: Any = None, session: Any = None,
               start_after: Any = None) -> Any:
         """A ChangeStream over the changes of every database of the deployment (MongoDB
-        4.0+).  New in PyMongo 3.7."""
+        4.0+).  New in PyMongo 3.7.
+
+        Iterating the stream blocks until a change comes; after a network or
+        "not primary" error it resumes where it stopped, so no change is missed.
+        ``with client.watch() as stream: for change in stream: ...``
+
+        :param pipeline: a list of aggregation stages to run after ``$changeStream``
+            (``$match``, ``$project``...), or None.
+        :param full_document: ``"updateLookup"`` to have update events carry the whole
+            current document; None (the default) for the server's ``"default"``.
+        :param resume_after: a resume token (a change's ``_id``): start after that
+            change.
+        :param max_await_time_ms: how long each ``getMore`` waits for changes, in
+            milliseconds, or None.
+        :param batch_size: the most changes per batch, or None.
+        :param collation: a :class:`~pymongo.collation.Collation` for the pipeline.
+        :param start_at_operation_time: a :class:`~bson.timestamp.Timestamp`: report
+            the changes from that time on (MongoDB 4.0+).
+        :param session: a :class:`~pymongo.client_session.ClientSession`, or None.
+        :param start_after: like ``resume_after``, but may also start after an
+            ``invalidate`` event (MongoDB 4.2+; new in 3.9).  Give one of the two.
+        :returns: a :class:`~pymongo.change_stream.ClusterChangeStream`.
+        :raises ~pymongo.errors.OperationFailure: when the server refuses to open it.
+        """
         from mongofw.client.change_stream import ClusterChangeStream
 
         return ClusterChangeStream(self, pipeline, full_document, resume_after, max_await_time_ms,
@@ -288,7 +381,10 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
     def list_databases(self, session: Any = None, **kwargs: Any) -> Any:
         """A CommandCursor over the ``listDatabases`` documents (``name``, ``sizeOnDisk``,
         ``empty``); keywords such as ``nameOnly`` or ``filter`` go to the command.
-        New in PyMongo 3.6."""
+        New in PyMongo 3.6.
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        """
         from mongofw.client.command_cursor import CommandCursor
 
         cmd = SON([("listDatabases", 1)])
@@ -303,15 +399,27 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
         return CommandCursor(admin["$cmd"], info, None)
 
     def list_database_names(self, session: Any = None) -> List[str]:
-        """The names of every database on the connected server.  New in PyMongo 3.6."""
+        """The names of every database on the connected server.  New in PyMongo 3.6.
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        """
         return [info["name"] for info in self.list_databases(session, nameOnly=True)]
 
     def database_names(self, session: Any = None) -> List[str]:
-        """Names of all databases on the connected server (``list_database_names`` in 3.6+)."""
+        """DEPRECATED (3.7): the names of all databases; use :meth:`list_database_names`.
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        """
         return [info["name"] for info in self.list_databases(session)]
 
     def drop_database(self, name_or_database: Any, session: Any = None) -> None:
-        """Drop a database, by name or Database."""
+        """Drop a database, with its collections and indexes.
+
+        :param name_or_database: the database's name (``str``) or the
+            :class:`~pymongo.database.Database` itself.
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        :raises TypeError: when ``name_or_database`` is neither.
+        """
         name = name_or_database
         if isinstance(name, Database):
             name = name.name
@@ -323,7 +431,10 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
                           write_concern=self.write_concern)
 
     def server_info(self, session: Any = None) -> Mapping[str, Any]:
-        """The ``buildinfo`` of the connected server."""
+        """The ``buildinfo`` document of a server (``version``, ``versionArray``...).
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        """
         return self.admin.command("buildinfo", session=session)
 
     def close(self) -> None:
@@ -362,6 +473,8 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
         return self
 
     def __next__(self) -> Any:
+        """Always raise :exc:`TypeError`: a client is not iterable (``next`` exists so
+        that a loop over one fails at once, not by looking up a database)."""
         raise TypeError("'MongoClient' object is not iterable")
 
     next = __next__
@@ -373,7 +486,10 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
         return self.admin.command("fsync", **kwargs)
 
     def unlock(self, session: Any = None) -> None:
-        """Unlock a server locked by ``fsync(lock=True)``."""
+        """Unlock a server locked by ``fsync(lock=True)`` (the ``fsyncUnlock`` command).
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` to run in, or None.
+        """
         self.admin.command("fsyncUnlock", session=session)
 
     @property

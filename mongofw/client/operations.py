@@ -202,7 +202,22 @@ class DeleteMany(_Delete):
 
 
 class ReplaceOne(_Operation):
-    """Replace the first document matching ``filter`` with ``replacement``."""
+    """Replace the first document matching ``filter`` with ``replacement``.
+
+    For :meth:`~pymongo.collection.Collection.bulk_write`.
+
+    :param filter: the query selecting the document (a mapping).
+    :param replacement: the new document (no ``$`` operators; its ``_id``, if any, must
+        match the old one's).
+    :param upsert: when ``True``, insert ``replacement`` if nothing matches (default
+        ``False``).
+    :param collation: a :class:`~pymongo.collation.Collation` or collation document
+        (MongoDB 3.4+; new in 3.5), or None.
+    :param hint: the index to use, as a name or a list of ``(key, direction)`` pairs
+        (MongoDB 4.2+; new in 3.11), or None.
+    :raises TypeError: when ``filter`` is not a mapping, ``upsert`` not a ``bool`` or
+        ``collation`` of another type.
+    """
 
     __slots__ = ("_filter", "_doc", "_upsert", "_collation", "_hint")
 

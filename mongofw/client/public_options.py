@@ -11,7 +11,19 @@ from typing import Any, List, Mapping, Optional
 
 
 class ClientOptions:
-    """Read-only client options: codec options, concerns, selection, pool settings."""
+    """Read-only client options: codec options, concerns, selection, pool settings.
+
+    :attr:`MongoClient.options <pymongo.mongo_client.MongoClient.options>` returns one
+    (new in 3.13's API).  Building one directly validates ``options`` as
+    :class:`~pymongo.mongo_client.MongoClient` would, without connecting.
+
+    :param username: the user name to authenticate as, or None.
+    :param password: that user's password, or None.
+    :param database: the default database (the URI's path), or None.
+    :param options: a mapping of client options, with the names
+        :class:`~pymongo.mongo_client.MongoClient` takes as keyword arguments.
+    :raises ~pymongo.errors.ConfigurationError: for an unknown or invalid option.
+    """
 
     def __init__(self, username: Optional[str], password: Optional[str],
                  database: Optional[str], options: Mapping[str, Any]) -> None:
@@ -85,10 +97,12 @@ class ClientOptions:
 
     @property
     def read_concern(self) -> Any:
+        """The client's :class:`~pymongo.read_concern.ReadConcern`."""
         return self.__setup.read_concern
 
     @property
     def read_preference(self) -> Any:
+        """The client's read preference (a :mod:`~pymongo.read_preferences` mode)."""
         return self.__setup.read_preference
 
     @property
@@ -98,10 +112,14 @@ class ClientOptions:
 
     @property
     def retry_reads(self) -> bool:
+        """Whether supported reads are retried once after a network or "not primary"
+        error (``retryReads``; new in 3.9)."""
         return self._options.retry_reads
 
     @property
     def retry_writes(self) -> bool:
+        """Whether supported writes are retried once after a network or "not primary"
+        error (``retryWrites``; new in 3.6)."""
         return self._options.retry_writes
 
     @property
@@ -116,4 +134,5 @@ class ClientOptions:
 
     @property
     def write_concern(self) -> Any:
+        """The client's :class:`~pymongo.write_concern.WriteConcern`."""
         return self.__setup.write_concern

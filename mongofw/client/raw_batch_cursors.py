@@ -24,7 +24,16 @@ def _raw(collection: Any) -> Any:
 
 
 class RawBatchCursor(Cursor):
-    """A find cursor whose iteration yields one ``bytes`` per batch of documents."""
+    """A find cursor whose iteration yields one ``bytes`` per batch of documents.
+
+    Applications get one from ``Collection.find_raw_batches`` (new in 3.6).  Each item
+    is the batch's BSON documents back to back, undecoded:
+    :func:`bson.decode_all` turns it into documents.  It takes the arguments of
+    :class:`Cursor` but ``manipulate``, which must stay ``False``.
+
+    :param collection: the :class:`~pymongo.collection.Collection` to query.
+    :raises ~pymongo.errors.InvalidOperation: when ``manipulate=True`` is given.
+    """
 
     def __init__(self, collection: Any, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("manipulate"):
@@ -33,6 +42,7 @@ class RawBatchCursor(Cursor):
         super().__init__(_raw(collection), *args, **kwargs)
 
     def __next__(self) -> bytes:
+        """The next batch, as ``bytes``; :exc:`StopIteration` when there are no more."""
         batch: List[Any] = self._take_batch()
         if not batch:
             raise StopIteration
@@ -41,6 +51,8 @@ class RawBatchCursor(Cursor):
     next = __next__
 
     def explain(self) -> Any:
+        """Always raise :exc:`~pymongo.errors.InvalidOperation`: a raw batch cursor has
+        no explain plan (use a regular :class:`Cursor`)."""
         raise InvalidOperation("Cannot call explain on a RawBatchCursor")
 
     def __getitem__(self, index: Any) -> Any:

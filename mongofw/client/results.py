@@ -37,7 +37,12 @@ class _WriteResult:
 
 
 class InsertOneResult(_WriteResult):
-    """The return type of ``insert_one``."""
+    """The return type of ``insert_one``.
+
+    :param inserted_id: the ``_id`` of the inserted document.
+    :param acknowledged: whether the server acknowledged the write (``False`` under
+        ``WriteConcern(w=0)``).
+    """
 
 
     def __init__(self, inserted_id: Any, acknowledged: bool) -> None:
@@ -54,7 +59,12 @@ class InsertOneResult(_WriteResult):
 
 
 class InsertManyResult(_WriteResult):
-    """The return type of ``insert_many``."""
+    """The return type of ``insert_many``.
+
+    :param inserted_ids: the ``_id`` values of the documents, in input order.
+    :param acknowledged: whether the server acknowledged the write (``False`` under
+        ``WriteConcern(w=0)``).
+    """
 
 
     def __init__(self, inserted_ids: List[Any], acknowledged: bool) -> None:
@@ -124,7 +134,14 @@ class DeleteResult(_RawWriteResult):
 
 
 class BulkWriteResult(_WriteResult):
-    """The return type of ``bulk_write``; counts come from the bulk API result."""
+    """The return type of ``bulk_write``; counts come from the bulk API result.
+
+    :param bulk_api_result: the bulk API result document (``nInserted``,
+        ``nMatched``, ``nModified``, ``nRemoved``, ``nUpserted``, ``upserted``,
+        ``writeErrors``, ``writeConcernErrors``).
+    :param acknowledged: whether the server acknowledged the writes; when ``False``
+        every count raises :exc:`~pymongo.errors.InvalidOperation`.
+    """
 
 
     def __init__(self, bulk_api_result: Dict[str, Any], acknowledged: bool) -> None:

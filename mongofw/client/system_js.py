@@ -9,6 +9,14 @@ class SystemJS:
 
     ``db.system_js.add1 = "function (x) { return x + 1; }"`` stores a function,
     ``db.system_js.add1(5)`` runs it through ``Database.eval``, ``del`` removes it.
+
+    :param database: the :class:`~pymongo.database.Database` whose ``system.js`` it
+        reads and writes; an unacknowledged write concern is replaced by the default,
+        so a stored function is there before it is called.
+
+    Applications use :attr:`Database.system_js
+    <pymongo.database.Database.system_js>` rather than building one.  ``eval`` is gone
+    from MongoDB 4.2, so calling a stored function fails there.
     """
 
     def __init__(self, database: Any) -> None:

@@ -28,7 +28,47 @@ from mongofw.errors import (
 
 @attrs.frozen
 class PoolOptions:
-    """Connection pool settings, validated by the client options layer."""
+    """Connection pool settings, validated by the client options layer.
+
+    The client builds one from its options (:attr:`ClientOptions.pool_options
+    <pymongo.client_options.ClientOptions.pool_options>` shows it); immutable.  Times
+    are in seconds (``float``) and ``None`` means no limit, unless said otherwise.
+
+    :param max_pool_size: the most connections open to one server at once
+        (``maxPoolSize``, default 100).
+    :param min_pool_size: how many connections the monitor keeps open (``minPoolSize``,
+        default 0).
+    :param max_idle_time_seconds: close a pooled connection idle this long
+        (``maxIdleTimeMS`` / 1000).
+    :param connect_timeout: the limit on opening a connection and its handshake
+        (``connectTimeoutMS`` / 1000; default 20).
+    :param socket_timeout: the limit on each network read or write
+        (``socketTimeoutMS`` / 1000).
+    :param wait_queue_timeout: how long a thread waits for a connection when all are
+        in use, before :exc:`~pymongo.errors.ConnectionFailure`
+        (``waitQueueTimeoutMS`` / 1000).
+    :param wait_queue_multiple: times ``max_pool_size``, the most threads that may wait
+        at once; one more raises :exc:`~pymongo.errors.ExceededMaxWaiters`
+        (``waitQueueMultiple``; ``None``: unbounded).
+    :param socket_keepalive: whether TCP keepalive is turned on (default ``True``).
+    :param ssl_context: the :class:`ssl.SSLContext` TLS connections use, or None for
+        plain TCP.
+    :param ssl_match_hostname: whether the server's certificate must name the host
+        (default ``True``).
+    :param ssl_certfile: the client certificate file, or None; MONGODB-X509 reads the
+        user name from it.
+    :param appname: the ``appname`` sent in each handshake, or None.
+    :param driver: a :class:`~pymongo.driver_info.DriverInfo` of a library wrapping the
+        driver, added to the handshake metadata, or None.
+    :param compressors: the wire compressors offered, in order of preference (a tuple of
+        ``"snappy"``, ``"zlib"``, ``"zstd"``; default none).
+    :param zlib_compression_level: zlib's level, -1 (the default) to 9.
+    :param server_api: the declared :class:`~pymongo.server_api.ServerApi`, or None.
+    :param handshake_fields: extra ``(name, value)`` fields for the handshake (e.g.
+        ``saslSupportedMechs``).
+    :param connection_class: the class of the pool's connections, called as
+        ``cls(sock, pool, ismaster, address)``.
+    """
 
     max_pool_size: int = 100
     min_pool_size: int = 0
@@ -68,6 +108,8 @@ class PoolOptions:
 
     @property
     def max_waiters(self) -> Optional[int]:
+        """The most threads that may wait for a connection (``max_pool_size *
+        wait_queue_multiple``), or None for no limit."""
         if self.wait_queue_multiple is None:
             return None
         return self.max_pool_size * self.wait_queue_multiple
@@ -90,6 +132,19 @@ class Pool:
 
     ``generation`` goes up on :meth:`reset`; a socket from an older generation is closed
     instead of being reused.
+
+    The client makes one per server; applications do not build pools.
+
+    :param address: the server's ``(host, port)`` pair.
+    :param options: the :class:`PoolOptions` (default: all defaults).
+    :param publisher: the client's event publisher (its command listeners see each
+        connection's commands), or None.
+    :param authenticator: called as ``authenticator(credentials, connection)`` to log a
+        connection in, or None (then a connection with credentials raises
+        :exc:`~pymongo.errors.ConfigurationError`).
+    :param on_error: called as ``on_error(address, exc, generation=..., ...)`` when an
+        operation sees a network or "not primary" error, so the topology can decide
+        what to reset; None (the default) resets this pool on network errors.
     """
 
     def __init__(self, address: Tuple[str, Optional[int]], options: PoolOptions = DEFAULT_POOL_OPTIONS,
@@ -160,7 +215,20 @@ class Pool:
     @contextlib.contextmanager
     def get_socket(self, all_credentials: Optional[Mapping[str, Any]] = None
                    ) -> Iterator[Connection]:
-        """A connection for the ``with`` block, authenticated, returned on every path."""
+        """A connection for a ``with`` block, authenticated, returned on every path.
+
+        :param all_credentials: a mapping of source database to credentials the
+            connection must be logged in with (others are logged out); None (the
+            default) changes nothing when the connection has no logins.
+        :raises ~pymongo.errors.AutoReconnect: when the pool is closed or a connection
+            cannot be opened.
+        :raises ~pymongo.errors.ConnectionFailure: when ``wait_queue_timeout`` passes
+            with every connection in use.
+        :raises ~pymongo.errors.ExceededMaxWaiters: when too many threads wait already.
+
+        A connection whose operation failed part-way (anything but a complete error
+        reply) is closed, not reused.
+        """
         sock_info = self._check_out()
         try:
             if all_credentials or sock_info.authset:
@@ -184,6 +252,10 @@ class Pool:
     def report_error(self, exc: BaseException, sock_info: Optional[Connection] = None) -> None:
         """Tell the topology what an operation saw; it decides (SDAM rules) what to reset.
 
+        :param exc: the exception the operation raised.
+        :param sock_info: the connection it used, or None when the failure came while
+            opening one (its handshake not complete).
+
         Without a topology (a bare pool) a network error resets the pool here.
         """
         if self.on_error is None:
@@ -198,7 +270,12 @@ class Pool:
                           max_wire_version=sock_info.max_wire_version)
 
     def on_not_master(self, exc: BaseException, sock_info: Optional[Connection] = None) -> None:
-        """A command said "not master" / "node is recovering"."""
+        """A command said "not master" / "node is recovering": report it.
+
+        :param exc: the :exc:`~pymongo.errors.NotMasterError` raised.
+        :param sock_info: the connection that saw it, or None.  See
+            :meth:`report_error`.
+        """
         self.report_error(exc, sock_info)
 
     def _check_out(self) -> Connection:
@@ -269,7 +346,8 @@ class Pool:
         return idle > 1.0 and _socket_closed(sock_info.sock)
 
     def return_socket(self, sock_info: Connection) -> None:
-        """Give a socket back; a closed or outdated one is dropped."""
+        """Give ``sock_info`` (a connection from this pool) back; a closed or
+        outdated one is closed and dropped instead of pooled."""
         with self._lock:
             self.active_sockets -= 1
             if self.closed or sock_info.closed or sock_info.generation != self.generation:
@@ -326,6 +404,8 @@ class Pool:
         self.reset()
 
     def stats(self) -> Dict[str, int]:
+        """Counts for monitoring: ``active`` (checked out), ``idle`` (pooled), ``peak``
+        (the most open at once) and ``generation`` (how many resets)."""
         with self._lock:
             return {"active": self.active_sockets, "idle": len(self.sockets),
                     "peak": self.peak_sockets, "generation": self.generation}

@@ -19,7 +19,12 @@ class CursorManager:
 
     def close(self, cursor_id: int, address: Optional[Tuple[str, Optional[int]]]) -> None:
         """Kill a cursor soon, from the client's background thread (this may be called from
-        a cursor's ``__del__``); ``TypeError`` if ``cursor_id`` is not an int.
+        a cursor's ``__del__``).
+
+        :param cursor_id: the server's id of the cursor (an ``int``).
+        :param address: the ``(host, port)`` of the server holding it, or None (then
+            the kill goes to the primary).
+        :raises TypeError: when ``cursor_id`` is not an ``int``.
 
         A subclass decides what closing means; ``super().close(...)`` kills.
         """

@@ -84,9 +84,30 @@ _OPTIONS = (
 
 
 class Collation:
-    """A collation: ``locale`` (an ICU locale ID such as ``en_US``) plus optional settings.
+    """A collation: the language rules that string comparisons follow (MongoDB 3.4+).
 
-    ``TypeError`` for an option of the wrong type; extra ``kwargs`` are sent as given.
+    Pass one as ``collation=`` to queries, aggregations, index builds and writes.
+    Each option left ``None`` (the default) is not sent, so the locale's default holds.
+
+    :param locale: an ICU locale ID (``str``), such as ``"en_US"`` or ``"fr_CA"``;
+        ``"simple"`` compares binary.
+    :param caseLevel: ``bool``: when ``True``, compare case at strength 1 and 2 too.
+    :param caseFirst: ``str``, a :class:`CollationCaseFirst` value (``"upper"``,
+        ``"lower"``, ``"off"``): which case sorts first at strength 3 and above.
+    :param strength: ``int``, a :class:`CollationStrength` value from 1 (base
+        letters only) to 5 (identical); a string of digits is accepted.
+    :param numericOrdering: ``bool``: when ``True``, digit runs compare as numbers
+        (``"10"`` after ``"9"``).
+    :param alternate: ``str``, a :class:`CollationAlternate` value: whether spaces
+        and punctuation count as base characters.
+    :param maxVariable: ``str``, a :class:`CollationMaxVariable` value: which
+        characters ``alternate="shifted"`` ignores.
+    :param normalization: ``bool``: when ``True``, normalize text to NFD first.
+    :param backwards: ``bool``: when ``True``, compare secondary differences (accents)
+        from the end of the string, as French dictionaries do.
+    :param kwargs: more collation fields, sent as given.
+    :raises TypeError: when an option has the wrong type.
+    :raises ValueError: when ``strength`` is a string that is not a number.
     """
 
     __slots__ = ("__document",)

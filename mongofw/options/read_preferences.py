@@ -168,7 +168,22 @@ class Primary(_ServerMode):
 
 
 class PrimaryPreferred(_ServerMode):
-    """Read from the primary if there is one, otherwise from a matching secondary."""
+    """Read from the primary if there is one, otherwise from a matching secondary.
+
+    :param tag_sets: a list of tag sets (mappings such as ``{"dc": "ny"}``), tried in
+        order: secondaries are chosen among those whose tags include every pair of the first set that any member
+        matches; ``{}`` matches any member.  ``None`` (the default) is ``[{}]``.
+    :param max_staleness: the most seconds a secondary's data may lag behind the
+        primary's (an ``int``, at least 90 when set; needs MongoDB 3.4), or ``-1``
+        (the default) for no limit.
+    :param hedge: for a sharded cluster, e.g. ``{"enabled": True}``: mongos sends
+        each read to two members and takes the first answer (MongoDB 4.4+; new in 3.11).
+        ``None`` (the default) leaves it to the server.
+    :raises TypeError: when ``tag_sets`` is not a list of mappings, ``max_staleness``
+        not an ``int`` or ``hedge`` not a mapping.
+    :raises ValueError: when ``tag_sets`` is an empty list or ``max_staleness`` is zero
+        or negative (other than ``-1``).
+    """
 
     __slots__ = ()
 
@@ -178,7 +193,22 @@ class PrimaryPreferred(_ServerMode):
 
 
 class Secondary(_ServerMode):
-    """Read from a matching secondary only."""
+    """Read from a matching secondary only.
+
+    :param tag_sets: a list of tag sets (mappings such as ``{"dc": "ny"}``), tried in
+        order: the secondaries used are those whose tags include every pair of the first set that any member
+        matches; ``{}`` matches any member.  ``None`` (the default) is ``[{}]``.
+    :param max_staleness: the most seconds a secondary's data may lag behind the
+        primary's (an ``int``, at least 90 when set; needs MongoDB 3.4), or ``-1``
+        (the default) for no limit.
+    :param hedge: for a sharded cluster, e.g. ``{"enabled": True}``: mongos sends
+        each read to two members and takes the first answer (MongoDB 4.4+; new in 3.11).
+        ``None`` (the default) leaves it to the server.
+    :raises TypeError: when ``tag_sets`` is not a list of mappings, ``max_staleness``
+        not an ``int`` or ``hedge`` not a mapping.
+    :raises ValueError: when ``tag_sets`` is an empty list or ``max_staleness`` is zero
+        or negative (other than ``-1``).
+    """
 
     __slots__ = ()
 
@@ -188,7 +218,22 @@ class Secondary(_ServerMode):
 
 
 class SecondaryPreferred(_ServerMode):
-    """Read from a matching secondary, or from the primary when none matches."""
+    """Read from a matching secondary, or from the primary when none matches.
+
+    :param tag_sets: a list of tag sets (mappings such as ``{"dc": "ny"}``), tried in
+        order: the secondaries used are those whose tags include every pair of the first set that any member
+        matches; ``{}`` matches any member.  ``None`` (the default) is ``[{}]``.
+    :param max_staleness: the most seconds a secondary's data may lag behind the
+        primary's (an ``int``, at least 90 when set; needs MongoDB 3.4), or ``-1``
+        (the default) for no limit.
+    :param hedge: for a sharded cluster, e.g. ``{"enabled": True}``: mongos sends
+        each read to two members and takes the first answer (MongoDB 4.4+; new in 3.11).
+        ``None`` (the default) leaves it to the server.
+    :raises TypeError: when ``tag_sets`` is not a list of mappings, ``max_staleness``
+        not an ``int`` or ``hedge`` not a mapping.
+    :raises ValueError: when ``tag_sets`` is an empty list or ``max_staleness`` is zero
+        or negative (other than ``-1``).
+    """
 
     __slots__ = ()
 
@@ -198,7 +243,22 @@ class SecondaryPreferred(_ServerMode):
 
 
 class Nearest(_ServerMode):
-    """Read from any matching member, primary or secondary."""
+    """Read from any matching member, primary or secondary.
+
+    :param tag_sets: a list of tag sets (mappings such as ``{"dc": "ny"}``), tried in
+        order: the members used are those whose tags include every pair of the first set that any member
+        matches; ``{}`` matches any member.  ``None`` (the default) is ``[{}]``.
+    :param max_staleness: the most seconds a secondary's data may lag behind the
+        primary's (an ``int``, at least 90 when set; needs MongoDB 3.4), or ``-1``
+        (the default) for no limit.
+    :param hedge: for a sharded cluster, e.g. ``{"enabled": True}``: mongos sends
+        each read to two members and takes the first answer (MongoDB 4.4+; new in 3.11).
+        ``None`` (the default) leaves it to the server.
+    :raises TypeError: when ``tag_sets`` is not a list of mappings, ``max_staleness``
+        not an ``int`` or ``hedge`` not a mapping.
+    :raises ValueError: when ``tag_sets`` is an empty list or ``max_staleness`` is zero
+        or negative (other than ``-1``).
+    """
 
     __slots__ = ()
 
@@ -222,7 +282,17 @@ def read_pref_mode_from_name(name: str) -> int:
 
 def make_read_preference(mode: int, tag_sets: Optional[Sequence[Mapping[str, Any]]],
                          max_staleness: int = -1) -> _ServerMode:
-    """The read preference for a mode number, with tags and max staleness."""
+    """The read preference for a mode number, with tags and max staleness.
+
+    :param mode: ``0`` :class:`Primary`, ``1`` :class:`PrimaryPreferred`, ``2``
+        :class:`Secondary`, ``3`` :class:`SecondaryPreferred`, ``4`` :class:`Nearest`.
+    :param tag_sets: a list of tag sets, as the classes take, or None.
+    :param max_staleness: seconds, or ``-1`` (the default) for no limit.
+    :returns: an instance of the mode's class.
+    :raises ValueError: when ``mode`` is not an int from 0 to 4.
+    :raises ~pymongo.errors.ConfigurationError: when ``mode`` is 0 (primary) with tag
+        sets or a max staleness.
+    """
     if isinstance(mode, bool) or not isinstance(mode, int) or not 0 <= mode < len(_MONGOS_MODES):
         raise ValueError(f"read preference mode must be an integer from 0 to "
                          f"{len(_MONGOS_MODES) - 1}, not {mode!r}")

@@ -97,10 +97,15 @@ def _rebuild_options(pairs: List[Tuple[str, Any]]) -> OptionDict:
 
 
 def parse_userinfo(userinfo: str) -> Tuple[str, str]:
-    """``(username, password)`` from ``user[:password]``, each ``unquote_plus``-decoded.
+    """``(username, password)`` from ``userinfo``, each ``unquote_plus``-decoded.
 
-    ``:`` and ``@`` in a name or password, and ``+``, must be percent-encoded (as
-    ``urllib.parse.quote_plus`` does).  The password is ``''`` when there is no ``:``.
+    :param userinfo: the part of a URI before ``@``: ``user`` or ``user:password``.
+        ``:`` and ``@`` in a name or password, and ``+``, must be percent-encoded (as
+        ``urllib.parse.quote_plus`` does).
+    :returns: a ``(username, password)`` tuple; the password is ``''`` when there is no
+        ``:``.
+    :raises ~pymongo.errors.InvalidURI: for an unescaped ``@`` or a second ``:``, or an
+        empty user name.
     """
     if "@" in userinfo or userinfo.count(":") > 1:
         raise InvalidURI("':' or '@' characters in a username or password must be "
@@ -113,9 +118,15 @@ def parse_userinfo(userinfo: str) -> Tuple[str, str]:
 
 def parse_ipv6_literal_host(entity: str, default_port: Optional[int]
                             ) -> Tuple[str, Union[str, int, None]]:
-    """``(address, port)`` from ``'[::1]'`` or ``'[::1]:27017'``.
+    """``(address, port)`` from an IPv6 address literal in brackets.
 
-    As in 3.4 a given port comes back as the text it was (``parse_host`` checks it).
+    :param entity: ``'[::1]'`` or ``'[::1]:27017'`` (RFC 2732 brackets required).
+    :param default_port: the port to return when ``entity`` gives none (an ``int`` or
+        None).
+    :returns: the address without brackets and the port.  As in 3.4 a given port comes
+        back as the text it was (:func:`parse_host` checks it).
+    :raises ValueError: when the brackets are missing or empty, or something other than
+        ``:port`` follows them.
     """
     end = entity.find("]")
     if not entity.startswith("[") or end == -1:
@@ -161,8 +172,16 @@ def parse_host(entity: str, default_port: Optional[int] = DEFAULT_PORT
 
 def split_hosts(hosts: str, default_port: Optional[int] = DEFAULT_PORT
                 ) -> List[Tuple[str, Optional[int]]]:
-    """``host1[:port],host2[:port],...`` into ``(host, port)`` pairs, in order; a Unix
-    domain socket path (ending in ``.sock``) gets port ``None``."""
+    """Split a URI's host list into ``(host, port)`` pairs, in order.
+
+    :param hosts: ``host1[:port],host2[:port],...`` (IPv6 literals in brackets).
+    :param default_port: the port of a host given without one (default 27017); a Unix
+        domain socket path (ending in ``.sock``) gets port ``None``.
+    :returns: a list of ``(host, port)`` tuples, host names lower-cased.
+    :raises ~pymongo.errors.ConfigurationError: for an empty entry (e.g. a trailing
+        comma).
+    :raises ValueError: for a bad host or port (a port outside 1-65535, say).
+    """
     nodes = []
     for entity in hosts.split(","):
         if not entity:
@@ -178,7 +197,15 @@ def _warn_or_raise(exc: Exception, warn: bool) -> None:
 
 
 def split_options(opts: str, validate: bool = True, warn: bool = False) -> Dict[str, Any]:
-    """The ``name=value&...`` part of a URI (without the ``?``) as a dict of options.
+    """The ``name=value&...`` part of a URI (``opts``, without the ``?``) as a dict.
+
+    :param opts: the options text (a ``str``).
+    :param validate: when ``True`` (the default), validate and normalise the options
+        (see :func:`validate_options`).
+    :param warn: with ``validate``: when ``True``, warn about an invalid option and drop
+        it instead of raising (default ``False``).
+    :raises ~pymongo.errors.InvalidURI: when an item is not ``name=value`` or the
+        separators are mixed.
 
     As in 3.4: ``;`` separates when there is no ``&`` (mixing them is an error); every
     item is exactly one ``name=value`` (``=`` inside a value must be percent-encoded);
@@ -215,7 +242,8 @@ def split_options(opts: str, validate: bool = True, warn: bool = False) -> Dict[
 
 
 def validate_options(opts: Mapping[str, Any], warn: bool = False) -> OptionDict:
-    """Validated, normalised copy of URI options (an ``OptionDict``).
+    """Validated, normalised copy of the URI options ``opts`` (a mapping of name to
+    value), as an ``OptionDict``.
 
     With ``warn=False`` an unknown name raises ``ConfigurationError`` and a bad value raises
     ``ValueError``/``TypeError``; with ``warn=True`` each is reported as a ``UserWarning``
@@ -327,7 +355,19 @@ def parse_uri(uri: str, default_port: Optional[int] = DEFAULT_PORT, validate: bo
               warn: bool = False) -> Dict[str, Any]:
     """Parse and validate a MongoDB URI.
 
-    Returns ``{'nodelist', 'username', 'password', 'database', 'collection', 'options'}``.
+    :param uri: the connection string, ``mongodb://[user[:password]@]host[:port][,...]
+        [/[database][?options]]``.
+    :param default_port: the port of a host given without one (default 27017).
+    :param validate: when ``True`` (the default), validate and normalise the options.
+    :param warn: with ``validate``: when ``True``, warn about an invalid option and drop
+        it instead of raising (default ``False``).
+    :returns: ``{'nodelist': [(host, port), ...], 'username', 'password', 'database',
+        'collection', 'options'}``, each absent part None (``options`` a dict).
+    :raises TypeError: when ``uri`` is not a ``str``.
+    :raises ~pymongo.errors.InvalidURI: for a bad scheme, user info or option.
+    :raises ~pymongo.errors.ConfigurationError: for an unknown option or options that
+        contradict each other (without ``warn``).
+
     ``mongodb+srv://`` URIs are checked for shape and then refused with ``InvalidURI``
     (as 3.4 refused the scheme): they need DNS SRV lookups, which this driver does not do.
     A bad host or port raises ``InvalidHost``, an ``InvalidURI`` that is also the

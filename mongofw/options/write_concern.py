@@ -9,10 +9,21 @@ from mongofw.errors import ConfigurationError
 class WriteConcern:
     """How many servers must acknowledge a write, and how durably, before it returns.
 
-    ``w`` is an integer (0 or less: unacknowledged) or a string (``"majority"`` or a
-    tag-set name); ``wtimeout`` is an integer of milliseconds; ``j`` waits for the
-    journal; ``fsync`` for a flush.  ``j`` and ``fsync`` exclude each other, and ``w=0``
-    excludes either being True.  Immutable; ``document`` returns a fresh dict.
+    :param w: an ``int``, how many members must acknowledge (``0``: no
+        acknowledgement at all; ``1``: the primary alone), or a ``str``:
+        ``"majority"`` or the name of a tag set the replica set defines.  ``None``
+        (the default) leaves it to the server.
+    :param wtimeout: the most milliseconds to wait for ``w`` (an ``int``); past it the
+        write raises :exc:`~pymongo.errors.WTimeoutError`, though it is not undone.
+        ``None`` (the default): no limit.
+    :param j: when ``True``, wait until the write is in the on-disk journal.
+    :param fsync: when ``True``, wait until the server has flushed its data files
+        (with journaling on, the server treats it as ``j``).
+    :raises TypeError: when an argument has the wrong type.
+    :raises ~pymongo.errors.ConfigurationError: when both ``j`` and ``fsync`` are
+        ``True``, or ``w=0`` comes with either of them ``True``.
+
+    Immutable; :attr:`document` returns a fresh dict.
 
     As PyMongo 3.4's: the document's keys come in the order wtimeout, j, fsync, w; a
     WriteConcern is false when its document is empty (the server default), compares by
@@ -68,18 +79,24 @@ class WriteConcern:
 
     @property
     def w(self) -> Optional[Union[int, str]]:
+        """The ``w`` given (an ``int`` or ``str``), or None when unset (not in 3.4's
+        API, which had only :attr:`document`; part of 3.13's)."""
         return self.__document.get("w")
 
     @property
     def wtimeout(self) -> Optional[int]:
+        """The ``wtimeout`` given, in milliseconds, or None when unset (not in 3.4's
+        API; part of 3.13's)."""
         return self.__document.get("wtimeout")
 
     @property
     def j(self) -> Optional[bool]:
+        """The ``j`` given, or None when unset (not in 3.4's API; part of 3.13's)."""
         return self.__document.get("j")
 
     @property
     def fsync(self) -> Optional[bool]:
+        """The ``fsync`` given, or None when unset (not in 3.4's API; part of 3.13's)."""
         return self.__document.get("fsync")
 
     @property

@@ -23,13 +23,24 @@ class SONManipulator:
         return False
 
     def transform_incoming(self, son: Any, collection: Any) -> Any:
-        """Manipulate a document about to be stored in ``collection``."""
+        """Manipulate a document about to be stored.
+
+        :param son: the document (a mapping) being inserted, saved or used to update.
+        :param collection: the :class:`~pymongo.collection.Collection` it goes to.
+        :returns: the document to store: ``son`` itself, or a copy when
+            :meth:`will_copy` says so.  Subclasses override this.
+        """
         if self.will_copy():
             return SON(son)
         return son
 
     def transform_outgoing(self, son: Any, collection: Any) -> Any:
-        """Manipulate a document read from ``collection``."""
+        """Manipulate a document read from the database.
+
+        :param son: the document a cursor returned.
+        :param collection: the :class:`~pymongo.collection.Collection` it came from.
+        :returns: the document to hand the application (``son`` itself here).
+        """
         if self.will_copy():
             return SON(son)
         return son
@@ -39,7 +50,8 @@ class ObjectIdInjector(SONManipulator):
     """Adds an ``_id`` (a new ObjectId) to documents that have none."""
 
     def transform_incoming(self, son: Any, collection: Any) -> Any:
-        """Add an ``_id`` field if it is missing."""
+        """Add an ``_id`` (a new ObjectId) to ``son`` when it has none; ``son`` is
+        changed in place and returned.  ``collection`` (the target) is not used."""
         if "_id" not in son:
             son["_id"] = ObjectId()
         return son
@@ -53,7 +65,8 @@ class ObjectIdShuffler(SONManipulator):
         return True
 
     def transform_incoming(self, son: Any, collection: Any) -> Any:
-        """Move ``_id`` to the front if it is there."""
+        """A copy of ``son`` (a :class:`~bson.son.SON`) with ``_id`` first, or ``son``
+        itself when it has no ``_id``.  ``collection`` (the target) is not used."""
         if "_id" not in son:
             return son
         moved = SON([("_id", son["_id"])])
@@ -65,7 +78,9 @@ class NamespaceInjector(SONManipulator):
     """Adds the ``_ns`` field (the collection name) to incoming documents."""
 
     def transform_incoming(self, son: Any, collection: Any) -> Any:
-        """Add the ``_ns`` field to the incoming document."""
+        """Set ``son["_ns"]`` to the name of ``collection`` (the target
+        :class:`~pymongo.collection.Collection`); ``son`` is changed in place and
+        returned."""
         son["_ns"] = collection.name
         return son
 
@@ -85,7 +100,9 @@ class AutoReference(SONManipulator):
         return True
 
     def transform_incoming(self, son: Any, collection: Any) -> Any:
-        """Replace embedded documents that have ``_ns`` and ``_id`` with DBRefs."""
+        """A copy of ``son`` in which every embedded document that has ``_ns`` and
+        ``_id`` (at any depth, lists included) is a :class:`~bson.dbref.DBRef` to it.
+        ``collection`` (the target) is not used."""
 
         def transform_value(value: Any) -> Any:
             if isinstance(value, MutableMapping):
@@ -104,7 +121,9 @@ class AutoReference(SONManipulator):
         return transform_dict(SON(son))
 
     def transform_outgoing(self, son: Any, collection: Any) -> Any:
-        """Replace DBRefs with the documents they point to."""
+        """A copy of ``son`` in which every :class:`~bson.dbref.DBRef` (at any depth)
+        is the document it points to, looked up in this manipulator's database (None
+        when it is missing).  ``collection`` (the source) is not used."""
 
         def transform_value(value: Any) -> Any:
             if isinstance(value, DBRef):

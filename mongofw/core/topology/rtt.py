@@ -26,7 +26,11 @@ class MovingAverage:
         self._average: Optional[float] = None
 
     def add_sample(self, sample: float) -> None:
-        """Fold in one round-trip time."""
+        """Fold in ``sample``, one round-trip time in seconds (a non-negative number):
+        the first becomes the average, later ones weigh 20%.
+
+        :raises ValueError: when ``sample`` is negative.
+        """
         with self._lock:
             self._average = next_average(self._average, sample)
 

@@ -119,6 +119,24 @@ class ServerDescription:
     ``ServerDescription(address, reply, rtt)`` a checked one; ``error=`` a failed check.
     Equality follows the SDAM spec: it ignores round-trip times, update times and the
     write dates, so an unchanged server publishes no "description changed" event.
+
+    The client builds these; applications read them from
+    :class:`~pymongo.topology_description.TopologyDescription` and the monitoring events.
+
+    :param address: the server's ``(host, port)`` pair.
+    :param ismaster: the server's handshake reply (``hello`` / ``isMaster``), a
+        mapping; ``None`` (the default) for a server not checked yet.  A reply with
+        ``ok: 0`` makes an Unknown server whose :attr:`error` is an
+        :exc:`~pymongo.errors.OperationFailure`.
+    :param round_trip_time: the moving average of the check's round trips, in seconds
+        (``float``), or None.
+    :param error: the exception the last check raised, or None.
+    :param topology_version: keyword only, mongofw's own: the server's
+        ``topologyVersion``, kept across a failed check (the reply's own wins when it
+        has one).
+    :param last_update_time: keyword only, mongofw's own: the :func:`time.monotonic`
+        time of the check; default now.
+    :raises TypeError: when ``ismaster`` is not a mapping.
     """
 
     __slots__ = ("_address", "_reply", "_doc", "_type", "_hosts", "_passives", "_arbiters", "_primary",
@@ -162,6 +180,7 @@ class ServerDescription:
 
     @property
     def address(self) -> Address:
+        """The server's ``(host, port)`` pair."""
         return self._address
 
     @property
@@ -171,6 +190,7 @@ class ServerDescription:
 
     @property
     def server_type_name(self) -> str:
+        """The server type as a name: ``"Unknown"``, ``"Mongos"``, ``"RSPrimary"``..."""
         return server_type_name(self._type)
 
     @property
@@ -195,14 +215,17 @@ class ServerDescription:
 
     @property
     def is_server_type_known(self) -> bool:
+        """Whether the last check succeeded (the type is not Unknown)."""
         return self._type != SERVER_TYPE.Unknown
 
     @property
     def is_writable(self) -> bool:
+        """Whether writes may go here: a primary, a standalone or a mongos."""
         return self._type in (SERVER_TYPE.RSPrimary, SERVER_TYPE.Standalone, SERVER_TYPE.Mongos)
 
     @property
     def is_readable(self) -> bool:
+        """Whether reads may go here: a secondary, or any writable server."""
         return self._type == SERVER_TYPE.RSSecondary or self.is_writable
 
     # ------------------------------------------------------------ replica set membership
@@ -214,14 +237,19 @@ class ServerDescription:
 
     @property
     def hosts(self) -> FrozenSet[Address]:
+        """The data-bearing members (``hosts``) the server lists, as a frozenset of
+        ``(host, port)`` pairs (empty outside a replica set)."""
         return self._hosts
 
     @property
     def passives(self) -> FrozenSet[Address]:
+        """The priority-0 members (``passives``) the server lists, as a frozenset of
+        ``(host, port)`` pairs."""
         return self._passives
 
     @property
     def arbiters(self) -> FrozenSet[Address]:
+        """The arbiters the server lists, as a frozenset of ``(host, port)`` pairs."""
         return self._arbiters
 
     @property
@@ -236,6 +264,7 @@ class ServerDescription:
 
     @property
     def set_name(self) -> Optional[str]:
+        """The replica set name the member reports (``setName``), or None."""
         return self._doc.get("setName")
 
     @property
@@ -271,18 +300,22 @@ class ServerDescription:
 
     @property
     def set_version(self) -> Optional[int]:
+        """The replica set configuration version (``setVersion``), or None."""
         return self._doc.get("setVersion")
 
     @property
     def election_id(self) -> Any:
+        """The primary's ``electionId`` (an ObjectId), or None."""
         return self._doc.get("electionId")
 
     @property
     def election_tuple(self) -> Tuple[Optional[int], Any]:
+        """``(set_version, election_id)``: how the client tells a stale primary."""
         return self.set_version, self.election_id
 
     @property
     def tags(self) -> Mapping[str, Any]:
+        """The member's replica set tags, a read-only mapping (empty when none)."""
         return self._tags
 
     @property
@@ -294,22 +327,30 @@ class ServerDescription:
 
     @property
     def min_wire_version(self) -> int:
+        """The lowest wire protocol version the server speaks (0 when unknown)."""
         return int(self._doc.get("minWireVersion", 0))
 
     @property
     def max_wire_version(self) -> int:
+        """The highest wire protocol version the server speaks (0 when unknown);
+        6 is MongoDB 3.6, 7 is 4.0, 8 is 4.2, 9 is 4.4."""
         return int(self._doc.get("maxWireVersion", 0))
 
     @property
     def max_bson_size(self) -> int:
+        """The largest document the server accepts, in bytes (16 MiB by default)."""
         return int(self._doc.get("maxBsonObjectSize", DEFAULT_MAX_BSON_SIZE))
 
     @property
     def max_message_size(self) -> int:
+        """The largest wire message the server accepts, in bytes (48,000,000 by
+        default)."""
         return int(self._doc.get("maxMessageSizeBytes", DEFAULT_MAX_MESSAGE_SIZE))
 
     @property
     def max_write_batch_size(self) -> int:
+        """The most writes one write command may carry (1000 by default; servers
+        from 3.6 report 100,000)."""
         return int(self._doc.get("maxWriteBatchSize", DEFAULT_MAX_WRITE_BATCH_SIZE))
 
     @property
@@ -320,6 +361,8 @@ class ServerDescription:
 
     @property
     def logical_session_timeout_minutes(self) -> Optional[int]:
+        """How long the server keeps an idle session, in minutes; None when it
+        does not support sessions (before MongoDB 3.6)."""
         return self._doc.get("logicalSessionTimeoutMinutes")
 
     # ------------------------------------------------------------ value semantics

@@ -36,7 +36,25 @@ _NEWER_PRIMARY = "primary marked stale due to discovery of newer primary"
 
 @attrs.frozen(eq=True, hash=False)
 class TopologyDescription:
-    """Every server's latest description plus what the replica set has shown so far."""
+    """Every server's latest description plus what the replica set has shown so far.
+
+    An immutable value: the client makes a new one each time a server's description
+    changes (:func:`updated_topology_description`).  Applications read it from
+    :class:`~pymongo.monitoring.TopologyDescriptionChangedEvent` or a
+    ``server_selector``.
+
+    :param topology_type: one of ``TOPOLOGY_TYPE`` (``Single``,
+        ``ReplicaSetNoPrimary``, ``ReplicaSetWithPrimary``, ``Sharded``, ``Unknown``).
+    :param server_descriptions: a mapping of ``(host, port)`` to that server's
+        :class:`~pymongo.server_description.ServerDescription` (copied).
+    :param replica_set_name: the replica set's name, once known or given, else None.
+    :param max_set_version: the greatest ``setVersion`` a primary has reported, or
+        None.
+    :param max_election_id: the greatest ``electionId`` a primary has reported, or
+        None.
+    :param topology_settings: the client's topology settings (seeds, heartbeat
+        frequency, latency window...); kept as ``settings``.
+    """
 
     topology_type: int
     _server_descriptions: Mapping[Address, ServerDescription] = attrs.field(
@@ -50,7 +68,11 @@ class TopologyDescription:
 
     @classmethod
     def from_settings(cls, settings: TopologySettings) -> TopologyDescription:
-        """The starting description: every seed Unknown."""
+        """The starting description for ``settings``: every seed, each Unknown.
+
+        :param settings: the client's topology settings; they give the seeds, the
+            replica set name and the starting topology type.
+        """
         return cls(settings.get_topology_type(),
                    {seed: ServerDescription(seed) for seed in settings.seeds},
                    settings.replica_set_name, None, None, settings)
@@ -63,14 +85,19 @@ class TopologyDescription:
 
     @property
     def topology_type_name(self) -> str:
+        """The topology type as a name: ``"Single"``, ``"Sharded"``,
+        ``"ReplicaSetWithPrimary"``..."""
         return TOPOLOGY_TYPE._fields[self.topology_type]
 
     @property
     def heartbeat_frequency(self) -> float:
+        """Seconds between two checks of each server (``heartbeatFrequencyMS`` /
+        1000)."""
         return self.settings.heartbeat_frequency
 
     @property
     def known_servers(self) -> List[ServerDescription]:
+        """The descriptions of the servers whose type is known, as a list."""
         return [sd for sd in self._server_descriptions.values() if sd.is_server_type_known]
 
     @property
@@ -123,6 +150,8 @@ class TopologyDescription:
         return bool(self.apply_selector(read_preference or ReadPreference.PRIMARY))
 
     def has_writable_server(self) -> bool:
+        """Whether some known server can take writes (a primary, a standalone or a
+        mongos)."""
         from mongofw.core.topology.server_selectors import writable_server_selector
 
         return bool(self.apply_selector(writable_server_selector))
@@ -305,6 +334,13 @@ class _State:
 def updated_topology_description(topology_description: TopologyDescription,
                                  server_description: ServerDescription) -> TopologyDescription:
     """The topology after ``server_description`` replaced that server's previous one.
+
+    :param topology_description: the current :class:`TopologyDescription`.
+    :param server_description: a server's new
+        :class:`~pymongo.server_description.ServerDescription`.
+    :returns: a new TopologyDescription (or ``topology_description`` itself when
+        nothing changes), following the server discovery and monitoring
+        specification: servers may be added or removed and the type may change.
 
     Pure: the inputs are not modified. A description of a server the topology no
     longer holds, or with an older topologyVersion than the one held, changes nothing.

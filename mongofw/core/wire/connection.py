@@ -96,7 +96,14 @@ class Connection:
         raise AutoReconnect(f"{where}: {exc}") from None
 
     def send_message(self, message: bytes, max_doc_size: int) -> None:
-        """Send a raw message; a network error closes the socket (``AutoReconnect``)."""
+        """Send ``message``, an encoded wire protocol message (``bytes``).
+
+        :param max_doc_size: the size of the largest document in it, checked against the
+            server's ``maxBsonObjectSize`` first.
+        :raises ~pymongo.errors.DocumentTooLarge: when that document is too large.
+        :raises ~pymongo.errors.AutoReconnect: on a network error, after closing the
+            socket (:exc:`~pymongo.errors.NetworkTimeout` on a timeout).
+        """
         if max_doc_size > self.max_bson_size:
             check_document_size(max_doc_size, self.max_bson_size)
         try:
@@ -105,7 +112,16 @@ class Connection:
             self._network_error(exc)
 
     def receive_message(self, operation: Any, request_id: int) -> Tuple[int, memoryview]:
-        """Receive the reply to ``request_id`` as ``(opcode, body)``; errors close the socket."""
+        """Receive the reply to ``request_id`` as ``(opcode, body)``.
+
+        :param operation: unused (kept for the 3.4 signature, where it named the
+            expected reply).
+        :param request_id: the id of the request this reply answers.
+        :raises ~pymongo.errors.AutoReconnect: on a network error, after closing the
+            socket.
+        :raises ~pymongo.errors.ProtocolError: when the reply is malformed or answers
+            another request.
+        """
         opcode, body, _reply_id = self.receive_reply(request_id)
         return opcode, body
 
@@ -154,6 +170,37 @@ class Connection:
         Over OP_MSG the command travels with ``$db`` and kind-1 ``sequences``; older servers
         get an OP_QUERY on ``dbname.$cmd``.  ``operation_id`` goes into the command events
         (the request id when None): the batches of one bulk write share one.
+
+        :param dbname: the database to run on.
+        :param spec: the command document, its name first.
+        :param slave_ok: allow a secondary to answer (sets the secondary-ok flag, or a
+            ``primaryPreferred`` read preference over OP_MSG).
+        :param read_preference: sent as ``$readPreference`` to a mongos when not
+            primary (default primary).
+        :param codec_options: the :class:`~bson.codec_options.CodecOptions` to encode
+            the command and decode the reply with.
+        :param check: raise :exc:`~pymongo.errors.OperationFailure` (or a subclass)
+            when the reply has ``ok: 0`` (default ``True``).
+        :param allowable_errors: error messages or codes that do not raise with
+            ``check``.
+        :param check_keys: refuse ``$``-prefixed or dotted keys in the documents.
+        :param read_concern: a :class:`~pymongo.read_concern.ReadConcern`, added as
+            ``readConcern`` when it has a level.
+        :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`, added as
+            ``writeConcern`` unless it is the server default.
+        :param parse_write_concern_error: with ``check``, raise
+            :exc:`~pymongo.errors.WriteConcernError` for a ``writeConcernError`` too.
+        :param collation: a collation document, added as ``collation`` (MongoDB 3.4+;
+            older servers raise :exc:`~pymongo.errors.ConfigurationError`).
+        :param sequences: kind-1 document sequences (OP_MSG only).
+        :param unacknowledged: send with ``moreToCome`` and do not wait for a reply
+            (OP_MSG; the result is then ``{"ok": 1}``).
+        :param operation_id: see above.
+        :param session: see below.
+        :param retryable_write: see below.
+        :returns: the reply document.
+        :raises ~pymongo.errors.AutoReconnect: on a network error (the socket is
+            closed).
 
         ``session`` (the client API's, duck-typed) adds its fields (``lsid``, cluster time,
         transaction fields; ``txnNumber`` for a ``retryable_write``) through
@@ -261,7 +308,21 @@ class Connection:
 
     def legacy_write(self, request_id: int, msg: bytes, max_doc_size: int,
                      with_last_error: bool) -> Optional[Mapping[str, Any]]:
-        """Send OP_INSERT/OP_UPDATE/OP_DELETE, returning the getlasterror reply when asked."""
+        """Send a legacy OP_INSERT, OP_UPDATE or OP_DELETE message.
+
+        :param request_id: the id of the message, to match the ``getlasterror`` reply.
+        :param msg: the encoded message (``bytes``), followed by a ``getlasterror``
+            query when ``with_last_error``.
+        :param max_doc_size: the size of its largest document (see
+            :meth:`send_message`).
+        :param with_last_error: whether ``msg`` ends with ``getlasterror`` and its reply
+            is awaited.
+        :returns: the ``getlasterror`` reply document, or None without
+            ``with_last_error``.
+        :raises ~pymongo.errors.NotMasterError: for an unacknowledged write to a server
+            that is not writable.
+        :raises ~pymongo.errors.ProtocolError: when the reply is not an OP_REPLY.
+        """
         if not with_last_error and not self.is_writable and not self.is_mongos:
             raise NotMasterError("not master", {"ok": 0, "errmsg": "not master"})
         self.send_message(msg, max_doc_size)
@@ -275,13 +336,24 @@ class Connection:
         return reply
 
     def write_command(self, request_id: int, msg: bytes) -> Mapping[str, Any]:
-        """Send a prepared ``insert``/``update``/``delete`` command and return its reply."""
+        """Send ``msg``, a prepared ``insert``, ``update`` or ``delete`` command
+        message, and return its reply document (matched by ``request_id``).
+
+        :raises ~pymongo.errors.AutoReconnect: on a network error.
+        """
         return self._round_trip(request_id, msg, 0, DEFAULT_CODEC_OPTIONS)
 
     # ------------------------------------------------------------ authentication
 
     def check_auth(self, all_credentials: Mapping[str, Any]) -> None:
-        """Bring this socket's logins up to date: log out stale ones, log in new ones."""
+        """Bring this socket's logins up to date: log out stale ones, log in new ones.
+
+        :param all_credentials: a mapping of source database to the credentials this
+            connection must be logged in with; logins not in it are logged out.
+        :raises ~pymongo.errors.OperationFailure: when the server refuses a login.
+        :raises ~pymongo.errors.ConfigurationError: when no authentication mechanism
+            is registered.
+        """
         wanted = set(all_credentials.values())
         for credentials in list(self.authset - wanted):
             self.command(credentials.source, SON([("logout", 1)]), check=False)
@@ -302,9 +374,11 @@ class Connection:
     # ------------------------------------------------------------ lifecycle
 
     def idle_time_seconds(self) -> float:
+        """Seconds since the connection was last returned to its pool."""
         return time.monotonic() - self.last_checkin
 
     def close(self) -> None:
+        """Close the socket (errors ignored); the pool drops the connection."""
         self.closed = True
         try:
             self.sock.close()

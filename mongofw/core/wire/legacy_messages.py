@@ -81,7 +81,25 @@ def _with_last_error(built: Tuple[int, bytes, int], safe: bool, collection_name:
 def insert(collection_name: str, docs: Iterable[Mapping[str, Any]], check_keys: bool,
            safe: bool, last_error_args: Optional[Mapping[str, Any]], continue_on_error: bool,
            opts: CodecOptions, ctx: Any = None) -> Tuple[int, bytes, int]:
-    """An OP_INSERT of ``docs`` (flag ContinueOnError when asked), optionally acknowledged."""
+    """An OP_INSERT of ``docs``, optionally acknowledged.
+
+    :param collection_name: the full namespace, ``"<database>.<collection>"``.
+    :param docs: the documents to insert (an iterable of mappings).
+    :param check_keys: refuse keys that start with ``$`` or contain ``.``.
+    :param safe: when ``True``, append a ``getlasterror`` query so the write is
+        acknowledged; the returned request id is then that query's.
+    :param last_error_args: options for ``getlasterror`` (a mapping such as
+        ``{"w": 2, "wtimeout": 1000}``), or None.
+    :param continue_on_error: set the ContinueOnError flag: the server goes on past a
+        failed document.
+    :param opts: the :class:`~bson.codec_options.CodecOptions` to encode with.
+    :param ctx: a compression context (a compressor, 3.13's parameter), or None (the
+        default) to send uncompressed.
+    :returns: ``(request_id, message_bytes, largest_document_size)``.
+    :raises TypeError: when ``collection_name`` is not a ``str`` or ``opts`` not
+        CodecOptions.
+
+    Deprecated in 3.12, as is the whole module (PyMongo 4 removed it)."""
     built = message.op_insert(_check_name(collection_name), list(docs), check_keys,
                               continue_on_error, _check_opts(opts))
     return _with_last_error(built, safe, collection_name, last_error_args, ctx)
@@ -90,7 +108,27 @@ def insert(collection_name: str, docs: Iterable[Mapping[str, Any]], check_keys: 
 def update(collection_name: str, upsert: bool, multi: bool, spec: Mapping[str, Any],
            doc: Mapping[str, Any], safe: bool, last_error_args: Optional[Mapping[str, Any]],
            check_keys: bool, opts: CodecOptions, ctx: Any = None) -> Tuple[int, bytes, int]:
-    """An OP_UPDATE (flags Upsert and MultiUpdate), optionally acknowledged."""
+    """An OP_UPDATE, optionally acknowledged.
+
+    :param collection_name: the full namespace, ``"<database>.<collection>"``.
+    :param upsert: set the Upsert flag: insert when nothing matches.
+    :param multi: set the MultiUpdate flag: change every match, not the first only.
+    :param spec: the query selecting the documents.
+    :param doc: the update (operators) or replacement document.
+    :param safe: when ``True``, append a ``getlasterror`` query so the write is
+        acknowledged; the returned request id is then that query's.
+    :param last_error_args: options for ``getlasterror`` (a mapping such as
+        ``{"w": 2, "wtimeout": 1000}``), or None.
+    :param check_keys: refuse keys that start with ``$`` or contain ``.`` in ``doc``
+        (for replacements).
+    :param opts: the :class:`~bson.codec_options.CodecOptions` to encode with.
+    :param ctx: a compression context (a compressor, 3.13's parameter), or None (the
+        default) to send uncompressed.
+    :returns: ``(request_id, message_bytes, largest_document_size)``.
+    :raises TypeError: when ``collection_name`` is not a ``str`` or ``opts`` not
+        CodecOptions.
+
+    Deprecated in 3.12, as is the whole module (PyMongo 4 removed it)."""
     built = message.op_update(_check_name(collection_name), upsert, multi, spec, doc,
                               check_keys, _check_opts(opts))
     return _with_last_error(built, safe, collection_name, last_error_args, ctx)
@@ -99,7 +137,23 @@ def update(collection_name: str, upsert: bool, multi: bool, spec: Mapping[str, A
 def delete(collection_name: str, spec: Mapping[str, Any], safe: bool,
            last_error_args: Optional[Mapping[str, Any]], opts: CodecOptions,
            flags: int = 0, ctx: Any = None) -> Tuple[int, bytes, int]:
-    """An OP_DELETE; ``flags`` 1 is SingleRemove.  Optionally acknowledged."""
+    """An OP_DELETE, optionally acknowledged.
+
+    :param collection_name: the full namespace, ``"<database>.<collection>"``.
+    :param spec: the query selecting the documents to delete.
+    :param safe: when ``True``, append a ``getlasterror`` query so the write is
+        acknowledged; the returned request id is then that query's.
+    :param last_error_args: options for ``getlasterror`` (a mapping such as
+        ``{"w": 2, "wtimeout": 1000}``), or None.
+    :param opts: the :class:`~bson.codec_options.CodecOptions` to encode with.
+    :param flags: the OP_DELETE flag bits: ``1`` (SingleRemove) deletes the first
+        match only; ``0`` (the default) every match.
+    :param ctx: a compression context (a compressor, 3.13's parameter), or None (the
+        default) to send uncompressed.
+    :returns: ``(request_id, message_bytes, largest_document_size)``.
+    :raises TypeError: for an argument of the wrong type.
+
+    Deprecated in 3.12, as is the whole module (PyMongo 4 removed it)."""
     built = message.op_delete(_check_name(collection_name), spec, _check_opts(opts),
                               _check_int("flags", flags))
     return _with_last_error(built, safe, collection_name, last_error_args, ctx)
@@ -109,7 +163,25 @@ def query(options: int, collection_name: str, num_to_skip: int, num_to_return: i
           query: Mapping[str, Any], field_selector: Optional[Mapping[str, Any]],
           opts: CodecOptions, check_keys: bool = False,
           ctx: Any = None) -> Tuple[int, bytes, int]:
-    """An OP_QUERY; ``options`` are the query flag bits (TailableCursor, SlaveOk, …)."""
+    """An OP_QUERY.
+
+    :param options: the query flag bits (an ``int``: TailableCursor 2, SlaveOk 4,
+        NoCursorTimeout 16, AwaitData 32, Exhaust 64, Partial 128).
+    :param collection_name: the full namespace, ``"<database>.<collection>"``.
+    :param num_to_skip: how many documents to skip.
+    :param num_to_return: the batch size (negative: one batch, then close).
+    :param query: the query document (or command, on ``<database>.$cmd``).
+    :param field_selector: the projection, or None for whole documents.
+    :param opts: the :class:`~bson.codec_options.CodecOptions` to encode with.
+    :param check_keys: refuse keys that start with ``$`` or contain ``.`` (default
+        ``False``).
+    :param ctx: a compression context (a compressor, 3.13's parameter), or None (the
+        default) to send uncompressed.
+    :returns: ``(request_id, message_bytes, largest_document_size)``.
+    :raises TypeError: for an argument of the wrong type.
+    :raises ValueError: when a count does not fit a signed 32-bit int.
+
+    Deprecated in 3.12, as is the whole module (PyMongo 4 removed it)."""
     rid, data, size = message.op_query(
         _check_int("options", options), _check_name(collection_name),
         _check_int("num_to_skip", num_to_skip), _check_int("num_to_return", num_to_return),
@@ -119,7 +191,17 @@ def query(options: int, collection_name: str, num_to_skip: int, num_to_return: i
 
 def get_more(collection_name: str, num_to_return: int, cursor_id: int,
              ctx: Any = None) -> Tuple[int, bytes]:
-    """An OP_GET_MORE for ``cursor_id``."""
+    """An OP_GET_MORE for the next batch of cursor ``cursor_id`` (a 64-bit int).
+
+    :param collection_name: the full namespace, ``"<database>.<collection>"``.
+    :param num_to_return: the batch size (``0``: the server's default).
+    :param ctx: a compression context (a compressor, 3.13's parameter), or None (the
+        default) to send uncompressed.
+    :returns: ``(request_id, message_bytes)``.
+    :raises TypeError: for an argument of the wrong type.
+    :raises ValueError: when a number does not fit its integer size.
+
+    Deprecated in 3.12, as is the whole module (PyMongo 4 removed it)."""
     rid, data = message.op_get_more(_check_name(collection_name),
                                     _check_int("num_to_return", num_to_return),
                                     _check_int("cursor_id", cursor_id, 64))
