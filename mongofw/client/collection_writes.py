@@ -78,16 +78,17 @@ def _run_find_and_modify(collection: Any, cmd: SON, collation: Any,
         command = SON(cmd)
         _check_find_and_modify_options(collection, command, sock_info)
         _write_concern_for_command(collection, command, sock_info)
-        return sock_info.command(database.name, command,
-                                 codec_options=collection.codec_options,
-                                 allowable_errors=[NO_MATCH_ERRMSG], collation=collation,
-                                 session=session, retryable_write=retryable_now)
+        reply = sock_info.command(database.name, command,
+                                  codec_options=collection.codec_options,
+                                  allowable_errors=[NO_MATCH_ERRMSG], collation=collation,
+                                  session=session, retryable_write=retryable_now)
+        # Raised here, inside the retry loop, so that a retryable one is retried.
+        if reply.get("writeConcernError"):
+            raise_write_concern_error(reply["writeConcernError"], reply.get("errorLabels"))
+        return reply
 
     with client._tmp_session(session, not acknowledged) as session:
-        reply = client._retryable_write(acknowledged, session, run)
-    if reply.get("writeConcernError"):
-        raise_write_concern_error(reply["writeConcernError"])
-    return reply
+        return client._retryable_write(acknowledged, session, run)
 
 
 def find_and_modify_one(collection: Any, filter: Any, projection: Any, sort: Any,
@@ -188,7 +189,7 @@ def insert(collection: Any, doc_or_docs: Any, manipulate: bool = True, check_key
         details = exc.details
         if details["writeErrors"]:
             raise_write_error(details["writeErrors"][-1])
-        raise_write_concern_error(details["writeConcernErrors"][-1])
+        raise_write_concern_error(details["writeConcernErrors"][-1], exc.error_labels)
     return ids[0] if single else ids
 
 

@@ -25,7 +25,6 @@ from mongofw.errors import (
     OperationFailure,
     PyMongoError,
     ServerSelectionTimeoutError,
-    WriteConcernError,
 )
 from mongofw.options.read_preferences import ReadPreference
 
@@ -43,16 +42,24 @@ _IMPLICIT = SessionOptions(causal_consistency=False)
 
 
 def is_retryable_error(exc: BaseException, wire_version: int = 0) -> bool:
-    """Whether one retry may cure ``exc`` (a network error or a retryable server error)."""
-    if isinstance(exc, ConnectionFailure):
-        return True  # network errors, not-primary errors (NotMasterError), timeouts
+    """Whether one retry may cure ``exc`` (a network error or a retryable server error).
+
+    An error that came in a server reply (``OperationFailure``, including write concern
+    errors, and ``NotMasterError``) is decided by its ``RetryableWriteError`` label when
+    the server is MongoDB 4.4+ (``wire_version`` 9+), which labels what may be retried,
+    and by its code before.  The retryable reads specification decides by code whatever
+    the version: reads leave ``wire_version`` at 0.
+    """
     if not isinstance(exc, PyMongoError):
         return False
     if exc.has_error_label(RETRYABLE_WRITE):
         return True
-    if wire_version >= SERVER_LABELS_WIRE_VERSION and isinstance(exc, OperationFailure) \
-            and not isinstance(exc, WriteConcernError):
+    if not isinstance(exc, (OperationFailure, NotMasterError)):
+        return isinstance(exc, ConnectionFailure)  # network errors and timeouts
+    if wire_version >= SERVER_LABELS_WIRE_VERSION:
         return False  # a 4.4+ server would have labelled it
+    if isinstance(exc, NotMasterError):
+        return True  # "not master" / "node is recovering", with or without a code
     code = getattr(exc, "code", None)
     if code is None and isinstance(getattr(exc, "details", None), Mapping):
         code = (exc.details.get("writeConcernError") or {}).get("code")
@@ -202,11 +209,14 @@ class ClientSessions:
                 if attempt:
                     if first_error is not None and not _is_new_information(exc):
                         raise first_error from None
+                    if supported and is_retryable_error(exc, wire_version):
+                        exc._add_error_label(RETRYABLE_WRITE)
                     raise
                 if not (supported and is_retryable_error(exc, wire_version)):
                     raise
-                if not isinstance(exc, ConnectionFailure) or isinstance(exc, NotMasterError):
-                    exc._add_error_label(RETRYABLE_WRITE)
+                # The retryable writes specification: the driver labels network errors
+                # (and, before 4.4, retryable server errors) itself.
+                exc._add_error_label(RETRYABLE_WRITE)
                 first_error = exc
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -5,24 +5,6 @@ once the bug is fixed the cases XPASS and the table entry must go).  One text pe
 that suites hit by the same bug say the same thing.
 """
 
-UNLABELLED_NOT_PRIMARY_RETRIED = (
-    "a not-primary or shutdown error (NotMasterError, an AutoReconnect) is retried on "
-    "MongoDB 4.4+ even when the server did not label it RetryableWriteError: "
-    "is_retryable_error answers True for any ConnectionFailure before it looks at labels "
-    "(fix: for wire version 9+, decide an error that came in a server reply by its label)")
-NETWORK_ERROR_UNLABELLED = (
-    "a network error on a retryable write is raised without the RetryableWriteError label "
-    "(_retryable_write labels only server errors; fix: label network errors too when "
-    "retryWrites is on and the server supports retryable writes)")
-WRITE_CONCERN_ERROR_NOT_RETRIED = (
-    "a writeConcernError of findAndModify and of bulk writes (insert_many, bulk_write) is "
-    "raised after the retry loop, so a RetryableWriteError-labelled one is never retried "
-    "(fix: raise it inside the operation _retryable_write runs, as write_ops does for "
-    "single writes)")
-WRITE_CONCERN_ERROR_LABELS_LOST = (
-    "a WriteConcernError does not carry the errorLabels of the reply it came in "
-    "(raise_write_concern_error reads only the writeConcernError document; fix: copy the "
-    "reply's errorLabels onto the exception)")
 LIST_INDEXES_NOT_RETRIED = (
     "list_indexes() is not a retryable read: it runs listIndexes once, outside "
     "_retryable_read, so a retryable error fails it (fix: run it through "

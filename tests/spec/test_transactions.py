@@ -37,9 +37,6 @@ XFAILS: Dict[str, Tuple[type, List[str]]] = {
         "retryable-commit-forbid_serverless.json::commitTransaction fails after two errors",
         "retryable-commit-forbid_serverless.json::commitTransaction applies majority write "
         "concern on retries"]),
-    bugs.WRITE_CONCERN_ERROR_LABELS_LOST: (AssertionError, [
-        "error-labels-errorLabels.json::add RetryableWriteError and "
-        "UnknownTransactionCommitResult labels to writeConcernError ShutdownInProgress"]),
     bugs.FINISH_RETRIED_WITHOUT_LABEL: (AssertionError, [
         "retryable-abort-errorLabels.json::abortTransaction does not retry without "
         "RetryableWriteError label",
