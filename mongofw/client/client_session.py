@@ -208,7 +208,7 @@ class ClientSession(Transactions):
             return command
         if retryable_write:
             command["txnNumber"] = server_session.transaction_id
-        if name in _READS:
+        if name in _READS and not _map_reduce_into_a_collection(command):
             self._read_concern_for(command)
         return command
 
@@ -248,6 +248,12 @@ class ClientSession(Transactions):
     def __repr__(self) -> str:
         state = "ended" if self._ended else ("implicit" if self._implicit else "explicit")
         return f"ClientSession({state}, {self._transaction.state_name})"
+
+
+def _map_reduce_into_a_collection(command: Mapping[str, Any]) -> bool:
+    """A mapReduce that writes its output is a write: no read concern of the session."""
+    out = command.get("out") if "mapReduce" in command else None
+    return out is not None and not (isinstance(out, Mapping) and "inline" in out)
 
 
 __all__ = ["ClientSession", "SessionOptions", "TransactionOptions", "TransactionState"]

@@ -5,17 +5,6 @@ once the bug is fixed the cases XPASS and the table entry must go).  One text pe
 that suites hit by the same bug say the same thing.
 """
 
-LIST_INDEXES_NOT_RETRIED = (
-    "list_indexes() is not a retryable read: it runs listIndexes once, outside "
-    "_retryable_read, so a retryable error fails it (fix: run it through "
-    "client._retryable_read like list_collections)")
-GRIDFS_CHUNK_QUERY = (
-    "a GridFS download reads fs.chunks with {files_id, n: {$gte: 0, $lt: <chunk count>}} "
-    "where the GridFS specification's query is {files_id} sorted by n (fix: query by "
-    "files_id alone and check each chunk's n as it arrives)")
-MAP_REDUCE_SPELLING = (
-    "Collection.map_reduce sends the command as 'mapreduce' where the specifications "
-    "name it 'mapReduce' (fix: spell the command mapReduce)")
 TRANSACTION_STATE_NOT_RESET = (
     "a session's transaction state stays 'committed' / 'aborted' after later operations "
     "outside a transaction, so commit_transaction() retries the old commit and "

@@ -62,6 +62,18 @@ def test_an_explicit_session_is_causally_consistent(rs):
     assert rs.sent("endSessions")[0]["endSessions"] == [find["lsid"]]
 
 
+def test_an_inline_map_reduce_is_a_causal_read_and_one_into_a_collection_is_not(rs):
+    with rs.client() as client, client.start_session() as session:
+        client.db.c.insert_one({"x": 1}, session=session)
+        client.db.c.inline_map_reduce("function () {}", "function (k, v) {}",
+                                      session=session)
+        client.db.c.map_reduce("function () {}", "function (k, v) {}", "out",
+                               session=session)
+    inline, into_out = rs.sent("mapReduce")
+    assert inline["readConcern"] == {"afterClusterTime": Timestamp(1700000000, 5)}
+    assert "readConcern" not in into_out
+
+
 def test_a_session_refuses_misuse(rs):
     with rs.client() as client, rs.client() as other:
         session = client.start_session()
