@@ -148,10 +148,11 @@ class Bulk:
             raise InvalidOperation("Bulk operations can only be executed once.")
         self.executed = True
         collection = self.collection
-        write_concern = write_concern or collection.write_concern
-        acknowledged = write_concern.acknowledged
         database = collection.database
         client = database.client
+        write_concern = client._write_concern_in(session,
+                                                 write_concern or collection.write_concern)
+        acknowledged = write_concern.acknowledged
         opts = collection.codec_options
         result = write_ops.new_bulk_result()
         labels: Set[str] = set()  # of write concern errors a retry did not cure

@@ -48,21 +48,21 @@ def fields_document(projection: Any, name: str = "projection") -> Mapping[str, A
                     f"{type(projection).__name__}")
 
 
-def _write_concern_for_command(collection: Any, cmd: SON, sock_info: Any) -> None:
+def _write_concern_for_command(write_concern: Any, cmd: SON, sock_info: Any) -> None:
     # findAndModify takes a write concern from wire version 4 (MongoDB 3.2) on.
     if sock_info.max_wire_version >= 4 and "writeConcern" not in cmd:
-        document = collection.write_concern.document
+        document = write_concern.document
         if document:
             cmd["writeConcern"] = document
 
 
-def _check_find_and_modify_options(collection: Any, cmd: SON, sock_info: Any) -> None:
+def _check_find_and_modify_options(write_concern: Any, cmd: SON, sock_info: Any) -> None:
     """arrayFilters needs MongoDB 3.6, a hint 4.4; neither goes with an unacknowledged write."""
     for name, needs in (("arrayFilters", write_ops.ARRAY_FILTERS_NEEDS),
                         ("hint", write_ops.FIND_AND_MODIFY_HINT_NEEDS)):
         if cmd.get(name) is None:
             continue
-        if not collection.write_concern.acknowledged:
+        if not write_concern.acknowledged:
             raise ConfigurationError(f"{name} is unsupported for unacknowledged writes.")
         write_ops.require_wire_version(sock_info, needs)
 
@@ -72,12 +72,13 @@ def _run_find_and_modify(collection: Any, cmd: SON, collation: Any,
     """One findAndModify, in ``session`` (or an implicit one), retried once if allowed."""
     database = collection.database
     client = database.client
-    acknowledged = collection.write_concern.acknowledged
+    write_concern = client._write_concern_in(session, collection.write_concern)
+    acknowledged = write_concern.acknowledged
 
     def run(sock_info: Any, retryable_now: bool) -> Mapping[str, Any]:
         command = SON(cmd)
-        _check_find_and_modify_options(collection, command, sock_info)
-        _write_concern_for_command(collection, command, sock_info)
+        _check_find_and_modify_options(write_concern, command, sock_info)
+        _write_concern_for_command(write_concern, command, sock_info)
         reply = sock_info.command(database.name, command,
                                   codec_options=collection.codec_options,
                                   allowable_errors=[NO_MATCH_ERRMSG], collation=collation,

@@ -194,11 +194,18 @@ class Database(UserAdministration, BaseObject):
     def create_collection(self, name: str, codec_options: Optional[CodecOptions] = None,
                           read_preference: Any = None, write_concern: Any = None,
                           read_concern: Any = None, session: Any = None, **kwargs: Any) -> Any:
-        """Create a collection explicitly; ``CollectionInvalid`` if it already exists."""
+        """Create a collection explicitly; ``CollectionInvalid`` if it already exists.
+
+        Inside a transaction (MongoDB 4.4+ creates collections there) the existence check
+        is left to the server, which refuses listCollections in a transaction and
+        answers an existing collection with NamespaceExists.
+        """
         from mongofw.client.collection import Collection
 
         validate_collection_name(name)  # bad input fails before any I/O
-        if name in self.collection_names(session=session):
+        checked = self.__client._check_session(session)
+        in_transaction = checked is not None and checked.in_transaction
+        if not in_transaction and name in self.collection_names(session=session):
             raise CollectionInvalid(f"collection {name} already exists")
         return Collection(self, name, True, codec_options, read_preference, write_concern,
                           read_concern, session, **kwargs)
