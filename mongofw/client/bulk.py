@@ -27,7 +27,8 @@ from mongofw.client.operations import (
 from mongofw.core.dispatch import write_ops
 from mongofw.core.dispatch.write_ops import DELETE, INSERT, UPDATE
 from mongofw.core.wire.message import COMMAND_OVERHEAD, next_request_id
-from mongofw.errors import InvalidOperation
+from mongofw.core.wire.server_errors import raise_write_concern_error
+from mongofw.errors import InvalidOperation, WriteConcernError
 from mongofw.options.write_concern import WriteConcern
 
 __all__ = ["BulkOperationBuilder", "BulkWriteOperation", "BulkUpsertOperation", "Bulk"]
@@ -147,12 +148,14 @@ class Bulk:
             raise InvalidOperation("Bulk operations can only be executed once.")
         self.executed = True
         collection = self.collection
-        write_concern = write_concern or collection.write_concern
-        acknowledged = write_concern.acknowledged
         database = collection.database
         client = database.client
+        write_concern = client._write_concern_in(session,
+                                                 write_concern or collection.write_concern)
+        acknowledged = write_concern.acknowledged
         opts = collection.codec_options
         result = write_ops.new_bulk_result()
+        labels: Set[str] = set()  # of write concern errors a retry did not cure
         runs = self.runs()
         with client._tmp_session(session, not acknowledged) as session:
             with client._socket_for_writes() as sock_info:
@@ -173,9 +176,16 @@ class Bulk:
                 for batch_number, (start, end) in enumerate(batches):
                     last = number == len(runs) - 1 and batch_number == len(batches) - 1
                     wait = acknowledged or (self.ordered and not last)
-                    reply = client._retryable_write(
-                        retryable, session, self._batch_sender(
-                            run, start, end, wait, write_concern, operation_id, session))
+                    replies: List[Mapping[str, Any]] = []
+                    try:
+                        reply = client._retryable_write(
+                            retryable, session, self._batch_sender(
+                                run, start, end, wait, write_concern, operation_id, session,
+                                replies))
+                    except WriteConcernError as exc:
+                        # Not cured by a retry: the batch's reply goes into the result.
+                        reply = replies[-1]
+                        labels.update(exc.error_labels)
                     if reply is not None:
                         write_ops.merge_reply(result, run.kind, start, reply, run.indexes,
                                               run.items)
@@ -185,20 +195,31 @@ class Bulk:
                     break
         if not acknowledged:
             return None
-        write_ops.raise_for_bulk(result)
+        write_ops.raise_for_bulk(result, labels)
         return result
 
     def _batch_sender(self, run: _Run, start: int, end: int, wait: bool, write_concern: Any,
-                      operation_id: int, session: Any) -> Any:
+                      operation_id: int, session: Any, replies: List[Mapping[str, Any]]
+                      ) -> Any:
+        """The operation ``_retryable_write`` runs for one batch.
+
+        A retryable write's ``writeConcernError`` is raised (as ``WriteConcernError``)
+        inside it so that the retry loop can retry it; the reply is kept in ``replies``
+        for the bulk result when the error stands.
+        """
         collection = self.collection
 
         def send(sock_info: Any, retryable_now: bool) -> Any:
-            return write_ops.send_batch(
+            reply = write_ops.send_batch(
                 sock_info, collection.database.name, collection.name, run.kind,
                 run.items[start:end], run.encoded[start:end], ordered=self.ordered, wait=wait,
                 write_concern=write_concern, codec_options=collection.codec_options,
                 bypass_document_validation=self.bypass_document_validation,
                 operation_id=operation_id, session=session, retryable_write=retryable_now)
+            if retryable_now and reply is not None and reply.get("writeConcernError"):
+                replies.append(reply)
+                raise_write_concern_error(reply["writeConcernError"], reply.get("errorLabels"))
+            return reply
         return send
 
 

@@ -16,23 +16,39 @@ from bson.int64 import Int64
 from bson.son import SON
 from bson.timestamp import Timestamp
 from mongofw.client.command_cursor import kill_now
-from mongofw.errors import ConnectionFailure, InvalidOperation, OperationFailure, PyMongoError
+from mongofw.errors import (
+    ConnectionFailure,
+    InvalidOperation,
+    NotMasterError,
+    OperationFailure,
+    PyMongoError,
+)
 
-# Server errors after which a change stream resumes (MongoDB before 4.4; later servers
-# label them ResumableChangeStreamError).  43 is CursorNotFound.
+# Server errors after which a change stream resumes from a server before MongoDB 4.4;
+# 4.4+ (wire version 9) labels them ResumableChangeStreamError itself.
 _RESUMABLE_CODES = frozenset({6, 7, 43, 63, 89, 91, 133, 150, 189, 234, 262, 9001, 10107,
                               11600, 11602, 13388, 13435, 13436})
 _RESUMABLE_LABEL = "ResumableChangeStreamError"
+_SERVER_LABELS_WIRE_VERSION = 9
+_CURSOR_NOT_FOUND = 43
 # startAtOperationTime needs MongoDB 4.0 (wire version 7).
 _OPERATION_TIME_WIRE_VERSION = 7
 
 
-def _resumable(exc: PyMongoError) -> bool:
-    if isinstance(exc, ConnectionFailure):
+def _resumable(exc: PyMongoError, wire_version: int) -> bool:
+    """The change streams specification's resumable errors: network and server selection
+    errors, CursorNotFound, and the server errors that a 4.4+ server (``wire_version``
+    9+) labelled ResumableChangeStreamError or, before 4.4, whose code is on the list."""
+    server_error = isinstance(exc, (OperationFailure, NotMasterError))
+    if not server_error:
+        return isinstance(exc, ConnectionFailure)
+    details = getattr(exc, "details", None)
+    code = getattr(exc, "code", None)
+    if code is None and isinstance(details, Mapping):
+        code = details.get("code")  # a NotMasterError keeps the reply in details
+    if code == _CURSOR_NOT_FOUND or exc.has_error_label(_RESUMABLE_LABEL):
         return True
-    if not isinstance(exc, OperationFailure):
-        return False
-    return exc.has_error_label(_RESUMABLE_LABEL) or exc.code in _RESUMABLE_CODES
+    return wire_version < _SERVER_LABELS_WIRE_VERSION and code in _RESUMABLE_CODES
 
 
 class ChangeStream:
@@ -79,6 +95,7 @@ class ChangeStream:
         self._buffer: Deque[Any] = deque()
         self._cursor_id = 0
         self._address: Any = None
+        self._wire_version = 0  # of the server the cursor is on
         self._namespace = ""
         self._closed = False
         self._open()
@@ -135,6 +152,7 @@ class ChangeStream:
             # Resuming without a token starts where the stream first started.
             self._start_at_operation_time = reply.get("operationTime")
         self._address = sock_info.address
+        self._wire_version = sock_info.max_wire_version
         self._take(reply["cursor"], "firstBatch")
 
     def _take(self, cursor: Mapping[str, Any], batch_key: str) -> None:
@@ -153,6 +171,7 @@ class ChangeStream:
         if self._max_await_time_ms is not None:
             cmd["maxTimeMS"] = self._max_await_time_ms
         with self._client._socket_for_address(tuple(self._address)) as sock_info:
+            self._wire_version = sock_info.max_wire_version
             reply = sock_info.command(db_name, cmd, codec_options=self._target.codec_options,
                                       session=self._session)
         self._take(reply["cursor"], "nextBatch")
@@ -193,7 +212,7 @@ class ChangeStream:
                 else:
                     self._resume()  # the server ended the cursor: open a new one
             except PyMongoError as exc:
-                if not _resumable(exc):
+                if not _resumable(exc, self._wire_version):
                     self.close()
                     raise
                 try:

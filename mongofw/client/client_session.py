@@ -23,6 +23,10 @@ from mongofw.errors import ConfigurationError, InvalidOperation
 
 # Sessions need MongoDB 3.6 (wire version 6) and a server that reports a timeout.
 SESSIONS_WIRE_VERSION = 6
+# Snapshot reads need MongoDB 5.0 (wire version 13).
+SNAPSHOT_WIRE_VERSION = 13
+# Commands that continue a cursor: they take no read concern of their own.
+_CURSOR_CONTINUATIONS = frozenset({"getMore", "killCursors"})
 # Commands whose reads a causally consistent session orders after its last operation.
 _READS = frozenset({"find", "aggregate", "distinct", "count", "mapReduce",
                     "parallelCollectionScan", "geoNear"})
@@ -208,9 +212,21 @@ class ClientSession(Transactions):
             return command
         if retryable_write:
             command["txnNumber"] = server_session.transaction_id
-        if name in _READS:
+        if self._options.snapshot:
+            self._snapshot_concern_for(command, name, connection)
+        elif name in _READS and not _map_reduce_into_a_collection(command):
             self._read_concern_for(command)
         return command
+
+    def _snapshot_concern_for(self, command: MutableMapping[str, Any], name: str,
+                              connection: Any) -> None:
+        """Every command of a snapshot session carries the snapshot read concern (the
+        server refuses those that cannot read a snapshot), but a cursor's getMore and
+        killCursors; and only MongoDB 5.0+ (wire version 13) reads snapshots."""
+        if connection.max_wire_version < SNAPSHOT_WIRE_VERSION:
+            raise ConfigurationError("Snapshot reads require MongoDB 5.0 or later")
+        if name not in _CURSOR_CONTINUATIONS:
+            self._read_concern_for(command)
 
     def _read_concern_for(self, command: MutableMapping[str, Any]) -> None:
         if self._options.snapshot:
@@ -248,6 +264,12 @@ class ClientSession(Transactions):
     def __repr__(self) -> str:
         state = "ended" if self._ended else ("implicit" if self._implicit else "explicit")
         return f"ClientSession({state}, {self._transaction.state_name})"
+
+
+def _map_reduce_into_a_collection(command: Mapping[str, Any]) -> bool:
+    """A mapReduce that writes its output is a write: no read concern of the session."""
+    out = command.get("out") if "mapReduce" in command else None
+    return out is not None and not (isinstance(out, Mapping) and "inline" in out)
 
 
 __all__ = ["ClientSession", "SessionOptions", "TransactionOptions", "TransactionState"]

@@ -149,7 +149,7 @@ class Collection(BaseObject):
         ``write_concern`` overrides the collection's (the legacy methods' keywords)."""
         _check_bool("bypass_document_validation", bypass_document_validation)
         client = self.__database.client
-        write_concern = write_concern or self.write_concern
+        write_concern = client._write_concern_in(session, write_concern or self.write_concern)
         retryable = write_concern.acknowledged and not statement.get("multi") and \
             statement.get("limit", 1) == 1
 
@@ -162,6 +162,11 @@ class Collection(BaseObject):
 
         with client._tmp_session(session, not write_concern.acknowledged) as session:
             return client._retryable_write(retryable, session, write)
+
+    def _acknowledged(self, session: Any) -> bool:
+        """Whether a write in ``session`` is acknowledged (always, in a transaction)."""
+        return self.__database.client._write_concern_in(session, self.write_concern
+                                                        ).acknowledged
 
     def bulk_write(self, requests: List[Any], ordered: bool = True,
                    bypass_document_validation: bool = False,
@@ -191,7 +196,7 @@ class Collection(BaseObject):
         if "_id" not in document and not hasattr(document, "raw"):
             document["_id"] = ObjectId()
         self._write_one(write_ops.INSERT, document, True, bypass_document_validation, session)
-        return InsertOneResult(document.get("_id"), self.write_concern.acknowledged)
+        return InsertOneResult(document.get("_id"), self._acknowledged(session))
 
     def insert_many(self, documents: Any, ordered: bool = True,
                     bypass_document_validation: bool = False,
@@ -210,7 +215,7 @@ class Collection(BaseObject):
             raise TypeError("documents must be a non-empty list")
         bulk.execute(self.write_concern, session)
         return InsertManyResult([doc.get("_id") for _, doc in bulk.ops],
-                                self.write_concern.acknowledged)
+                                self._acknowledged(session))
 
     def _update(self, filter: Any, update: Any, upsert: bool, multi: bool,
                 bypass_document_validation: bool, collation: Any = None,
@@ -223,7 +228,7 @@ class Collection(BaseObject):
                                 bypass_document_validation=bypass_document_validation,
                                 session=session)
         return UpdateResult(collection_writes.update_result_document(reply),
-                            self.write_concern.acknowledged)
+                            self._acknowledged(session))
 
     def replace_one(self, filter: Any, replacement: Any, upsert: bool = False,
                     bypass_document_validation: bool = False, collation: Any = None,
@@ -261,7 +266,7 @@ class Collection(BaseObject):
         statement_extras(statement, collation, None, hint)
         reply = self._write_one(write_ops.DELETE, statement, session=session)
         return DeleteResult(None if reply is None else dict(reply),
-                            self.write_concern.acknowledged)
+                            self._acknowledged(session))
 
     def delete_one(self, filter: Any, collation: Any = None, hint: Any = None,
                    session: Any = None) -> DeleteResult:

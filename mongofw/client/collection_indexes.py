@@ -11,6 +11,7 @@ from bson.son import SON
 from mongofw.client.collection_commands import run_write_command
 from mongofw.client.index_specs import IndexModel, gen_index_name, index_list
 from mongofw.errors import OperationFailure
+from mongofw.options.read_preferences import ReadPreference
 
 # Server error code for "namespace not found" (listIndexes on a missing collection).
 NAMESPACE_NOT_FOUND = 26
@@ -114,31 +115,35 @@ def list_indexes(collection: Any, session: Any = None) -> Any:
 
 
 def _list_indexes(collection: Any, session: Any, owned: bool) -> Any:
+    """listIndexes on the primary, a retryable read (retried once when allowed)."""
     from mongofw.client.command_cursor import CommandCursor
     from mongofw.core.dispatch import cursor_legacy
 
     client = collection.database.client
     codec_options = collection.codec_options
-    with client._socket_for_writes() as sock_info:
+
+    def run(sock_info: Any, slave_ok: bool) -> Any:
         address = sock_info.address
         if sock_info.max_wire_version < 3:
             # MongoDB 2.6 keeps index documents in <db>.system.indexes.
             namespace = f"{collection.database.name}.system.indexes"
             cursor_id, batch = cursor_legacy.run_query(
-                sock_info, namespace, {"filter": {"ns": collection.full_name}}, False, None,
-                codec_options)
+                sock_info, namespace, {"filter": {"ns": collection.full_name}}, slave_ok,
+                None, codec_options)
             info = {"id": cursor_id, "firstBatch": batch, "ns": namespace}
-            return CommandCursor(collection, info, address, session=session,
-                                 explicit_session=not owned)
+            return info, address
         cmd = SON([("listIndexes", collection.name), ("cursor", {})])
         try:
-            reply = sock_info.command(collection.database.name, cmd,
-                                      codec_options=codec_options, session=session)
+            reply = sock_info.command(collection.database.name, cmd, slave_ok,
+                                      ReadPreference.PRIMARY, codec_options, session=session)
         except OperationFailure as exc:
             if exc.code != NAMESPACE_NOT_FOUND:
                 raise
             reply = {"cursor": {"id": 0, "firstBatch": []}}
-    return CommandCursor(collection, reply["cursor"], address, session=session,
+        return reply["cursor"], address
+
+    info, address = client._retryable_read(session, ReadPreference.PRIMARY, run)
+    return CommandCursor(collection, info, address, session=session,
                          explicit_session=not owned)
 
 

@@ -219,7 +219,7 @@ def map_reduce(collection: Any, map: Any, reduce: Any, out: Any, full_response: 
         raise TypeError(f"'out' must be an instance of str or a mapping, "
                         f"not {type(out).__name__}")
     collation = validate_collation_or_none(kwargs.pop("collation", None))
-    cmd = SON([("mapreduce", collection.name), ("map", map), ("reduce", reduce), ("out", out)])
+    cmd = SON([("mapReduce", collection.name), ("map", map), ("reduce", reduce), ("out", out)])
     cmd.update(kwargs)
     inline = isinstance(out, Mapping) and "inline" in out
     reply = run_write_command(collection, cmd, collation=collation,
@@ -240,7 +240,7 @@ def inline_map_reduce(collection: Any, map: Any, reduce: Any, full_response: boo
     _check_code(map, "map")
     _check_code(reduce, "reduce")
     collation = validate_collation_or_none(kwargs.pop("collation", None))
-    cmd = SON([("mapreduce", collection.name), ("map", map), ("reduce", reduce),
+    cmd = SON([("mapReduce", collection.name), ("map", map), ("reduce", reduce),
                ("out", {"inline": 1})])
     cmd.update(kwargs)
     reply, _ = run_read_command(collection, cmd, collation=collation,

@@ -48,21 +48,21 @@ def fields_document(projection: Any, name: str = "projection") -> Mapping[str, A
                     f"{type(projection).__name__}")
 
 
-def _write_concern_for_command(collection: Any, cmd: SON, sock_info: Any) -> None:
+def _write_concern_for_command(write_concern: Any, cmd: SON, sock_info: Any) -> None:
     # findAndModify takes a write concern from wire version 4 (MongoDB 3.2) on.
     if sock_info.max_wire_version >= 4 and "writeConcern" not in cmd:
-        document = collection.write_concern.document
+        document = write_concern.document
         if document:
             cmd["writeConcern"] = document
 
 
-def _check_find_and_modify_options(collection: Any, cmd: SON, sock_info: Any) -> None:
+def _check_find_and_modify_options(write_concern: Any, cmd: SON, sock_info: Any) -> None:
     """arrayFilters needs MongoDB 3.6, a hint 4.4; neither goes with an unacknowledged write."""
     for name, needs in (("arrayFilters", write_ops.ARRAY_FILTERS_NEEDS),
                         ("hint", write_ops.FIND_AND_MODIFY_HINT_NEEDS)):
         if cmd.get(name) is None:
             continue
-        if not collection.write_concern.acknowledged:
+        if not write_concern.acknowledged:
             raise ConfigurationError(f"{name} is unsupported for unacknowledged writes.")
         write_ops.require_wire_version(sock_info, needs)
 
@@ -72,22 +72,24 @@ def _run_find_and_modify(collection: Any, cmd: SON, collation: Any,
     """One findAndModify, in ``session`` (or an implicit one), retried once if allowed."""
     database = collection.database
     client = database.client
-    acknowledged = collection.write_concern.acknowledged
+    write_concern = client._write_concern_in(session, collection.write_concern)
+    acknowledged = write_concern.acknowledged
 
     def run(sock_info: Any, retryable_now: bool) -> Mapping[str, Any]:
         command = SON(cmd)
-        _check_find_and_modify_options(collection, command, sock_info)
-        _write_concern_for_command(collection, command, sock_info)
-        return sock_info.command(database.name, command,
-                                 codec_options=collection.codec_options,
-                                 allowable_errors=[NO_MATCH_ERRMSG], collation=collation,
-                                 session=session, retryable_write=retryable_now)
+        _check_find_and_modify_options(write_concern, command, sock_info)
+        _write_concern_for_command(write_concern, command, sock_info)
+        reply = sock_info.command(database.name, command,
+                                  codec_options=collection.codec_options,
+                                  allowable_errors=[NO_MATCH_ERRMSG], collation=collation,
+                                  session=session, retryable_write=retryable_now)
+        # Raised here, inside the retry loop, so that a retryable one is retried.
+        if reply.get("writeConcernError"):
+            raise_write_concern_error(reply["writeConcernError"], reply.get("errorLabels"))
+        return reply
 
     with client._tmp_session(session, not acknowledged) as session:
-        reply = client._retryable_write(acknowledged, session, run)
-    if reply.get("writeConcernError"):
-        raise_write_concern_error(reply["writeConcernError"])
-    return reply
+        return client._retryable_write(acknowledged, session, run)
 
 
 def find_and_modify_one(collection: Any, filter: Any, projection: Any, sort: Any,
@@ -188,7 +190,7 @@ def insert(collection: Any, doc_or_docs: Any, manipulate: bool = True, check_key
         details = exc.details
         if details["writeErrors"]:
             raise_write_error(details["writeErrors"][-1])
-        raise_write_concern_error(details["writeConcernErrors"][-1])
+        raise_write_concern_error(details["writeConcernErrors"][-1], exc.error_labels)
     return ids[0] if single else ids
 
 

@@ -14,8 +14,9 @@ from typing import Any, Deque, List, Mapping, Optional, Tuple
 
 from bson.int64 import Int64
 from bson.son import SON
+from mongofw.client.transactions import add_transient_label
 from mongofw.core.dispatch import cursor_legacy
-from mongofw.errors import AutoReconnect, OperationFailure
+from mongofw.errors import AutoReconnect, OperationFailure, PyMongoError
 
 
 class CursorAddress(tuple):
@@ -53,7 +54,12 @@ def get_more(client: Any, address: Any, namespace: str, cursor_id: int, batch_si
             cmd["batchSize"] = batch_size
         if max_time_ms is not None:
             cmd["maxTimeMS"] = max_time_ms
-        reply = sock_info.command(db_name, cmd, codec_options=codec_options, session=session)
+        try:
+            reply = sock_info.command(db_name, cmd, codec_options=codec_options,
+                                      session=session)
+        except PyMongoError as exc:
+            add_transient_label(session, exc)  # a network error inside a transaction
+            raise
     cursor = reply["cursor"]
     return int(cursor.get("id", 0)), list(cursor.get("nextBatch", []))
 

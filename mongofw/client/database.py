@@ -291,13 +291,18 @@ class Database(UserAdministration, BaseObject):
             (bytes), ``max`` (documents), ``validator``, ``collation`` (a
             :class:`~pymongo.collation.Collation`), ``timeseries``...
         :returns: the new :class:`~pymongo.collection.Collection`.
-        :raises ~pymongo.errors.CollectionInvalid: when it exists already.
+        :raises ~pymongo.errors.CollectionInvalid: when it exists already (inside a
+            transaction, MongoDB 4.4+, the existence check is left to the server, which
+            refuses listCollections there and answers an existing name with
+            NamespaceExists, an OperationFailure).
         :raises ~pymongo.errors.InvalidName: when ``name`` is not valid.
         """
         from mongofw.client.collection import Collection
 
         validate_collection_name(name)  # bad input fails before any I/O
-        if name in self.collection_names(session=session):
+        checked = self.__client._check_session(session)
+        in_transaction = checked is not None and checked.in_transaction
+        if not in_transaction and name in self.collection_names(session=session):
             raise CollectionInvalid(f"collection {name} already exists")
         return Collection(self, name, True, codec_options, read_preference, write_concern,
                           read_concern, session, **kwargs)

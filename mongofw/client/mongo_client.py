@@ -139,7 +139,8 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
                 with self._socket_for_writes() as sock_info:
                     return sock_info.command(db_name, command, codec_options=codec_options,
                                              session=session, **kwargs)
-            read_preference = self._read_preference_in(session, read_preference)
+            read_preference = self._read_preference_in(session, read_preference,
+                                                       explicit=True)
             with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
                 return sock_info.command(db_name, command, slave_ok, read_preference,
                                          codec_options, session=session, **kwargs)

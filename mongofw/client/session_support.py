@@ -15,7 +15,11 @@ from typing import Any, Callable, Iterator, Mapping, Optional, Tuple, TypeVar
 
 from bson.son import SON
 from mongofw.client.client_session import ClientSession, SessionOptions
-from mongofw.client.transactions import TransactionOptions, add_transient_label
+from mongofw.client.transactions import (
+    SERVER_LABELS_WIRE_VERSION,
+    TransactionOptions,
+    add_transient_label,
+)
 from mongofw.core.dispatch.server_sessions import ServerSessionPool
 from mongofw.errors import (
     ConfigurationError,
@@ -25,9 +29,9 @@ from mongofw.errors import (
     OperationFailure,
     PyMongoError,
     ServerSelectionTimeoutError,
-    WriteConcernError,
 )
 from mongofw.options.read_preferences import ReadPreference
+from mongofw.options.write_concern import WriteConcern
 
 T = TypeVar("T")
 
@@ -35,24 +39,32 @@ T = TypeVar("T")
 # reads specifications: not-primary, shutdown and network-ish failures on the server).
 RETRYABLE_CODES = frozenset({6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435,
                              13436})
-# From MongoDB 4.4 (wire version 9) the server labels retryable write errors itself.
-SERVER_LABELS_WIRE_VERSION = 9
 RETRYABLE_WRITE = "RetryableWriteError"
+# What a write inside a transaction is sent with (its command then carries no concern).
+_IN_TRANSACTION = WriteConcern()
 # The options of implicit sessions: made per operation, so made once.
 _IMPLICIT = SessionOptions(causal_consistency=False)
 
 
 def is_retryable_error(exc: BaseException, wire_version: int = 0) -> bool:
-    """Whether one retry may cure ``exc`` (a network error or a retryable server error)."""
-    if isinstance(exc, ConnectionFailure):
-        return True  # network errors, not-primary errors (NotMasterError), timeouts
+    """Whether one retry may cure ``exc`` (a network error or a retryable server error).
+
+    An error that came in a server reply (``OperationFailure``, including write concern
+    errors, and ``NotMasterError``) is decided by its ``RetryableWriteError`` label when
+    the server is MongoDB 4.4+ (``wire_version`` 9+), which labels what may be retried,
+    and by its code before.  The retryable reads specification decides by code whatever
+    the version: reads leave ``wire_version`` at 0.
+    """
     if not isinstance(exc, PyMongoError):
         return False
     if exc.has_error_label(RETRYABLE_WRITE):
         return True
-    if wire_version >= SERVER_LABELS_WIRE_VERSION and isinstance(exc, OperationFailure) \
-            and not isinstance(exc, WriteConcernError):
+    if not isinstance(exc, (OperationFailure, NotMasterError)):
+        return isinstance(exc, ConnectionFailure)  # network errors and timeouts
+    if wire_version >= SERVER_LABELS_WIRE_VERSION:
         return False  # a 4.4+ server would have labelled it
+    if isinstance(exc, NotMasterError):
+        return True  # "not master" / "node is recovering", with or without a code
     code = getattr(exc, "code", None)
     if code is None and isinstance(getattr(exc, "details", None), Mapping):
         code = (exc.details.get("writeConcernError") or {}).get("code")
@@ -164,16 +176,31 @@ class ClientSessions:
             add_transient_label(session, exc)
             raise
 
+    def _write_concern_in(self, session: Any, write_concern: Any) -> Any:
+        """The write concern a write in ``session`` goes with: ``write_concern`` (the
+        collection's, or the call's), except inside a transaction, where only the commit
+        carries one and every write is acknowledged (even from a ``w=0`` collection)."""
+        session = self._check_session(session)
+        if session is not None and session.in_transaction:
+            return _IN_TRANSACTION
+        return write_concern
+
     def _read_preference_in(self, session: Optional[ClientSession],
-                            read_preference: Any) -> Any:
+                            read_preference: Any, explicit: bool = False) -> Any:
         """Inside a transaction every operation uses the transaction's read preference,
-        and reads must go to the primary."""
+        and reads must go to the primary.
+
+        ``explicit``: ``read_preference`` was given for this one operation (a
+        ``Database.command`` argument), so it must be primary too; a collection's or
+        database's own read preference gives way to the transaction's.
+        """
         in_transaction = session._transaction_read_preference() if session else None
         if in_transaction is None:
             return read_preference
-        if in_transaction.mode != ReadPreference.PRIMARY.mode:
-            raise InvalidOperation(f"read preference in a transaction must be primary, "
-                                   f"not: {in_transaction!r}")
+        for chosen in ((read_preference, in_transaction) if explicit else (in_transaction,)):
+            if chosen.mode != ReadPreference.PRIMARY.mode:
+                raise InvalidOperation(f"read preference in a transaction must be "
+                                       f"primary, not: {chosen!r}")
         return in_transaction
 
     def _retryable_write(self, retryable: bool, session: Optional[ClientSession],
@@ -202,11 +229,14 @@ class ClientSessions:
                 if attempt:
                     if first_error is not None and not _is_new_information(exc):
                         raise first_error from None
+                    if supported and is_retryable_error(exc, wire_version):
+                        exc._add_error_label(RETRYABLE_WRITE)
                     raise
                 if not (supported and is_retryable_error(exc, wire_version)):
                     raise
-                if not isinstance(exc, ConnectionFailure) or isinstance(exc, NotMasterError):
-                    exc._add_error_label(RETRYABLE_WRITE)
+                # The retryable writes specification: the driver labels network errors
+                # (and, before 4.4, retryable server errors) itself.
+                exc._add_error_label(RETRYABLE_WRITE)
                 first_error = exc
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -216,6 +246,15 @@ class ClientSessions:
         once more after a retryable error when ``retryReads`` is on (MongoDB 3.6+)."""
         read_preference = self._read_preference_in(session, read_preference)
         retryable = self.retry_reads and not (session is not None and session.in_transaction)
+        try:
+            return self._read_retried(retryable, read_preference, operation)
+        except PyMongoError as exc:
+            # A cursor's session is not a _tmp_session: label its errors here.
+            add_transient_label(session, exc)
+            raise
+
+    def _read_retried(self, retryable: bool, read_preference: Any,
+                      operation: Callable[[Any, bool], T]) -> T:
         first_error: Optional[BaseException] = None
         for attempt in (0, 1):
             supported = False
@@ -234,13 +273,6 @@ class ClientSessions:
                     raise
                 first_error = exc
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _run_in_session(self, session: ClientSession, db_name: str,
-                        command: Mapping[str, Any]) -> Any:
-        """commitTransaction / abortTransaction: on the primary, in ``session``."""
-        with self._socket_for_writes() as sock_info:
-            return sock_info.command(db_name, command, session=session,
-                                     parse_write_concern_error=True)
 
 
 def _supports_retryable_writes(sock_info: Any) -> bool:

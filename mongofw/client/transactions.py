@@ -19,8 +19,10 @@ from mongofw.errors import (
     ConfigurationError,
     ConnectionFailure,
     InvalidOperation,
+    NotMasterError,
     OperationFailure,
     PyMongoError,
+    ServerSelectionTimeoutError,
     WTimeoutError,
 )
 from mongofw.options.read_concern import ReadConcern
@@ -33,6 +35,9 @@ WITH_TRANSACTION_TIMEOUT = 120
 TRANSACTIONS_WIRE_VERSION = 7
 _UNKNOWN_COMMIT = "UnknownTransactionCommitResult"
 _TRANSIENT = "TransientTransactionError"
+_RETRYABLE_WRITE = "RetryableWriteError"
+# From MongoDB 4.4 (wire version 9) the server labels retryable errors itself.
+SERVER_LABELS_WIRE_VERSION = 9
 # Server error codes after which a commit is retried, and MaxTimeMSExpired (50), which
 # never gets the unknown-commit label.
 _RETRYABLE_CODES = frozenset({6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435,
@@ -110,13 +115,19 @@ class _Transaction:
         return self.state in (TransactionState.STARTING, TransactionState.IN_PROGRESS)
 
 
-def _retryable(exc: BaseException) -> bool:
-    """Network errors (selection timeouts included) and the retryable server errors."""
-    if isinstance(exc, ConnectionFailure):
+def _retryable(exc: BaseException, wire_version: int) -> bool:
+    """Whether a failed commit / abort is sent once more: after a network error (or a
+    selection timeout), and after a server error that MongoDB 4.4+ (wire version 9)
+    labelled RetryableWriteError or, before 4.4, whose code is a retryable one."""
+    if not isinstance(exc, PyMongoError):
+        return False
+    if exc.has_error_label(_RETRYABLE_WRITE):
         return True
-    return isinstance(exc, PyMongoError) and (
-        exc.has_error_label("RetryableWriteError")
-        or getattr(exc, "code", None) in _RETRYABLE_CODES)
+    if not isinstance(exc, (OperationFailure, NotMasterError)):
+        return isinstance(exc, ConnectionFailure)
+    if wire_version >= SERVER_LABELS_WIRE_VERSION:
+        return False  # the server would have labelled it
+    return isinstance(exc, NotMasterError) or getattr(exc, "code", None) in _RETRYABLE_CODES
 
 
 class _Finish:
@@ -182,8 +193,15 @@ class Transactions:
         return self._transaction.options.read_preference
 
     def _transaction_applies(self, command: MutableMapping[str, Any], name: str) -> bool:
-        """Add the transaction fields to a command of the transaction; False outside one."""
-        if not self.in_transaction or name in ("commitTransaction", "abortTransaction"):
+        """Add the transaction fields to a command of the transaction; False outside one.
+
+        A command outside a transaction after one committed or aborted ends that
+        transaction's state: commit / abort then say no transaction started.
+        """
+        if name in ("commitTransaction", "abortTransaction"):
+            return False
+        if not self.in_transaction:
+            self._transaction.state = TransactionState.NONE
             return False
         command.pop("writeConcern", None)  # only commit and abort carry one
         command.pop("readConcern", None)
@@ -258,10 +276,19 @@ class Transactions:
                 command["writeConcern"] = concern
             command["txnNumber"] = self._server_session_now().transaction_id
             command["autocommit"] = False
+            wire_version = 0
             try:
-                return self._client._run_in_session(self, "admin", command)
+                with self._client._socket_for_writes() as sock_info:
+                    wire_version = sock_info.max_wire_version
+                    return sock_info.command("admin", command, session=self,
+                                             parse_write_concern_error=True)
             except PyMongoError as exc:
-                if attempt or not _retryable(exc):
+                retryable = _retryable(exc, wire_version)
+                if retryable and not isinstance(exc, ServerSelectionTimeoutError):
+                    # The retryable writes specification: commit and abort are retryable
+                    # writes, and the driver labels network (and pre-4.4) errors itself.
+                    exc._add_error_label(_RETRYABLE_WRITE)
+                if attempt or not retryable:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 

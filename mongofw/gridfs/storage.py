@@ -73,12 +73,19 @@ class CollectionChunkStorage:
 
     def read_stored(self, file_document: Mapping[str, Any], first_n: int,
                     stop_n: int, session: Any = None) -> Iterator[Tuple[int, bytes]]:
-        """The stored bytes of each chunk, untransformed (for storages built on this one)."""
+        """The stored bytes of each chunk, untransformed (for storages built on this one).
+
+        The GridFS specification's query, ``{files_id}`` sorted by ``n``, with
+        ``n >= first_n`` only when reading from a later chunk (after a seek).  The reader
+        checks each chunk's ``n`` as it comes and stops after ``stop_n - 1``.
+        """
         if stop_n <= first_n:
             return
         batch = chunks_per_batch(int(file_document.get("chunkSize") or 1))
-        cursor = self.chunks.find({"files_id": file_document["_id"],
-                                   "n": {"$gte": first_n, "$lt": stop_n}},
+        query = SON([("files_id", file_document["_id"])])
+        if first_n:
+            query["n"] = {"$gte": first_n}
+        cursor = self.chunks.find(query,
                                   projection={"_id": False, "n": True, "data": True},
                                   sort=[("n", 1)], batch_size=batch, session=session)
         try:

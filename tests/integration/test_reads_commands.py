@@ -129,7 +129,7 @@ def test_command_cursor_close_kills_the_server_cursor(rec):
 def test_map_reduce_group_and_parallel_scan_send_their_commands(rec):
     listener, coll = rec
     calls = {
-        "mapreduce": lambda: coll.map_reduce(MAP, REDUCE, "out", limit=5),
+        "mapReduce": lambda: coll.map_reduce(MAP, REDUCE, "out", limit=5),
         "group": lambda: coll.group(["x"], {"x": {"$gt": 0}}, {"n": 0},
                                     "function (obj, prev) { prev.n += 1; }"),
         "parallelCollectionScan": lambda: coll.parallel_scan(2),
@@ -138,8 +138,8 @@ def test_map_reduce_group_and_parallel_scan_send_their_commands(rec):
         # FerretDB has none of these commands; group's Code values make it drop the socket.
         with pytest.raises((OperationFailure, AutoReconnect)):
             call()
-    [mr] = listener.started_commands("mapreduce")
-    assert list(mr.items())[:5] == [("mapreduce", "c"), ("map", MAP), ("reduce", REDUCE),
+    [mr] = listener.started_commands("mapReduce")
+    assert list(mr.items())[:5] == [("mapReduce", "c"), ("map", MAP), ("reduce", REDUCE),
                                     ("out", "out"), ("limit", 5)]
     [group] = listener.started_commands("group")
     assert group["group"]["$reduce"] == Code("function (obj, prev) { prev.n += 1; }")
@@ -153,7 +153,7 @@ def test_inline_map_reduce_asks_for_inline_output(rec):
     listener, coll = rec
     with pytest.raises(OperationFailure):
         coll.inline_map_reduce(MAP, REDUCE, full_response=True)
-    assert listener.started_commands("mapreduce")[0]["out"] == {"inline": 1}
+    assert listener.started_commands("mapReduce")[0]["out"] == {"inline": 1}
 
 
 def test_read_helpers_check_their_arguments(rec):

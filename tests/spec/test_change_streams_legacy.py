@@ -18,7 +18,6 @@ import pytest
 from mongofw.errors import PyMongoError
 from mongofw.monitoring.events import CommandStartedEvent
 from pymongo import MongoClient
-from tests.spec import driver_bugs as bugs
 from tests.spec.loader import file_cases, params, with_xfails
 from tests.support.listeners import RecordingListener
 from tests.support.spec_targets import (
@@ -33,11 +32,7 @@ from tests.support.spec_targets import (
 pytestmark = pytest.mark.server
 
 # Driver bugs: description -> (what the case then raises, case-id globs).
-XFAILS: Dict[str, Tuple[type, List[str]]] = {
-    bugs.CHANGE_STREAM_RESUMES_BY_CODE: (AssertionError, [
-        "change-streams-resume-errorLabels.json::change stream does not resume if error does "
-        "not contain ResumableChangeStreamError"]),
-}
+XFAILS: Dict[str, Tuple[type, List[str]]] = {}
 _OPTIONS = {"batchSize": "batch_size", "fullDocument": "full_document",
             "resumeAfter": "resume_after", "startAfter": "start_after",
             "startAtOperationTime": "start_at_operation_time"}

@@ -12,7 +12,6 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from tests.spec import driver_bugs as bugs
 from tests.spec.loader import file_cases, params, with_xfails
 from tests.support.spec_targets import fast_rediscovery, server_facts
 from tests.support.unified_runner import ferretdb_gap, run_unified
@@ -20,11 +19,7 @@ from tests.support.unified_runner import ferretdb_gap, run_unified
 pytestmark = pytest.mark.server
 
 # Driver bugs: description -> (what the case then raises, case-id globs).
-XFAILS: Dict[str, Tuple[type, List[str]]] = {
-    bugs.CHANGE_STREAM_RESUMES_BY_CODE: (AssertionError, [
-        "change-streams-resume-errorLabels.json::change stream does not resume if error does "
-        "not contain ResumableChangeStreamError"]),
-}
+XFAILS: Dict[str, Tuple[type, List[str]]] = {}
 # FerretDB gaps an operation may run into (behind the proxy): gap -> part of its refusal.
 _GAP_ERRORS = {"update pipelines": "BSON field 'update.updates.u' is the wrong type 'array'"}
 

@@ -12,7 +12,6 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 import pytest
 
 from mongofw.errors import ConnectionFailure, OperationFailure
-from tests.spec import driver_bugs as bugs
 from tests.spec.loader import file_cases, params, with_xfails
 from tests.support.legacy_runner import Case, run_case
 from tests.support.server_gaps import GAPS
@@ -21,15 +20,7 @@ from tests.support.spec_targets import choose, fast_rediscovery, server_facts
 pytestmark = pytest.mark.server
 
 # Driver bugs: description -> (what the case then raises, case-id globs).
-XFAILS: Dict[str, Tuple[type, List[str]]] = {
-    bugs.LIST_INDEXES_NOT_RETRIED: (AssertionError, [
-        "listIndex*-serverErrors.json::* succeeds after *",
-        "listIndex*-serverErrors.json::* fails after two *",
-        "listIndex*.json::* succeeds on second attempt",
-        "listIndex*.json::* fails on second attempt"]),
-    bugs.GRIDFS_CHUNK_QUERY: (AssertionError, ["gridfs-download*.json::* succeeds *"]),
-    bugs.MAP_REDUCE_SPELLING: (AssertionError, ["mapReduce.json::MapReduce fails with retry o*"]),
-}
+XFAILS: Dict[str, Tuple[type, List[str]]] = {}
 
 # FerretDB gaps an operation runs into: (operation, part of FerretDB's refusal) -> gap.
 # A mapReduce's JavaScript functions make FerretDB close the connection.

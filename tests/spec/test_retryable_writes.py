@@ -15,7 +15,6 @@ from typing import Any, Dict, List, Mapping, Tuple
 
 import pytest
 
-from tests.spec import driver_bugs as bugs
 from tests.spec.loader import file_cases, params, with_xfails
 from tests.support.legacy_runner import Case, run_case
 from tests.support.spec_targets import choose, fast_rediscovery, server_facts
@@ -23,20 +22,7 @@ from tests.support.spec_targets import choose, fast_rediscovery, server_facts
 pytestmark = pytest.mark.server
 
 # Driver bugs: description -> (what the case then raises, case-id globs).
-XFAILS: Dict[str, Tuple[type, List[str]]] = {
-    bugs.UNLABELLED_NOT_PRIMARY_RETRIED: (AssertionError, [
-        "*-errorLabels.json::* fails if server does not return RetryableWriteError"]),
-    bugs.NETWORK_ERROR_UNLABELLED: (AssertionError, [
-        "*-serverErrors.json::* fails with* RetryableWriteError label after two connection "
-        "failures"]),
-    bugs.WRITE_CONCERN_ERROR_NOT_RETRIED: (AssertionError, [
-        "findOneAnd*-errorLabels.json::* succeeds after WriteConcernError ShutdownInProgress",
-        "insertMany-errorLabels.json::* succeeds after WriteConcernError ShutdownInProgress",
-        "bulkWrite-errorLabels.json::* succeeds after WriteConcernError ShutdownInProgress"]),
-    bugs.WRITE_CONCERN_ERROR_LABELS_LOST: (AssertionError, [
-        "insertOne-errorLabels.json::InsertOne fails after multiple retryable "
-        "writeConcernErrors"]),
-}
+XFAILS: Dict[str, Tuple[type, List[str]]] = {}
 
 
 def _cases() -> List[Any]:

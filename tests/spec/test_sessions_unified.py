@@ -11,7 +11,6 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from tests.spec import driver_bugs as bugs
 from tests.spec.loader import file_cases, params, with_xfails
 from tests.support.spec_targets import fast_rediscovery, server_facts
 from tests.support.unified_runner import run_unified
@@ -19,12 +18,7 @@ from tests.support.unified_runner import run_unified
 pytestmark = pytest.mark.server
 
 # Driver bugs: description -> (what the case then raises, case-id globs).
-XFAILS: Dict[str, Tuple[type, List[str]]] = {
-    bugs.SNAPSHOT_BEFORE_5_0: (AssertionError, [
-        "snapshot-sessions-not-supported-client-error.json::*"]),
-    bugs.SNAPSHOT_CONCERN_ON_READS_ONLY: (AssertionError, [
-        "snapshot-sessions-unsupported-ops.json::*"]),
-}
+XFAILS: Dict[str, Tuple[type, List[str]]] = {}
 
 
 def _cases() -> List[Any]:

@@ -13,7 +13,6 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from tests.spec import driver_bugs as bugs
 from tests.spec.loader import file_cases, params, with_xfails
 from tests.support.legacy_runner import Case, run_case
 from tests.support.legacy_special import run_special
@@ -22,37 +21,7 @@ from tests.support.spec_targets import choose, fast_rediscovery, server_facts
 pytestmark = pytest.mark.server
 
 # Driver bugs: description -> (what the case then raises, case-id globs).
-XFAILS: Dict[str, Tuple[type, List[str]]] = {
-    bugs.TRANSACTION_STATE_NOT_RESET: (AssertionError, [
-        "commit.json::reset session state commit", "commit.json::reset session state abort"]),
-    bugs.CREATE_COLLECTION_IN_TRANSACTION: (AssertionError, [
-        "create-collection.json::explicitly create collection using create command",
-        "create-index.json::create index on a collection created within the same "
-        "transaction"]),
-    bugs.COMMIT_NETWORK_ERROR_UNLABELLED: (AssertionError, [
-        "error-labels-blockConnection.json::add RetryableWriteError and "
-        "UnknownTransactionCommitResult labels to connection errors",
-        "error-labels.json::add RetryableWriteError and UnknownTransactionCommitResult "
-        "labels to connection errors",
-        "retryable-commit-forbid_serverless.json::commitTransaction fails after two errors",
-        "retryable-commit-forbid_serverless.json::commitTransaction applies majority write "
-        "concern on retries"]),
-    bugs.WRITE_CONCERN_ERROR_LABELS_LOST: (AssertionError, [
-        "error-labels-errorLabels.json::add RetryableWriteError and "
-        "UnknownTransactionCommitResult labels to writeConcernError ShutdownInProgress"]),
-    bugs.FINISH_RETRIED_WITHOUT_LABEL: (AssertionError, [
-        "retryable-abort-errorLabels.json::abortTransaction does not retry without "
-        "RetryableWriteError label",
-        "retryable-commit-errorLabels.json::commitTransaction does not retry error without "
-        "RetryableWriteError label"]),
-    bugs.READ_NETWORK_ERROR_NOT_TRANSIENT: (AssertionError, [
-        "error-labels.json::add TransientTransactionError label to connection errors, but "
-        "do not add RetryableWriteError label"]),
-    bugs.COMMAND_READ_PREFERENCE_IN_TRANSACTION: (AssertionError, [
-        "run-command.json::run command fails with explicit secondary read preference"]),
-    bugs.UNACKNOWLEDGED_IN_TRANSACTION: (AssertionError, [
-        "write-concern.json::unacknowledged write concern coll *"]),
-}
+XFAILS: Dict[str, Tuple[type, List[str]]] = {}
 
 
 def _cases() -> List[Any]:

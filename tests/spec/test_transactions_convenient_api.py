@@ -11,7 +11,6 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from tests.spec import driver_bugs as bugs
 from tests.spec.loader import file_cases, params, with_xfails
 from tests.support.spec_targets import fast_rediscovery, server_facts
 from tests.support.unified_runner import run_unified
@@ -19,13 +18,7 @@ from tests.support.unified_runner import run_unified
 pytestmark = pytest.mark.server
 
 # Driver bugs: description -> (what the case then raises, case-id globs).
-XFAILS: Dict[str, Tuple[type, List[str]]] = {
-    bugs.NO_CAUSAL_CONCERN_AFTER_CALLBACK_ENDS: (AssertionError, [
-        "callback-aborts.json::withTransaction still succeeds if callback aborts and runs "
-        "extra op",
-        "callback-commits.json::withTransaction still succeeds if callback commits and runs "
-        "extra op"]),
-}
+XFAILS: Dict[str, Tuple[type, List[str]]] = {}
 
 
 def _cases() -> List[Any]:

@@ -19,7 +19,8 @@ CLUSTER_TIME = {"clusterTime": Timestamp(1700000000, 5), "signature": {"keyId": 
 class ReplicaSetPeer:
     """A one-member replica set; ``script[name]`` replies (or CLOSE) consumed in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_wire_version: int = 21) -> None:
+        self.max_wire_version = max_wire_version
         self.script: Dict[str, List[Any]] = {}
         self.peer = WirePeer(self._handle)
         self.hosts = [f"127.0.0.1:{self.peer.port}"]
@@ -27,6 +28,7 @@ class ReplicaSetPeer:
     def _handle(self, name: str, command: Any) -> Any:
         if name in HANDSHAKES:
             return hello_reply("primary", set_name="rs", hosts=self.hosts,
+                               max_wire_version=self.max_wire_version,
                                logicalSessionTimeoutMinutes=30)
         queued = self.script.get(name)
         if queued:

@@ -50,6 +50,9 @@ class FakeClient:
     def _tmp_session(self, session: Any, unacknowledged: bool = False) -> Any:
         yield session
 
+    def _write_concern_in(self, session: Any, write_concern: Any) -> Any:
+        return write_concern  # no transactions here
+
     def _retryable_write(self, retryable: bool, session: Any,
                          operation: Callable[[Any, bool], Any]) -> Any:
         return operation(self.sock, False)

@@ -231,11 +231,15 @@ def raise_for_reply(reply: Mapping[str, Any]) -> None:
     if errors:
         raise_write_error(errors[-1])
     if reply.get("writeConcernError"):
-        raise_write_concern_error(reply["writeConcernError"])
+        raise_write_concern_error(reply["writeConcernError"], reply.get("errorLabels"))
 
 
-def raise_for_bulk(result: Dict[str, Any]) -> None:
-    """Raise ``BulkWriteError`` with the bulk result as ``details`` when anything failed."""
+def raise_for_bulk(result: Dict[str, Any], labels: Iterable[str] = ()) -> None:
+    """Raise ``BulkWriteError`` with the bulk result as ``details`` when anything failed;
+    ``labels``: the error labels of its write concern errors."""
     if result["writeErrors"] or result["writeConcernErrors"]:
         result["writeErrors"].sort(key=lambda e: e["index"])
-        raise BulkWriteError(result)
+        exc = BulkWriteError(result)
+        for label in labels:
+            exc._add_error_label(label)
+        raise exc

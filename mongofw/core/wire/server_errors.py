@@ -1,7 +1,7 @@
 """Turning a server's error reply into the documented exception, and back for events."""
 from __future__ import annotations
 
-from typing import Any, Container, Mapping, Optional
+from typing import Any, Container, Iterable, Mapping, Optional
 
 from mongofw.errors import (
     CursorNotFound,
@@ -30,7 +30,7 @@ def check_command_response(reply: Mapping[str, Any], allowable_errors: Optional[
                            parse_write_concern_error: bool = False) -> None:
     """Raise the exception a failed command reply calls for; return when it succeeded."""
     if parse_write_concern_error and "writeConcernError" in reply:
-        raise_write_concern_error(reply["writeConcernError"])
+        raise_write_concern_error(reply["writeConcernError"], reply.get("errorLabels"))
     if reply.get("ok", 0) and "$err" not in reply:
         return
     message = _message(reply)
@@ -48,13 +48,22 @@ def check_command_response(reply: Mapping[str, Any], allowable_errors: Optional[
     raise OperationFailure(message, code, reply)
 
 
-def raise_write_concern_error(error: Mapping[str, Any]) -> None:
-    """Raise for a ``writeConcernError`` document, which becomes the exception's ``details``."""
+def raise_write_concern_error(error: Mapping[str, Any],
+                              labels: Optional[Iterable[str]] = None) -> None:
+    """Raise for a ``writeConcernError`` document, which becomes the exception's ``details``.
+
+    ``labels``: the ``errorLabels`` of the reply the document came in (the server puts
+    them beside ``writeConcernError``, not in it); the exception carries them.
+    """
     code = error.get("code")
     message = str(error.get("errmsg", "write concern error"))
     if code in WRITE_CONCERN_TIMEOUT_CODES or (error.get("errInfo") or {}).get("wtimeout"):
-        raise WTimeoutError(message, code, error)
-    raise WriteConcernError(message, code, error)
+        exc: WriteConcernError = WTimeoutError(message, code, error)
+    else:
+        exc = WriteConcernError(message, code, error)
+    for label in labels or ():
+        exc._add_error_label(label)
+    raise exc
 
 
 def raise_write_error(error: Mapping[str, Any]) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from bson.timestamp import Timestamp
 from pymongo.change_stream import ClusterChangeStream, CollectionChangeStream
-from pymongo.errors import InvalidOperation, OperationFailure
+from pymongo.errors import InvalidOperation, OperationFailure, PyMongoError
 from tests.support.replica_set_peer import ReplicaSetPeer
 from tests.support.wire_peer import CLOSE
 
@@ -133,3 +133,28 @@ def test_watch_checks_its_arguments(rs):
             client.db.c.watch({"$match": {}})
         with pytest.raises(TypeError, match="start_at_operation_time must be an instance"):
             client.db.c.watch(start_at_operation_time=5)
+
+
+@pytest.mark.parametrize("wire_version,resumes", [(21, False), (8, True)])
+def test_an_unlabelled_error_resumes_by_its_code_before_4_4_only(wire_version, resumes):
+    """From MongoDB 4.4 the server labels resumable errors: a listed code alone (here a
+    not-primary error, 10107) resumes only an older server's stream."""
+    with ReplicaSetPeer(max_wire_version=wire_version) as peer:
+        peer.script["aggregate"] = [_cursor("firstBatch", []), _cursor("firstBatch", [1], 78)]
+        peer.script["getMore"] = [{"ok": 0.0, "code": 10107, "errmsg": "not primary"}]
+        with peer.client() as client, client.db.c.watch() as stream:
+            if resumes:
+                assert next(stream)["documentKey"]["_id"] == 1
+            else:
+                with pytest.raises(PyMongoError, match="not primary"):
+                    stream.try_next()
+                assert not stream.alive
+        assert len(peer.sent("aggregate")) == (2 if resumes else 1)
+
+
+def test_cursor_not_found_resumes_whatever_the_version(rs):
+    rs.script["aggregate"] = [_cursor("firstBatch", []), _cursor("firstBatch", [1], 78)]
+    rs.script["getMore"] = [{"ok": 0.0, "code": 43, "errmsg": "cursor id not found"}]
+    with rs.client() as client, client.db.c.watch() as stream:
+        assert next(stream)["documentKey"]["_id"] == 1
+    assert len(rs.sent("aggregate")) == 2

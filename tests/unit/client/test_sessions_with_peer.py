@@ -62,6 +62,18 @@ def test_an_explicit_session_is_causally_consistent(rs):
     assert rs.sent("endSessions")[0]["endSessions"] == [find["lsid"]]
 
 
+def test_an_inline_map_reduce_is_a_causal_read_and_one_into_a_collection_is_not(rs):
+    with rs.client() as client, client.start_session() as session:
+        client.db.c.insert_one({"x": 1}, session=session)
+        client.db.c.inline_map_reduce("function () {}", "function (k, v) {}",
+                                      session=session)
+        client.db.c.map_reduce("function () {}", "function (k, v) {}", "out",
+                               session=session)
+    inline, into_out = rs.sent("mapReduce")
+    assert inline["readConcern"] == {"afterClusterTime": Timestamp(1700000000, 5)}
+    assert "readConcern" not in into_out
+
+
 def test_a_session_refuses_misuse(rs):
     with rs.client() as client, rs.client() as other:
         session = client.start_session()
@@ -283,3 +295,28 @@ def test_parallel_scan_cursors_share_an_implicit_session_until_the_last_ends(rs)
     assert [more["lsid"] for more in rs.sent("getMore")] == [scan_id, scan_id]
     during, after = (find["lsid"] for find in rs.sent("find"))
     assert during != scan_id and after == scan_id
+
+
+# ---------------------------------------------------------------- snapshot sessions
+
+
+def test_every_command_of_a_snapshot_session_but_get_more_reads_the_snapshot(rs):
+    rs.script["find"] = [{"ok": 1.0, "cursor": {"id": 5, "ns": "db.c", "firstBatch": [
+        {"_id": 1}], "atClusterTime": Timestamp(1700000000, 9)}}]
+    rs.script["getMore"] = [{"ok": 1.0, "cursor": {"id": 0, "ns": "db.c",
+                                                   "nextBatch": [{"_id": 2}]}}]
+    with rs.client() as client, client.start_session(snapshot=True) as session:
+        assert len(list(client.db.c.find({}, session=session, batch_size=1))) == 2
+        client.db.c.insert_one({}, session=session)  # the server refuses it, not the driver
+    [find], [get_more], [insert] = rs.sent("find"), rs.sent("getMore"), rs.sent("insert")
+    assert find["readConcern"] == {"level": "snapshot"} and "readConcern" not in get_more
+    assert insert["readConcern"] == {"level": "snapshot",
+                                     "atClusterTime": Timestamp(1700000000, 9)}
+
+
+def test_a_snapshot_session_needs_mongodb_5_0():
+    with ReplicaSetPeer(max_wire_version=12) as peer, peer.client() as client, \
+            client.start_session(snapshot=True) as session:
+        with pytest.raises(ConfigurationError, match="Snapshot reads require MongoDB 5.0"):
+            client.db.c.find_one({}, session=session)
+    assert peer.sent("find") == []
