@@ -1,12 +1,18 @@
-"""A thread-safe pool of connections to one server."""
+"""A thread-safe pool of connections to one server.
+
+With a publisher whose ``enabled_for_cmap`` is true the pool publishes the connection
+pool events of the CMAP specification (``pymongo.monitoring.ConnectionPoolListener``,
+3.9); it publishes outside its lock, so a listener may use the client.
+"""
 from __future__ import annotations
 
 import collections
 import contextlib
+import itertools
 import select
 import threading
 import time
-from typing import Any, Callable, Deque, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, Iterator, List, Mapping, Optional, Tuple
 
 import attrs
 
@@ -114,8 +120,33 @@ class PoolOptions:
             return None
         return self.max_pool_size * self.wait_queue_multiple
 
+    @property
+    def non_default_options(self) -> Dict[str, Any]:
+        """The pool options set to something other than their defaults, under their URI
+        names (what :class:`~pymongo.monitoring.PoolCreatedEvent` carries; 3.9)."""
+        out: Dict[str, Any] = {}
+        if self.max_pool_size != 100:
+            out["maxPoolSize"] = self.max_pool_size
+        if self.min_pool_size != 0:
+            out["minPoolSize"] = self.min_pool_size
+        if self.max_idle_time_seconds is not None:
+            out["maxIdleTimeMS"] = self.max_idle_time_seconds * 1000
+        if self.wait_queue_timeout is not None:
+            out["waitQueueTimeoutMS"] = self.wait_queue_timeout * 1000
+        return out
+
 
 DEFAULT_POOL_OPTIONS = PoolOptions()
+
+# The reasons of the CMAP events (pymongo.monitoring.ConnectionClosedReason and
+# ConnectionCheckOutFailedReason hold the same strings; a test checks they agree).
+CLOSED_STALE, CLOSED_IDLE, CLOSED_ERROR, CLOSED_POOL_CLOSED = (
+    "stale", "idle", "error", "poolClosed")
+CHECK_OUT_TIMEOUT, CHECK_OUT_POOL_CLOSED, CHECK_OUT_CONN_ERROR = (
+    "timeout", "poolClosed", "connectionError")
+
+# (connection id, reason) of the connections a locked section closed, published after it.
+Closed = List[Tuple[int, str]]
 
 
 def _socket_closed(sock: Any) -> bool:
@@ -167,15 +198,32 @@ class Pool:
         self._pending = 0  # sockets being opened, counted against max_pool_size
         # Per-pool cache for auth mechanisms (e.g. SCRAM salted passwords), keyed by them.
         self.auth_cache: Dict[Any, Any] = {}
+        # The pool's connections are numbered from 1 (CMAP's connection ids).
+        self._connection_ids = itertools.count(1)
+        self._cmap = publisher if getattr(publisher, "enabled_for_cmap", False) else None
+        self._announced = False  # PoolCreatedEvent published (by open())
 
     def __repr__(self) -> str:
         return (f"Pool({format_address(self.address)}, active={self.active_sockets}, "
                 f"idle={len(self.sockets)})")
 
+    def open(self) -> None:
+        """Start using the pool: publish its ``PoolCreatedEvent`` (once).  A topology
+        builds the pools of a closed client again without opening them, so a closed
+        client publishes no pool of its own until it is used again."""
+        if self._cmap is None:
+            return
+        with self._lock:
+            if self._announced:
+                return
+            self._announced = True
+        self._cmap.publish_pool_created(self.address, self.opts.non_default_options)
+
     # ------------------------------------------------------------ connecting
 
     def connect(self) -> Connection:
-        """Open a new connection and run the handshake on it (not counted by the pool)."""
+        """Open a new connection and run the handshake on it (not counted by the pool, and
+        publishing no pool event: a server monitor's own connection is opened this way)."""
         opts = self.opts
         sock = create_socket(self.address, opts.connect_timeout, opts.socket_keepalive,
                              opts.ssl_context, opts.ssl_match_hostname)
@@ -209,6 +257,30 @@ class Pool:
         except BaseException:
             sock.close()
             raise
+
+    def _create_connection(self) -> Connection:
+        """:meth:`connect` for the pool's own use: numbered in the pool, and published."""
+        conn_id = next(self._connection_ids)
+        cmap = self._cmap
+        if cmap is None:
+            sock_info = self.connect()
+            sock_info.id = conn_id
+            return sock_info
+        cmap.publish_connection_created(self.address, conn_id)
+        try:
+            sock_info = self.connect()
+        except BaseException:
+            cmap.publish_connection_closed(self.address, conn_id, CLOSED_ERROR)
+            raise
+        sock_info.id = conn_id
+        cmap.publish_connection_ready(self.address, conn_id)
+        return sock_info
+
+    def _publish_closed(self, closed: Closed) -> None:
+        cmap = self._cmap
+        if cmap is not None:
+            for conn_id, reason in closed:
+                cmap.publish_connection_closed(self.address, conn_id, reason)
 
     # ------------------------------------------------------------ check out / in
 
@@ -279,15 +351,40 @@ class Pool:
         self.report_error(exc, sock_info)
 
     def _check_out(self) -> Connection:
+        cmap = self._cmap
+        if cmap is None:
+            return self._take([], [])
+        if not self._announced:
+            self.open()
+        cmap.publish_connection_check_out_started(self.address)
+        closed: Closed = []
+        failure: List[str] = []
+        try:
+            sock_info = self._take(closed, failure)
+        except BaseException:
+            self._publish_closed(closed)
+            cmap.publish_connection_check_out_failed(
+                self.address, failure[0] if failure else CHECK_OUT_CONN_ERROR)
+            raise
+        self._publish_closed(closed)
+        cmap.publish_connection_checked_out(self.address, sock_info.id)
+        return sock_info
+
+    def _take(self, closed: Closed, failure: List[str]) -> Connection:
+        """A connection for one operation: an idle one, a new one, or one freed while
+        waiting.  Stale idle ones it closes go into ``closed``; the reason it failed, when
+        known before raising, into ``failure``."""
         opts = self.opts
         deadline = None if opts.wait_queue_timeout is None else \
             time.monotonic() + opts.wait_queue_timeout
         with self._lock:
             if self.closed:
+                failure.append(CHECK_OUT_POOL_CLOSED)
                 raise AutoReconnect(f"{format_address(self.address)}: the pool is closed")
             if self.active_sockets + self._pending >= opts.max_pool_size:
                 max_waiters = opts.max_waiters
                 if max_waiters is not None and self._waiters >= max_waiters:
+                    failure.append(CHECK_OUT_TIMEOUT)
                     raise ExceededMaxWaiters(
                         f"exceeded maximum number of waiters ({max_waiters}) for a connection "
                         f"to {format_address(self.address)}")
@@ -296,27 +393,34 @@ class Pool:
                     while self.active_sockets + self._pending >= opts.max_pool_size:
                         remaining = None if deadline is None else deadline - time.monotonic()
                         if remaining is not None and remaining <= 0:
+                            failure.append(CHECK_OUT_TIMEOUT)
                             raise ConnectionFailure(
                                 f"timed out after {opts.wait_queue_timeout}s waiting for a "
                                 f"connection from the pool to {format_address(self.address)} "
                                 f"(maxPoolSize={opts.max_pool_size}, all in use)")
                         self._available.wait(remaining)
                         if self.closed:
+                            failure.append(CHECK_OUT_POOL_CLOSED)
                             raise AutoReconnect(
                                 f"{format_address(self.address)}: the pool is closed")
                 finally:
                     self._waiters -= 1
             while self.sockets:
                 sock_info = self.sockets.popleft()
-                if self._is_stale(sock_info):
+                reason = self._stale_reason(sock_info)
+                if reason is not None:
                     sock_info.close()
+                    closed.append((sock_info.id, reason))
                     continue
                 self.active_sockets += 1
                 self._note_peak()
                 return sock_info
             self._pending += 1
+        if closed:  # the stale idle ones closed above go before the new one is created
+            self._publish_closed(closed)
+            closed.clear()
         try:
-            sock_info = self.connect()
+            sock_info = self._create_connection()
         except BaseException as exc:
             with self._lock:
                 self._pending -= 1
@@ -335,32 +439,55 @@ class Pool:
         if total > self.peak_sockets:
             self.peak_sockets = total
 
-    def _is_stale(self, sock_info: Connection) -> bool:
-        if sock_info.closed or sock_info.generation != self.generation:
-            return True
+    def _stale_reason(self, sock_info: Connection) -> Optional[str]:
+        """Why an idle socket must not be reused (a CMAP closed reason), or None."""
+        if sock_info.generation != self.generation:
+            return CLOSED_STALE
+        if sock_info.closed:
+            return CLOSED_ERROR
         idle = sock_info.idle_time_seconds()
         max_idle = self.opts.max_idle_time_seconds
         if max_idle is not None and idle > max_idle:
-            return True
+            return CLOSED_IDLE
         # A socket idle for a while may have been closed by the server; a cheap poll says.
-        return idle > 1.0 and _socket_closed(sock_info.sock)
+        if idle > 1.0 and _socket_closed(sock_info.sock):
+            return CLOSED_ERROR
+        return None
 
     def return_socket(self, sock_info: Connection) -> None:
         """Give ``sock_info`` (a connection from this pool) back; a closed or
         outdated one is closed and dropped instead of pooled."""
         with self._lock:
             self.active_sockets -= 1
-            if self.closed or sock_info.closed or sock_info.generation != self.generation:
-                sock_info.close()
+            if self.closed:
+                reason: Optional[str] = CLOSED_POOL_CLOSED
+            elif sock_info.closed:
+                reason = CLOSED_ERROR
+            elif sock_info.generation != self.generation:
+                reason = CLOSED_STALE
             else:
+                reason = None
+            if reason is None:
                 sock_info.last_checkin = time.monotonic()
                 self.sockets.appendleft(sock_info)  # LIFO keeps a hot set of sockets
+            else:
+                sock_info.close()
             self._available.notify()
+        cmap = self._cmap
+        if cmap is not None:
+            cmap.publish_connection_checked_in(self.address, sock_info.id)
+            if reason is not None:
+                cmap.publish_connection_closed(self.address, sock_info.id, reason)
 
     # ------------------------------------------------------------ maintenance
 
     def reset(self) -> None:
         """Close every idle socket and mark the ones checked out as outdated."""
+        if self._cmap is not None:
+            self._cmap.publish_pool_cleared(self.address)
+        self._publish_closed(self._clear(CLOSED_STALE))
+
+    def _clear(self, reason: str) -> Closed:
         with self._lock:
             self.generation += 1
             stale = list(self.sockets)
@@ -368,17 +495,22 @@ class Pool:
             self._available.notify_all()
         for sock_info in stale:
             sock_info.close()
+        return [(sock_info.id, reason) for sock_info in stale]
 
     def remove_stale_sockets(self) -> None:
         """Drop idle sockets past maxIdleTimeMS and open up to minPoolSize (monitor thread)."""
+        closed: Closed = []
         with self._lock:
             keep: Deque[Connection] = collections.deque()
-            stale = []
             for sock_info in self.sockets:
-                (stale if self._is_stale(sock_info) else keep).append(sock_info)
+                reason = self._stale_reason(sock_info)
+                if reason is None:
+                    keep.append(sock_info)
+                else:
+                    closed.append((sock_info.id, reason))
+                    sock_info.close()
             self.sockets = keep
-        for sock_info in stale:
-            sock_info.close()
+        self._publish_closed(closed)
         while True:
             with self._lock:
                 total = len(self.sockets) + self.active_sockets + self._pending
@@ -386,7 +518,7 @@ class Pool:
                     return
                 self._pending += 1
             try:
-                sock_info = self.connect()
+                sock_info = self._create_connection()
             except Exception:  # noqa: BLE001 - the monitor will try again next round
                 with self._lock:
                     self._pending -= 1
@@ -400,8 +532,12 @@ class Pool:
     def close(self) -> None:
         """Close every socket; later check-outs raise ``AutoReconnect``."""
         with self._lock:
+            already = self.closed
             self.closed = True
-        self.reset()
+        closed = self._clear(CLOSED_POOL_CLOSED)
+        if self._cmap is not None and self._announced and not already:
+            self._publish_closed(closed)
+            self._cmap.publish_pool_closed(self.address)
 
     def stats(self) -> Dict[str, int]:
         """Counts for monitoring: ``active`` (checked out), ``idle`` (pooled), ``peak``

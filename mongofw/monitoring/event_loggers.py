@@ -3,7 +3,6 @@
 
 ``monitoring.register(CommandLogger())`` or ``MongoClient(event_listeners=[...])``.  For
 structured (JSON) logs use ``MONGOFW_LOG=json`` or ``structured_logging=True`` instead.
-Pool events (``ConnectionPoolLogger``) are not published by this driver yet.
 """
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ from mongofw.monitoring.events import (
     ServerListener,
     TopologyListener,
 )
+from mongofw.monitoring.pool_events import ConnectionPoolListener
 
 _log = logging.getLogger("mongofw.event_loggers")
 
@@ -103,3 +103,56 @@ class TopologyLogger(TopologyListener):
     def closed(self, event: Any) -> None:
         """Log ``event`` at INFO level on the ``mongofw.event_loggers`` logger."""
         _log.info("Topology with id %s closed", event.topology_id)
+
+
+class ConnectionPoolLogger(ConnectionPoolListener):
+    """Logs the connection pool events (3.11): pools created, cleared and closed;
+    connections created, ready and closed; check-outs started, failed, done; check-ins.
+    Each is logged at INFO level on the ``mongofw.event_loggers`` logger."""
+
+    def pool_created(self, event: Any) -> None:
+        """Log ``event`` (a pool was created, with its non-default options)."""
+        _log.info("[pool %s] pool created with options %s", _address(event.address),
+                  event.options)
+
+    def pool_cleared(self, event: Any) -> None:
+        """Log ``event`` (a pool was cleared)."""
+        _log.info("[pool %s] pool cleared", _address(event.address))
+
+    def pool_closed(self, event: Any) -> None:
+        """Log ``event`` (a pool was closed)."""
+        _log.info("[pool %s] pool closed", _address(event.address))
+
+    def connection_created(self, event: Any) -> None:
+        """Log ``event`` (a connection is being opened)."""
+        _log.info("[pool %s][connection #%s] connection created", _address(event.address),
+                  event.connection_id)
+
+    def connection_ready(self, event: Any) -> None:
+        """Log ``event`` (a connection finished its handshake)."""
+        _log.info("[pool %s][connection #%s] connection ready", _address(event.address),
+                  event.connection_id)
+
+    def connection_closed(self, event: Any) -> None:
+        """Log ``event`` (a connection was closed, and why)."""
+        _log.info("[pool %s][connection #%s] connection closed, reason: %s",
+                  _address(event.address), event.connection_id, event.reason)
+
+    def connection_check_out_started(self, event: Any) -> None:
+        """Log ``event`` (an operation asks for a connection)."""
+        _log.info("[pool %s] connection check out started", _address(event.address))
+
+    def connection_check_out_failed(self, event: Any) -> None:
+        """Log ``event`` (an operation could not get a connection, and why)."""
+        _log.info("[pool %s] connection check out failed, reason: %s",
+                  _address(event.address), event.reason)
+
+    def connection_checked_out(self, event: Any) -> None:
+        """Log ``event`` (an operation got a connection)."""
+        _log.info("[pool %s][connection #%s] connection checked out",
+                  _address(event.address), event.connection_id)
+
+    def connection_checked_in(self, event: Any) -> None:
+        """Log ``event`` (an operation gave its connection back)."""
+        _log.info("[pool %s][connection #%s] connection checked into pool",
+                  _address(event.address), event.connection_id)

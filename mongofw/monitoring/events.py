@@ -2,8 +2,9 @@
 
 Events are frozen value objects built by :class:`mongofw.monitoring.publisher.EventPublisher`
 (or by anyone: their constructors follow the documented signatures).  Listeners subclass
-one of the four base classes; :func:`register` keeps the one process-wide list that a
-client copies when it is constructed.
+one of the base classes (the pool listener is in :mod:`mongofw.monitoring.pool_events`);
+:mod:`mongofw.monitoring.registry` keeps the one process-wide list that a client copies
+when it is constructed.
 
 Durations: constructors take a ``datetime.timedelta`` or a number of seconds (what the
 core measures with ``time.perf_counter``); every event with a duration exposes
@@ -12,8 +13,7 @@ core measures with ``time.perf_counter``); every event with a duration exposes
 from __future__ import annotations
 
 import datetime
-import threading
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 import attrs
 
@@ -410,36 +410,3 @@ class TopologyListener(_EventListener):
     def closed(self, event: TopologyClosedEvent) -> None:
         """Called when the client closes its topology, with ``event``, a :class:`~pymongo.monitoring.TopologyClosedEvent`; the
         base class does nothing (override it)."""
-
-
-LISTENER_TYPES = (CommandListener, ServerHeartbeatListener, ServerListener, TopologyListener)
-_ALLOWED = "CommandListener, ServerHeartbeatListener, ServerListener or TopologyListener"
-
-
-def check_listener(listener: Any, what: str = "listener") -> Any:
-    """Return ``listener`` if it is an instance of a listener base class, else TypeError."""
-    if not isinstance(listener, LISTENER_TYPES):
-        raise TypeError(f"{what} must be an instance of {_ALLOWED}, "
-                        f"not {type(listener).__name__}: {listener!r}")
-    return listener
-
-
-_registered: List[_EventListener] = []
-_registered_lock = threading.Lock()
-
-
-def register(listener: _EventListener) -> None:
-    """Register a global event listener, used by every client constructed afterwards.
-
-    ``listener`` is an instance of a subclass of :class:`CommandListener`,
-    :class:`ServerHeartbeatListener`, :class:`ServerListener` or :class:`TopologyListener`.
-    """
-    check_listener(listener)
-    with _registered_lock:
-        _registered.append(listener)
-
-
-def registered_listeners() -> Tuple[_EventListener, ...]:
-    """The globally registered listeners, in registration order (a client copies them)."""
-    with _registered_lock:
-        return tuple(_registered)

@@ -21,8 +21,6 @@ import warnings
 from typing import Any, Callable, Iterable, List, Mapping, Optional, Set, Tuple
 
 from mongofw.monitoring.events import (
-    _ALLOWED,
-    LISTENER_TYPES,
     Address,
     CommandFailedEvent,
     CommandListener,
@@ -41,8 +39,25 @@ from mongofw.monitoring.events import (
     TopologyDescriptionChangedEvent,
     TopologyListener,
     TopologyOpenedEvent,
-    check_listener,
     redacted_failure,
+)
+from mongofw.monitoring.pool_events import (
+    ConnectionCheckedInEvent,
+    ConnectionCheckedOutEvent,
+    ConnectionCheckOutFailedEvent,
+    ConnectionCheckOutStartedEvent,
+    ConnectionClosedEvent,
+    ConnectionCreatedEvent,
+    ConnectionPoolListener,
+    ConnectionReadyEvent,
+    PoolClearedEvent,
+    PoolClosedEvent,
+    PoolCreatedEvent,
+)
+from mongofw.monitoring.registry import (
+    _ALLOWED,
+    LISTENER_TYPES,
+    check_listener,
     registered_listeners,
 )
 
@@ -78,7 +93,7 @@ def listener_name(listener: Any) -> str:
 class EventPublisher:
     """Dispatches events to listeners, isolating the caller from listener errors.
 
-    ``listeners`` may mix the four listener kinds (one object may be several) and
+    ``listeners`` may mix the five listener kinds (one object may be several) and
     :class:`ListenerErrorHandler` instances; anything else is a TypeError.
     ``on_listener_error(listener, event, error)`` is an extra error handler.
     """
@@ -86,7 +101,7 @@ class EventPublisher:
     def __init__(self, listeners: Iterable[Any] = (),
                  on_listener_error: Optional[ErrorCallback] = None) -> None:
         self.listeners: Tuple[Any, ...] = tuple(listeners)
-        command, server, heartbeat, topology = [], [], [], []
+        command, server, heartbeat, topology, pool = [], [], [], [], []
         handlers: List[ErrorCallback] = []
         for listener in self.listeners:
             if isinstance(listener, ListenerErrorHandler):
@@ -103,6 +118,8 @@ class EventPublisher:
                 heartbeat.append(listener)
             if isinstance(listener, TopologyListener):
                 topology.append(listener)
+            if isinstance(listener, ConnectionPoolListener):
+                pool.append(listener)
         if on_listener_error is not None:
             handlers.append(on_listener_error)
         self.command_listeners: Tuple[CommandListener, ...] = tuple(command)
@@ -113,6 +130,8 @@ class EventPublisher:
         self.enabled_for_server = bool(server)
         self.enabled_for_server_heartbeat = bool(heartbeat)
         self.enabled_for_topology = bool(topology)
+        self.pool_listeners: Tuple[ConnectionPoolListener, ...] = tuple(pool)
+        self.enabled_for_cmap = bool(pool)
         self._error_handlers = tuple(handlers)
         self._reported: Set[int] = set()
         self._reported_lock = threading.Lock()
@@ -249,6 +268,59 @@ class EventPublisher:
                        TopologyDescriptionChangedEvent(previous_description, new_description,
                                                        topology_id))
 
+
+    # ------------------------------------------------------------ connection pools (3.9)
+
+    def publish_pool_created(self, address: Address, options: Mapping[str, Any]) -> None:
+        """Publish a :class:`~pymongo.monitoring.PoolCreatedEvent` (``options``: the
+        non-default pool options)."""
+        self._dispatch(self.pool_listeners, "pool_created",
+                       PoolCreatedEvent(address, dict(options)))
+
+    def publish_pool_cleared(self, address: Address, service_id: Any = None) -> None:
+        """Publish a :class:`~pymongo.monitoring.PoolClearedEvent`."""
+        self._dispatch(self.pool_listeners, "pool_cleared",
+                       PoolClearedEvent(address, service_id))
+
+    def publish_pool_closed(self, address: Address) -> None:
+        """Publish a :class:`~pymongo.monitoring.PoolClosedEvent`."""
+        self._dispatch(self.pool_listeners, "pool_closed", PoolClosedEvent(address))
+
+    def publish_connection_created(self, address: Address, connection_id: int) -> None:
+        """Publish a :class:`~pymongo.monitoring.ConnectionCreatedEvent`."""
+        self._dispatch(self.pool_listeners, "connection_created",
+                       ConnectionCreatedEvent(address, connection_id))
+
+    def publish_connection_ready(self, address: Address, connection_id: int) -> None:
+        """Publish a :class:`~pymongo.monitoring.ConnectionReadyEvent`."""
+        self._dispatch(self.pool_listeners, "connection_ready",
+                       ConnectionReadyEvent(address, connection_id))
+
+    def publish_connection_closed(self, address: Address, connection_id: int,
+                                  reason: str) -> None:
+        """Publish a :class:`~pymongo.monitoring.ConnectionClosedEvent`."""
+        self._dispatch(self.pool_listeners, "connection_closed",
+                       ConnectionClosedEvent(address, connection_id, reason))
+
+    def publish_connection_check_out_started(self, address: Address) -> None:
+        """Publish a :class:`~pymongo.monitoring.ConnectionCheckOutStartedEvent`."""
+        self._dispatch(self.pool_listeners, "connection_check_out_started",
+                       ConnectionCheckOutStartedEvent(address))
+
+    def publish_connection_check_out_failed(self, address: Address, reason: str) -> None:
+        """Publish a :class:`~pymongo.monitoring.ConnectionCheckOutFailedEvent`."""
+        self._dispatch(self.pool_listeners, "connection_check_out_failed",
+                       ConnectionCheckOutFailedEvent(address, reason))
+
+    def publish_connection_checked_out(self, address: Address, connection_id: int) -> None:
+        """Publish a :class:`~pymongo.monitoring.ConnectionCheckedOutEvent`."""
+        self._dispatch(self.pool_listeners, "connection_checked_out",
+                       ConnectionCheckedOutEvent(address, connection_id))
+
+    def publish_connection_checked_in(self, address: Address, connection_id: int) -> None:
+        """Publish a :class:`~pymongo.monitoring.ConnectionCheckedInEvent`."""
+        self._dispatch(self.pool_listeners, "connection_checked_in",
+                       ConnectionCheckedInEvent(address, connection_id))
 
 
 def client_publisher(event_listeners: Any = (), plugin_listeners: Iterable[Any] = (),

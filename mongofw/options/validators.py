@@ -283,15 +283,19 @@ def validate_unicode_decode_error_handler(name: str, value: Any) -> str:
     return value
 
 
+# One method of each listener kind (the pool listener's since 3.9).
+_LISTENER_METHODS = ("started", "succeeded", "failed", "opened", "closed",
+                     "description_changed", "pool_created", "connection_checked_out")
+
+
 def validate_event_listeners(name: str, value: Any) -> tuple:
     if not isinstance(value, (list, tuple)):
         raise TypeError(f"{name} must be a list or tuple of event listeners, not {value!r}")
     for listener in value:
-        if not any(callable(getattr(listener, m, None)) for m in (
-                "started", "succeeded", "failed", "opened", "closed", "description_changed")):
+        if not any(callable(getattr(listener, m, None)) for m in _LISTENER_METHODS):
             raise TypeError(f"{name} items must be pymongo.monitoring listeners (with "
-                            f"started/succeeded/failed or opened/closed/description_changed "
-                            f"methods), not {listener!r}")
+                            f"started/succeeded/failed, opened/closed/description_changed "
+                            f"or connection pool methods), not {listener!r}")
     return tuple(value)
 
 

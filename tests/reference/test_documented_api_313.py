@@ -40,9 +40,6 @@ from tests.support.shared import API_313
 _ENCRYPTION = ("client-side field level encryption (3.9) needs libmongocrypt and the "
                "mongocryptd process; mongofw does not provide it, and "
                "MongoClient(auto_encryption_opts=...) is refused with ConfigurationError")
-_CMAP = ("connection pool monitoring (the CMAP events of 3.9): mongofw's pool publishes no "
-         "pool or connection events, so such a listener would never be called; command, "
-         "server, heartbeat and topology events are published")
 _SRV_TIMEOUT = ("parse_uri's connect_timeout (3.9) bounds the DNS lookups of a mongodb+srv:// "
                 "URI; mongofw refuses those URIs with InvalidURI (as PyMongo 3.6-3.8 did "
                 "without its optional dnspython), so there is no lookup to bound")
@@ -97,14 +94,6 @@ IMPORTED: Dict[str, str] = {
 NOT_PROVIDED: Dict[str, str] = {
     "pymongo.errors.EncryptionError": _ENCRYPTION,
     "pymongo.mongo_client.MongoClient(auto_encryption_opts)": _ENCRYPTION,
-    **{f"pymongo.monitoring.{name}": _CMAP for name in (
-        "ConnectionPoolListener", "PoolCreatedEvent", "PoolClearedEvent", "PoolClosedEvent",
-        "ConnectionClosedReason", "ConnectionCheckOutFailedReason", "ConnectionCreatedEvent",
-        "ConnectionReadyEvent", "ConnectionClosedEvent", "ConnectionCheckOutStartedEvent",
-        "ConnectionCheckOutFailedEvent", "ConnectionCheckedOutEvent",
-        "ConnectionCheckedInEvent")},
-    "pymongo.event_loggers.ConnectionPoolLogger": _CMAP,
-    "pymongo.pool.PoolOptions.non_default_options": _CMAP,
     "pymongo.topology_description.SRV_POLLING_TOPOLOGIES": _SRV_POLLING,
     "pymongo.uri_parser.parse_uri(connect_timeout)": _SRV_TIMEOUT,
     "pymongo.pool.PoolOptions.load_balanced": _LOAD_BALANCED,
@@ -138,7 +127,7 @@ NOT_PROVIDED: Dict[str, str] = {
 
 # What pymongo.version claims must be true of the API present: each feature above came in a
 # later release than the one reported; the other entries are not API a library could use.
-FEATURE_RELEASES = {_ENCRYPTION: (3, 9), _CMAP: (3, 9), _NORMALIZE: (3, 9),
+FEATURE_RELEASES = {_ENCRYPTION: (3, 9), _NORMALIZE: (3, 9),
                     _SRV_TIMEOUT: (3, 9), _SRV_POLLING: (3, 11), _LOAD_BALANCED: (3, 12)}
 NOT_API = {_PY2, _COMMON, _POOL_INTERNALS, _GRIDOUT_ITERATOR,
            *(reason for reason in NOT_PROVIDED.values() if reason.startswith("imported by"))}

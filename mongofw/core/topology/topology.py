@@ -50,6 +50,7 @@ class Server:
         return self.pool.get_socket(all_credentials)
 
     def open(self) -> None:
+        self.pool.open()
         self.monitor.open()
 
     def close(self) -> None:

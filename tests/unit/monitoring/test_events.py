@@ -6,7 +6,7 @@ import datetime
 import attrs
 import pytest
 
-from mongofw.monitoring import events
+from mongofw.monitoring import events, pool_events, registry
 from mongofw.monitoring.events import (
     CommandFailedEvent,
     CommandListener,
@@ -25,13 +25,14 @@ from mongofw.monitoring.events import (
     TopologyListener,
     TopologyOpenedEvent,
 )
+from mongofw.monitoring.pool_events import ConnectionPoolListener
 
 ADDRESS = ("localhost", 27017)
 
 
 @pytest.fixture
 def clean_registry(monkeypatch):
-    monkeypatch.setattr(events, "_registered", [])
+    monkeypatch.setattr(registry, "_registered", [])
 
 
 # ---------------------------------------------------------------- command events
@@ -169,25 +170,25 @@ def test_listener_base_handlers_do_nothing():
 
 def test_register_keeps_listeners_in_order(clean_registry):
     first, second = CommandListener(), TopologyListener()
-    events.register(first)
-    events.register(second)
-    assert events.registered_listeners() == (first, second)
+    registry.register(first)
+    registry.register(second)
+    assert registry.registered_listeners() == (first, second)
 
 
 @pytest.mark.parametrize("kind", [CommandListener, ServerListener, ServerHeartbeatListener,
-                                  TopologyListener])
+                                  TopologyListener, ConnectionPoolListener])
 def test_register_accepts_each_listener_kind(clean_registry, kind):
     listener = kind()
-    events.register(listener)
-    assert events.registered_listeners() == (listener,)
+    registry.register(listener)
+    assert registry.registered_listeners() == (listener,)
 
 
 def test_register_rejects_other_objects(clean_registry):
     with pytest.raises(TypeError, match=(
             "listener must be an instance of CommandListener, ServerHeartbeatListener, "
-            "ServerListener or TopologyListener, not object")):
-        events.register(object())
-    assert events.registered_listeners() == ()
+            "ServerListener, TopologyListener or ConnectionPoolListener, not object")):
+        registry.register(object())
+    assert registry.registered_listeners() == ()
 
 
 def test_pymongo_monitoring_reexports_documented_names():
@@ -198,8 +199,16 @@ def test_pymongo_monitoring_reexports_documented_names():
                  "CommandFailedEvent", "ServerOpeningEvent", "ServerClosedEvent",
                  "ServerDescriptionChangedEvent", "TopologyOpenedEvent", "TopologyClosedEvent",
                  "TopologyDescriptionChangedEvent", "ServerHeartbeatStartedEvent",
-                 "ServerHeartbeatSucceededEvent", "ServerHeartbeatFailedEvent", "register"]:
+                 "ServerHeartbeatSucceededEvent", "ServerHeartbeatFailedEvent"]:
         assert getattr(module, name) is getattr(events, name)
+    assert module.register is registry.register
+    for name in ["ConnectionPoolListener", "PoolCreatedEvent", "PoolClearedEvent",
+                 "PoolClosedEvent", "ConnectionCreatedEvent", "ConnectionReadyEvent",
+                 "ConnectionClosedEvent", "ConnectionCheckOutStartedEvent",
+                 "ConnectionCheckOutFailedEvent", "ConnectionCheckedOutEvent",
+                 "ConnectionCheckedInEvent", "ConnectionClosedReason",
+                 "ConnectionCheckOutFailedReason"]:
+        assert getattr(module, name) is getattr(pool_events, name)
 
 
 def test_command_events_take_a_service_id_that_is_none_without_load_balancing():

@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from mongofw.monitoring import events
+from mongofw.monitoring import registry
 from mongofw.monitoring.events import (
     CommandFailedEvent,
     CommandListener,
@@ -102,7 +102,8 @@ def test_one_listener_of_several_kinds_joins_each_list():
 
 def test_non_listener_is_rejected():
     with pytest.raises(TypeError, match="event listeners must be instances of CommandListener, "
-                       "ServerHeartbeatListener, ServerListener or TopologyListener .*not str"):
+                       "ServerHeartbeatListener, ServerListener, TopologyListener or "
+                       "ConnectionPoolListener .*not str"):
         EventPublisher(["not a listener"])
 
 
@@ -225,12 +226,12 @@ def test_listener_name_is_module_and_qualname():
 
 
 def test_client_publisher_joins_registered_own_and_plugin_listeners(monkeypatch):
-    monkeypatch.setattr(events, "_registered", [])
+    monkeypatch.setattr(registry, "_registered", [])
     registered, own, plugin = CommandListener(), TopologyListener(), Collector()
-    events.register(registered)
+    registry.register(registered)
     publisher = client_publisher([own], [plugin])
     assert publisher.listeners == (registered, own, plugin)
-    events.register(CommandListener())
+    registry.register(CommandListener())
     assert publisher.command_listeners == (registered,)
 
 
