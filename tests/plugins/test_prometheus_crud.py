@@ -106,6 +106,11 @@ def test_a_crud_run_is_counted_by_command_and_outcome(plugin_installed, server_u
     total = _value(samples, "mongofw_command_duration_seconds_sum", command="find",
                    outcome="succeeded")
     assert 0 < total < 10
+    # Read after client.close(): every pooled connection was given back, then closed.
+    assert _value(samples, "mongofw_pool_checked_out", server=server) == 0
+    assert _value(samples, "mongofw_pool_connections", server=server) == 0
+    assert _value(samples, "mongofw_pool_connections_closed_total", server=server,
+                  reason="poolClosed") >= 1
 
 
 def test_prometheus_metrics_false_records_nothing(plugin_installed, server_uri):

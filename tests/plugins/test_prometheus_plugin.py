@@ -125,3 +125,24 @@ def test_plugin_is_found_through_its_entry_point():
         [("mongofw_prometheus.plugin", "mongofw-prometheus")]
     pm = create_plugin_manager(entry_points=found, disabled=())
     assert pm.get_plugin("prometheus") is prometheus_plugin
+
+
+def test_pool_events_track_open_and_checked_out_connections():
+    registry = CollectorRegistry()
+    publisher = _publisher(registry)
+    assert publisher.enabled_for_cmap
+    for conn_id in (1, 2):
+        publisher.publish_connection_created(ADDRESS, conn_id)
+        publisher.publish_connection_checked_out(ADDRESS, conn_id)
+    publisher.publish_connection_checked_in(ADDRESS, 1)
+    assert _value(registry, "mongofw_pool_connections", server=SERVER) == 2.0
+    assert _value(registry, "mongofw_pool_checked_out", server=SERVER) == 1.0
+    publisher.publish_pool_cleared(ADDRESS)
+    publisher.publish_connection_closed(ADDRESS, 1, "stale")
+    publisher.publish_connection_check_out_failed(ADDRESS, "timeout")
+    assert _value(registry, "mongofw_pool_connections", server=SERVER) == 1.0
+    assert _value(registry, "mongofw_pool_connections_closed_total", server=SERVER,
+                  reason="stale") == 1.0
+    assert _value(registry, "mongofw_pool_check_out_failures_total", server=SERVER,
+                  reason="timeout") == 1.0
+    assert _value(registry, "mongofw_pool_cleared_total", server=SERVER) == 1.0

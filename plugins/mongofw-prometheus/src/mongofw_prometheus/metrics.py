@@ -21,6 +21,7 @@ from mongofw.monitoring.events import (
     ServerHeartbeatListener,
     ServerHeartbeatSucceededEvent,
 )
+from mongofw.monitoring.pool_events import ConnectionPoolListener
 
 # Database commands mostly take well under 100 ms: finer low buckets than the defaults.
 COMMAND_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
@@ -57,6 +58,21 @@ class CommandMetrics:
         self.heartbeat_duration = Histogram(
             "mongofw_heartbeat_duration_seconds", "Heartbeat round-trip time.",
             ["server"], buckets=COMMAND_BUCKETS, registry=registry)
+        self.pool_connections = Gauge(
+            "mongofw_pool_connections", "Pooled connections open (created, not yet closed).",
+            ["server"], registry=registry)
+        self.pool_checked_out = Gauge(
+            "mongofw_pool_checked_out", "Pooled connections checked out by operations.",
+            ["server"], registry=registry)
+        self.pool_closed = Counter(
+            "mongofw_pool_connections_closed", "Pooled connections closed, by reason.",
+            ["server", "reason"], registry=registry)
+        self.pool_check_out_failures = Counter(
+            "mongofw_pool_check_out_failures", "Check-outs that got no connection, by reason.",
+            ["server", "reason"], registry=registry)
+        self.pool_cleared = Counter(
+            "mongofw_pool_cleared", "Times a server's pool was cleared.",
+            ["server"], registry=registry)
 
 
 _metrics: weakref.WeakKeyDictionary[CollectorRegistry, CommandMetrics] = \
@@ -78,8 +94,8 @@ def metrics_for(registry: Optional[CollectorRegistry] = None) -> CommandMetrics:
         return metrics
 
 
-class PrometheusListener(CommandListener, ServerHeartbeatListener):
-    """Records command and heartbeat events into :class:`CommandMetrics`."""
+class PrometheusListener(CommandListener, ServerHeartbeatListener, ConnectionPoolListener):
+    """Records command, heartbeat and connection pool events into :class:`CommandMetrics`."""
 
     def __init__(self, registry: Optional[CollectorRegistry] = None) -> None:
         self.metrics = metrics_for(registry)
@@ -119,3 +135,31 @@ class PrometheusListener(CommandListener, ServerHeartbeatListener):
         server = server_label(event.connection_id)
         self.metrics.heartbeats.labels(server, outcome).inc()
         self.metrics.heartbeat_duration.labels(server).observe(event.duration)
+
+    # Connection pool events (mongofw 0.1 publishes PyMongo 3.9's CMAP events).
+    def connection_created(self, event: Any) -> None:
+        """Count a pooled connection as open."""
+        self.metrics.pool_connections.labels(server_label(event.address)).inc()
+
+    def connection_closed(self, event: Any) -> None:
+        """Count a pooled connection as closed, with its reason."""
+        server = server_label(event.address)
+        self.metrics.pool_connections.labels(server).dec()
+        self.metrics.pool_closed.labels(server, event.reason).inc()
+
+    def connection_checked_out(self, event: Any) -> None:
+        """Count a connection as in use."""
+        self.metrics.pool_checked_out.labels(server_label(event.address)).inc()
+
+    def connection_checked_in(self, event: Any) -> None:
+        """Count a connection as no longer in use."""
+        self.metrics.pool_checked_out.labels(server_label(event.address)).dec()
+
+    def connection_check_out_failed(self, event: Any) -> None:
+        """Count a check-out that got no connection, with its reason."""
+        self.metrics.pool_check_out_failures.labels(server_label(event.address),
+                                                    event.reason).inc()
+
+    def pool_cleared(self, event: Any) -> None:
+        """Count a pool clearing."""
+        self.metrics.pool_cleared.labels(server_label(event.address)).inc()
