@@ -5,16 +5,17 @@ reads to :mod:`mongofw.client.cursor`.
 """
 from __future__ import annotations
 
-import warnings
 from typing import Any, List, Mapping, Optional
 
 from bson.codec_options import CodecOptions
 from bson.objectid import ObjectId
 from bson.son import SON
-from mongofw.client import collection_indexes, collection_reads, collection_writes
+from mongofw.client import collection_writes
 from mongofw.client.base_object import BaseObject, inherit
-from mongofw.client.bulk import Bulk, BulkOperationBuilder
-from mongofw.client.cursor_options import CursorType
+from mongofw.client.bulk import Bulk
+from mongofw.client.collection_index_methods import CollectionIndexMethods
+from mongofw.client.collection_legacy import LegacyCollectionMethods
+from mongofw.client.collection_queries import CollectionQueries
 from mongofw.client.names import validate_collection_name
 from mongofw.client.operations import (
     statement_extras,
@@ -48,12 +49,8 @@ def _check_bool(name: str, value: Any) -> None:
         raise TypeError(f"{name} must be True or False, not {value!r}")
 
 
-def _deprecated(method: str, replacement: str) -> None:
-    warnings.warn(f"{method} is deprecated. Use {replacement} instead.", DeprecationWarning,
-                  stacklevel=3)
-
-
-class Collection(BaseObject):
+class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMethods,
+                 BaseObject):
     """A MongoDB collection: CRUD, indexes and aggregation."""
 
     def __init__(self, database: Any, name: str, create: bool = False,
@@ -137,7 +134,7 @@ class Collection(BaseObject):
                           read_preference or self.read_preference,
                           write_concern or self.write_concern, read_concern or self.read_concern)
 
-    # ---- writes (bulk, find-and-modify, legacy)
+    # ---- writes (bulk, single statements, find-and-modify)
     # Methods check their arguments and delegate: single statements to write_ops.write_one,
     # many to the Bulk engine (mongofw.client.bulk), the rest to mongofw.client.collection_writes.
 
@@ -312,203 +309,8 @@ class Collection(BaseObject):
         """Rename this collection (``dropTarget=True`` and other options as keywords)."""
         return collection_writes.rename(self, new_name, session, **kwargs)
 
-    def initialize_unordered_bulk_op(self, bypass_document_validation: bool = False
-                                     ) -> BulkOperationBuilder:
-        """A builder whose operations run in any order, all of them attempted."""
-        return BulkOperationBuilder(self, False, bypass_document_validation)
-
-    def initialize_ordered_bulk_op(self, bypass_document_validation: bool = False
-                                   ) -> BulkOperationBuilder:
-        """A builder whose operations run serially, stopping at the first error."""
-        return BulkOperationBuilder(self, True, bypass_document_validation)
-
-    def insert(self, doc_or_docs: Any, manipulate: bool = True, check_keys: bool = True,
-               continue_on_error: bool = False, **kwargs: Any) -> Any:
-        """DEPRECATED - use insert_one() or insert_many(); ``kwargs`` are write concern."""
-        _deprecated("insert", "insert_one or insert_many")
-        return collection_writes.insert(self, doc_or_docs, manipulate, check_keys,
-                                        continue_on_error, **kwargs)
-
-    def save(self, to_save: Any, manipulate: bool = True, check_keys: bool = True,
-             **kwargs: Any) -> Any:
-        """DEPRECATED - use insert_one() or replace_one(); returns the ``_id``."""
-        _deprecated("save", "insert_one or replace_one")
-        return collection_writes.save(self, to_save, manipulate, check_keys, **kwargs)
-
-    def update(self, spec: Any, document: Any, upsert: bool = False, manipulate: bool = False,
-               multi: bool = False, check_keys: bool = True, **kwargs: Any) -> Any:
-        """DEPRECATED - use replace_one(), update_one() or update_many()."""
-        _deprecated("update", "replace_one, update_one or update_many")
-        return collection_writes.update(self, spec, document, upsert, manipulate, multi,
-                                        check_keys, **kwargs)
-
-    def remove(self, spec_or_id: Any = None, multi: bool = True, **kwargs: Any) -> Any:
-        """DEPRECATED - use delete_one() or delete_many()."""
-        _deprecated("remove", "delete_one or delete_many")
-        return collection_writes.remove(self, spec_or_id, multi, **kwargs)
-
-    def find_and_modify(self, query: Any = {}, update: Any = None,  # noqa: B006 - documented
-                        upsert: bool = False, sort: Any = None, full_response: bool = False,
-                        manipulate: bool = False, **kwargs: Any) -> Any:
-        """DEPRECATED - use find_one_and_delete(), _replace() or _update()."""
-        _deprecated("find_and_modify",
-                    "find_one_and_delete, find_one_and_replace or find_one_and_update")
-        return collection_writes.find_and_modify(self, query, update, upsert, sort,
-                                                 full_response, manipulate, **kwargs)
-
-    # ---- reads (indexes, aggregation, cursors)
-    # Logic lives in mongofw.client.cursor, .command_cursor, .collection_reads and
-    # .collection_indexes; these methods only delegate.
-
-    def find(self, filter: Optional[Mapping[str, Any]] = None, projection: Any = None,
-             skip: int = 0, limit: int = 0, no_cursor_timeout: bool = False,
-             cursor_type: int = CursorType.NON_TAILABLE, sort: Any = None,
-             allow_partial_results: bool = False, oplog_replay: bool = False,
-             modifiers: Optional[Mapping[str, Any]] = None, batch_size: int = 0,
-             manipulate: bool = True, collation: Any = None, hint: Any = None,
-             max_scan: Optional[int] = None, max_time_ms: Optional[int] = None,
-             max: Any = None, min: Any = None, return_key: Optional[bool] = None,
-             show_record_id: Optional[bool] = None, snapshot: Optional[bool] = None,
-             comment: Any = None, session: Any = None,
-             allow_disk_use: Optional[bool] = None) -> Any:
-        """A Cursor over the documents matching ``filter`` (the arguments are ``Cursor``'s;
-        ``hint`` ... ``comment`` from PyMongo 3.5, ``allow_disk_use`` from 3.11)."""
-        from mongofw.client.cursor import Cursor
-
-        return Cursor(self, filter, projection, skip, limit, no_cursor_timeout, cursor_type,
-                      sort, allow_partial_results, oplog_replay, modifiers, batch_size,
-                      manipulate, collation, hint, max_scan, max_time_ms, max, min,
-                      return_key, show_record_id, snapshot, comment, session, allow_disk_use)
-
-    def watch(self, pipeline: Optional[List[Any]] = None, full_document: Optional[str] = None,
-              resume_after: Any = None, max_await_time_ms: Optional[int] = None,
-              batch_size: Optional[int] = None, collation: Any = None,
-              start_at_operation_time: Any = None, session: Any = None,
-              start_after: Any = None) -> Any:
-        """A ChangeStream over this collection's changes (MongoDB 3.6+ replica sets and
-        sharded clusters).  New in PyMongo 3.6 (``start_after`` 3.9)."""
-        from mongofw.client.change_stream import CollectionChangeStream
-
-        return CollectionChangeStream(self, pipeline, full_document, resume_after, max_await_time_ms,
-                                      batch_size, collation, start_at_operation_time, session,
-                                      start_after)
-
-    def find_raw_batches(self, *args: Any, **kwargs: Any) -> Any:
-        """Like ``find``, but each iteration returns one whole batch of raw BSON bytes
-        (``bson.decode_all`` reads it).  New in PyMongo 3.6."""
-        from mongofw.client.raw_batch_cursors import RawBatchCursor
-
-        return RawBatchCursor(self, *args, **kwargs)
-
-    def aggregate_raw_batches(self, pipeline: List[Any], session: Any = None,
-                              **kwargs: Any) -> Any:
-        """Like ``aggregate``, but each iteration returns one whole batch of raw BSON
-        bytes.  New in PyMongo 3.6."""
-        from mongofw.client.raw_batch_cursors import aggregate_raw_batches
-
-        return aggregate_raw_batches(self, pipeline, session=session, **kwargs)
-
-    def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
-        """The first matching document, or None; a non-mapping filter means ``{"_id": filter}``.
-
-        ``max_time_ms`` may be given as a keyword; any ``limit`` is ignored.
-        """
-        if filter is not None and not isinstance(filter, Mapping):
-            filter = {"_id": filter}
-        max_time_ms = kwargs.pop("max_time_ms", None)
-        cursor = self.find(filter, *args, **kwargs).max_time_ms(max_time_ms)
-        for document in cursor.limit(-1):
-            return document
-        return None
-
-    def count(self, filter: Any = None, session: Any = None, **kwargs: Any) -> int:
-        """The number of documents matching ``filter`` (hint, limit, skip, maxTimeMS, collation)."""
-        return collection_reads.count(self, filter, session, **kwargs)
-
-    def count_documents(self, filter: Mapping[str, Any], session: Any = None,
-                        **kwargs: Any) -> int:
-        """The number of documents matching ``filter`` (``{}`` for all), from an aggregation.
-
-        Keywords: ``skip``, ``limit`` (positive), ``maxTimeMS``, ``collation``, ``hint``.
-        Query operators that need the legacy count (``$where``, ``$near``) are refused
-        by the server.  New in PyMongo 3.7.
-        """
-        return collection_reads.count_documents(self, filter, session, **kwargs)
-
-    def estimated_document_count(self, **kwargs: Any) -> int:
-        """The number of documents from the collection's metadata (fast, not in a
-        transaction); ``maxTimeMS`` may be given.  New in PyMongo 3.7."""
-        return collection_reads.estimated_document_count(self, **kwargs)
-
-    def distinct(self, key: str, filter: Any = None, session: Any = None,
-                 **kwargs: Any) -> List[Any]:
-        """The distinct values of ``key`` among the documents matching ``filter``."""
-        return collection_reads.distinct(self, key, filter, session, **kwargs)
-
-    def aggregate(self, pipeline: List[Any], session: Any = None, **kwargs: Any) -> Any:
-        """Run an aggregation pipeline; returns a CommandCursor over the results."""
-        return collection_reads.aggregate(self, pipeline, session=session, **kwargs)
-
-    def map_reduce(self, map: Any, reduce: Any, out: Any, full_response: bool = False,
-                   session: Any = None, **kwargs: Any) -> Any:
-        """Map/reduce into ``out``; the output Collection, or the full reply."""
-        return collection_reads.map_reduce(self, map, reduce, out, full_response, session,
-                                           **kwargs)
-
-    def inline_map_reduce(self, map: Any, reduce: Any, full_response: bool = False,
-                          session: Any = None, **kwargs: Any) -> Any:
-        """Map/reduce in memory; the result documents, or the full reply."""
-        return collection_reads.inline_map_reduce(self, map, reduce, full_response, session,
-                                                  **kwargs)
-
-    def group(self, key: Any, condition: Any, initial: Any, reduce: Any, finalize: Any = None,
-              **kwargs: Any) -> List[Any]:
-        """SQL-like ``group by`` with JavaScript functions; the grouped documents."""
-        return collection_reads.group(self, key, condition, initial, reduce, finalize,
-                                      **kwargs)
-
-    def parallel_scan(self, num_cursors: int, session: Any = None, **kwargs: Any) -> List[Any]:
-        """Up to ``num_cursors`` CommandCursors covering the whole collection once."""
-        return collection_reads.parallel_scan(self, num_cursors, session, **kwargs)
-
-    def options(self, session: Any = None) -> Mapping[str, Any]:
-        """The options the collection was created with ({} if it does not exist)."""
-        return collection_reads.options(self, session)
-
-    def create_index(self, keys: Any, session: Any = None, **kwargs: Any) -> str:
-        """Create an index on a key or (key, direction) list; returns its name."""
-        return collection_indexes.create_index(self, keys, session, **kwargs)
-
-    def create_indexes(self, indexes: List[Any], session: Any = None,
-                       **kwargs: Any) -> List[str]:
-        """Create the indexes described by IndexModel instances; returns their names.
-        Keyword arguments (``maxTimeMS``...) go to the ``createIndexes`` command."""
-        return collection_indexes.create_indexes(self, indexes, session, **kwargs)
-
-    def ensure_index(self, key_or_list: Any, cache_for: int = 300, **kwargs: Any) -> str:
-        """DEPRECATED - create the index if needed; returns its name."""
-        return collection_indexes.ensure_index(self, key_or_list, cache_for, **kwargs)
-
-    def drop_index(self, index_or_name: Any, session: Any = None, **kwargs: Any) -> None:
-        """Drop an index by name or by its (key, direction) list.  Keyword arguments
-        (``maxTimeMS``...) go to the ``dropIndexes`` command."""
-        collection_indexes.drop_index(self, index_or_name, session, **kwargs)
-
-    def drop_indexes(self, session: Any = None, **kwargs: Any) -> None:
-        """Drop every index but the one on ``_id`` (keywords go to ``dropIndexes``)."""
-        collection_indexes.drop_index(self, "*", session, **kwargs)
-
-    def reindex(self, session: Any = None, **kwargs: Any) -> Mapping[str, Any]:
-        """Rebuild all indexes of this collection (keywords go to ``reIndex``)."""
-        return collection_indexes.reindex(self, session, **kwargs)
-
-    def list_indexes(self, session: Any = None) -> Any:
-        """A CommandCursor over this collection's index documents."""
-        return collection_indexes.list_indexes(self, session)
-
-    def index_information(self, session: Any = None) -> Mapping[str, Any]:
-        """``{index name: {"key": [(key, direction), ...], ...}}`` for every index."""
-        return collection_indexes.index_information(self, session)
+    # ---- the read, index and deprecated methods are the mixins' (collection_queries,
+    # collection_index_methods, collection_legacy).
 
     def drop(self, session: Any = None) -> None:
         """Drop this collection (an alias of ``Database.drop_collection``)."""
