@@ -51,7 +51,35 @@ def _check_bool(name: str, value: Any) -> None:
 
 class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMethods,
                  BaseObject):
-    """A MongoDB collection: CRUD, indexes and aggregation."""
+    """A MongoDB collection: reads, writes, indexes, aggregation and change streams.
+
+    Applications get one from a database, ``db.name`` or ``db["name"]`` (or
+    :meth:`~pymongo.database.Database.get_collection` to change its options);
+    ``coll.sub`` names the sub-collection ``"name.sub"``.  Making one sends nothing to
+    the server unless ``create`` is true or creation options are given.
+
+    :param database: the :class:`~pymongo.database.Database` holding the collection.
+    :param name: the collection name (a non-empty ``str``, without ``$``, not starting
+        or ending with ``.``).
+    :param create: when ``True``, create the collection now with the ``create``
+        command (default ``False``: the server creates it at the first write).
+    :param codec_options: a :class:`~bson.codec_options.CodecOptions`; ``None`` (the
+        default) takes the database's.
+    :param read_preference: a read preference (:mod:`pymongo.read_preferences`);
+        ``None`` takes the database's.
+    :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`; ``None``
+        takes the database's.
+    :param read_concern: a :class:`~pymongo.read_concern.ReadConcern` (new in 3.2);
+        ``None`` takes the database's.
+    :param session: a :class:`~pymongo.client_session.ClientSession` for the
+        ``create`` command (new in 3.6).
+    :param kwargs: options of the ``create`` command (``capped=True``, ``size``,
+        ``max``, ``validator``...); giving any creates the collection.
+    :raises TypeError: when ``name`` is not a string.
+    :raises ~pymongo.errors.InvalidName: when ``name`` is not a valid collection name.
+    :raises ~pymongo.errors.CollectionInvalid: when creation is asked and the
+        collection exists.
+    """
 
     def __init__(self, database: Any, name: str, create: bool = False,
                  codec_options: Optional[CodecOptions] = None, read_preference: Any = None,
@@ -112,6 +140,8 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
         return self
 
     def __next__(self) -> Any:
+        """Always raise :exc:`TypeError`: a collection is not an iterator (``next`` is
+        defined so that iterating one by mistake says so clearly)."""
         raise TypeError("'Collection' object is not iterable")
 
     next = __next__
@@ -128,7 +158,20 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
     def with_options(self, codec_options: Optional[CodecOptions] = None,
                      read_preference: Any = None, write_concern: Any = None,
                      read_concern: Any = None) -> Collection:
-        """A clone of this collection with some options changed."""
+        """A copy of this collection with some of its options replaced.
+
+        ``coll.with_options(read_preference=ReadPreference.SECONDARY)`` reads from
+        secondaries, keeping the other options.
+
+        :param codec_options: a :class:`~bson.codec_options.CodecOptions`; ``None`` (the
+            default) keeps this collection's.
+        :param read_preference: a read preference; ``None`` keeps this collection's.
+        :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`; ``None``
+            keeps this collection's.
+        :param read_concern: a :class:`~pymongo.read_concern.ReadConcern`; ``None``
+            keeps this collection's.
+        :returns: a new :class:`Collection` on the same namespace.
+        """
         return Collection(self.__database, self.__name, False,
                           codec_options or self.codec_options,
                           read_preference or self.read_preference,
@@ -168,9 +211,21 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
     def bulk_write(self, requests: List[Any], ordered: bool = True,
                    bypass_document_validation: bool = False,
                    session: Any = None) -> BulkWriteResult:
-        """Send a list of InsertOne/UpdateOne/UpdateMany/ReplaceOne/DeleteOne/DeleteMany.
+        """Send a batch of write operations in as few commands as possible (new in 3.0).
 
-        Raises ``BulkWriteError`` (the bulk API result in ``details``) when any failed.
+        :param requests: a list of :class:`~pymongo.operations.InsertOne`,
+            :class:`~pymongo.operations.UpdateOne`, ``UpdateMany``, ``ReplaceOne``,
+            ``DeleteOne`` or ``DeleteMany`` instances.
+        :param ordered: when ``True`` (the default), run them in order and stop at the
+            first error; when ``False``, in any order, attempting all of them.
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: a :class:`~pymongo.results.BulkWriteResult`.
+        :raises TypeError: when ``requests`` is not a list or holds something else.
+        :raises ~pymongo.errors.InvalidOperation: when ``requests`` is empty.
+        :raises ~pymongo.errors.BulkWriteError: when a write failed; its ``details``
+            hold the counts and the ``writeErrors`` / ``writeConcernErrors``.
         """
         if not isinstance(requests, list):
             raise TypeError(f"requests must be a list, not {type(requests).__name__}")
@@ -188,7 +243,21 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
 
     def insert_one(self, document: Any, bypass_document_validation: bool = False,
                    session: Any = None) -> InsertOneResult:
-        """Insert one document; an ``_id`` is added to ``document`` when it has none."""
+        """Insert one document (new in 3.0).
+
+        :param document: the document (a mutable mapping, or a
+            :class:`~bson.raw_bson.RawBSONDocument`); one without an ``_id`` gets a
+            new :class:`~bson.objectid.ObjectId`, added to ``document`` itself.
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: an :class:`~pymongo.results.InsertOneResult`.
+        :raises TypeError: when ``document`` is not a document.
+        :raises ~pymongo.errors.DuplicateKeyError: when the ``_id`` or a unique key
+            exists.
+        :raises ~pymongo.errors.WriteError: for another write error, and
+            :class:`~pymongo.errors.WriteConcernError` when the write concern fails.
+        """
         validate_document(document)
         if "_id" not in document and not hasattr(document, "raw"):
             document["_id"] = ObjectId()
@@ -198,9 +267,20 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
     def insert_many(self, documents: Any, ordered: bool = True,
                     bypass_document_validation: bool = False,
                     session: Any = None) -> InsertManyResult:
-        """Insert an iterable of documents (``_id`` added where missing).
+        """Insert several documents (new in 3.0).
 
-        Raises ``BulkWriteError`` when any insert failed.
+        :param documents: a non-empty iterable of documents; those without an ``_id``
+            get a new :class:`~bson.objectid.ObjectId`, added to the documents.
+        :param ordered: when ``True`` (the default), insert in order and stop at the
+            first error; when ``False``, in any order, attempting all of them.
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: an :class:`~pymongo.results.InsertManyResult`.
+        :raises TypeError: when ``documents`` is a single document, not iterable, or
+            empty.
+        :raises ~pymongo.errors.BulkWriteError: when an insert failed (its ``details``
+            say which).
         """
         if isinstance(documents, Mapping) or not hasattr(documents, "__iter__"):
             raise TypeError(f"documents must be a non-empty list of documents, not "
@@ -230,7 +310,28 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
     def replace_one(self, filter: Any, replacement: Any, upsert: bool = False,
                     bypass_document_validation: bool = False, collation: Any = None,
                     hint: Any = None, session: Any = None) -> UpdateResult:
-        """Replace a single document matching ``filter``."""
+        """Replace one document matching ``filter`` with ``replacement`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param replacement: the new document, without ``$`` operators (its ``_id``, if
+            any, must not differ).
+        :param upsert: when ``True``, insert a document when nothing matches (default
+            ``False``).
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param collation: a :class:`~pymongo.collation.Collation` (MongoDB 3.4+; new in
+            3.4).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.2+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: an :class:`~pymongo.results.UpdateResult`.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ValueError: when ``replacement`` holds ``$`` operators.
+        :raises ~pymongo.errors.ConfigurationError: for ``collation`` or ``hint`` with
+            an unacknowledged write concern, or a server too old for them.
+        :raises ~pymongo.errors.WriteError: when the write fails (and
+            :class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         validate_replacement(replacement)
         return self._update(filter, replacement, upsert, False, bypass_document_validation,
                             collation, None, hint, session)
@@ -239,7 +340,30 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
                    bypass_document_validation: bool = False, collation: Any = None,
                    array_filters: Optional[List[Any]] = None, hint: Any = None,
                    session: Any = None) -> UpdateResult:
-        """Update a single document matching ``filter`` with ``$`` operators (or a pipeline)."""
+        """Update the first document matching ``filter`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param update: a document of ``$`` update operators, or (MongoDB 4.2+, new in
+            3.9) an aggregation pipeline as a list of stages.
+        :param upsert: when ``True``, insert a document when nothing matches (default
+            ``False``).
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param collation: a :class:`~pymongo.collation.Collation` (MongoDB 3.4+; new in
+            3.4).
+        :param array_filters: a list of filter documents choosing the array elements
+            an update of ``$[<identifier>]`` modifies (MongoDB 3.6+; new in 3.6).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.2+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: an :class:`~pymongo.results.UpdateResult`.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ValueError: when ``update`` is empty or not made of ``$`` operators.
+        :raises ~pymongo.errors.ConfigurationError: for an option with an
+            unacknowledged write concern, or a server too old for it.
+        :raises ~pymongo.errors.WriteError: when the write fails (and
+            :class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         validate_update(update)
         return self._update(filter, update, upsert, False, bypass_document_validation,
                             collation, array_filters, hint, session)
@@ -248,10 +372,32 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
                     bypass_document_validation: bool = False, collation: Any = None,
                     array_filters: Optional[List[Any]] = None, hint: Any = None,
                     session: Any = None) -> UpdateResult:
-        """Update every document matching ``filter`` with ``$`` operators (or a pipeline).
+        """Update every document matching ``filter`` (new in 3.0).
 
-        The positional order is 3.4's (``bypass_document_validation`` fourth); PyMongo 3.6+
-        moved ``array_filters`` there: pass it by keyword.
+        The positional order is 3.4's (``bypass_document_validation`` fourth); PyMongo
+        3.6+ put ``array_filters`` there: pass both by keyword.
+
+        :param filter: a query document selecting the documents.
+        :param update: a document of ``$`` update operators, or (MongoDB 4.2+, new in
+            3.9) an aggregation pipeline as a list of stages.
+        :param upsert: when ``True``, insert a document when nothing matches (default
+            ``False``).
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param collation: a :class:`~pymongo.collation.Collation` (MongoDB 3.4+; new in
+            3.4).
+        :param array_filters: a list of filter documents choosing the array elements
+            an update of ``$[<identifier>]`` modifies (MongoDB 3.6+; new in 3.6).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.2+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: an :class:`~pymongo.results.UpdateResult`.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ValueError: when ``update`` is empty or not made of ``$`` operators.
+        :raises ~pymongo.errors.ConfigurationError: for an option with an
+            unacknowledged write concern, or a server too old for it.
+        :raises ~pymongo.errors.WriteError: when the write fails (and
+            :class:`~pymongo.errors.WriteConcernError` for the write concern).
         """
         validate_update(update)
         return self._update(filter, update, upsert, True, bypass_document_validation,
@@ -267,17 +413,63 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
 
     def delete_one(self, filter: Any, collation: Any = None, hint: Any = None,
                    session: Any = None) -> DeleteResult:
-        """Delete a single document matching ``filter``."""
+        """Delete the first document matching ``filter`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param collation: a :class:`~pymongo.collation.Collation` (MongoDB 3.4+; new in
+            3.4).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.4+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: a :class:`~pymongo.results.DeleteResult`.
+        :raises TypeError: when ``filter`` is not a mapping.
+        :raises ~pymongo.errors.ConfigurationError: for ``collation`` or ``hint`` with
+            an unacknowledged write concern, or a server too old for them.
+        :raises ~pymongo.errors.WriteError: when the delete fails (and
+            :class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         return self._delete(filter, 1, collation, hint, session)
 
     def delete_many(self, filter: Any, collation: Any = None, hint: Any = None,
                     session: Any = None) -> DeleteResult:
-        """Delete every document matching ``filter``."""
+        """Delete every document matching ``filter`` (new in 3.0).
+
+        :param filter: a query document selecting the documents (``{}`` for all).
+        :param collation: a :class:`~pymongo.collation.Collation` (MongoDB 3.4+; new in
+            3.4).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.4+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: a :class:`~pymongo.results.DeleteResult`.
+        :raises TypeError: when ``filter`` is not a mapping.
+        :raises ~pymongo.errors.ConfigurationError: for ``collation`` or ``hint`` with
+            an unacknowledged write concern, or a server too old for them.
+        :raises ~pymongo.errors.WriteError: when the delete fails (and
+            :class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         return self._delete(filter, 0, collation, hint, session)
 
     def find_one_and_delete(self, filter: Any, projection: Any = None, sort: Any = None,
                             hint: Any = None, session: Any = None, **kwargs: Any) -> Any:
-        """Find a single document, delete it and return it (None when nothing matched)."""
+        """Delete one document and return it, with ``findAndModify`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param projection: the fields to return: a mapping or a list of field names;
+            ``None`` (the default) returns the whole document.
+        :param sort: which match to take when several do: a list of ``(key,
+            direction)`` pairs.
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.4+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :param kwargs: other options of the ``findAndModify`` command, such as
+            ``maxTimeMS`` or ``collation`` (MongoDB 3.4+; new in 3.4).
+        :returns: the deleted document, or ``None`` when nothing matched.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ~pymongo.errors.ConfigurationError: for a ``hint`` before MongoDB 4.2,
+            or an option that needs an acknowledged write concern.
+        :raises ~pymongo.errors.OperationFailure: when the command fails
+            (:class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         kwargs["remove"] = True
         return collection_writes.find_and_modify_one(self, filter, projection, sort,
                                                      hint=hint, session=session, **kwargs)
@@ -286,7 +478,33 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
                              sort: Any = None, upsert: bool = False,
                              return_document: bool = ReturnDocument.BEFORE,
                              hint: Any = None, session: Any = None, **kwargs: Any) -> Any:
-        """Replace a single document; return it as it was before (or after) the change."""
+        """Replace one document and return it, with ``findAndModify`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param replacement: the new document, without ``$`` operators.
+        :param projection: the fields to return: a mapping or a list of field names;
+            ``None`` (the default) returns the whole document.
+        :param sort: which match to take when several do: a list of ``(key,
+            direction)`` pairs.
+        :param upsert: when ``True``, insert a document when nothing matches (default
+            ``False``).
+        :param return_document: :attr:`ReturnDocument.BEFORE` (the default) returns the
+            document as it was; :attr:`ReturnDocument.AFTER` as it is now.
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.4+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :param kwargs: other options of the ``findAndModify`` command, such as
+            ``maxTimeMS`` or ``collation`` (MongoDB 3.4+; new in 3.4).
+        :returns: the document before or after the replacement, or ``None`` when
+            nothing matched (and, before, when one was upserted).
+        :raises ValueError: when ``replacement`` holds ``$`` operators, or
+            ``return_document`` is not a bool.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ~pymongo.errors.ConfigurationError: for a ``hint`` before MongoDB 4.2,
+            or an option that needs an acknowledged write concern.
+        :raises ~pymongo.errors.OperationFailure: when the command fails
+            (:class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         validate_replacement(replacement)
         kwargs["update"] = replacement
         return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
@@ -298,7 +516,36 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
                             return_document: bool = ReturnDocument.BEFORE,
                             array_filters: Optional[List[Any]] = None, hint: Any = None,
                             session: Any = None, **kwargs: Any) -> Any:
-        """Update a single document; return it as it was before (or after) the update."""
+        """Update one document and return it, with ``findAndModify`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param update: a document of ``$`` update operators, or (MongoDB 4.2+, new in
+            3.9) an aggregation pipeline as a list of stages.
+        :param projection: the fields to return: a mapping or a list of field names;
+            ``None`` (the default) returns the whole document.
+        :param sort: which match to take when several do: a list of ``(key,
+            direction)`` pairs.
+        :param upsert: when ``True``, insert a document when nothing matches (default
+            ``False``).
+        :param return_document: :attr:`ReturnDocument.BEFORE` (the default) returns the
+            document as it was; :attr:`ReturnDocument.AFTER` as it is now.
+        :param array_filters: a list of filter documents choosing the array elements
+            an update of ``$[<identifier>]`` modifies (MongoDB 3.6+; new in 3.6).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.4+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :param kwargs: other options of the ``findAndModify`` command, such as
+            ``maxTimeMS`` or ``collation`` (MongoDB 3.4+; new in 3.4).
+        :returns: the document before or after the update, or ``None`` when nothing
+            matched (and, before, when one was upserted).
+        :raises ValueError: when ``update`` is not made of ``$`` operators, or
+            ``return_document`` is not a bool.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ~pymongo.errors.ConfigurationError: for a ``hint`` before MongoDB 4.2,
+            or an option that needs an acknowledged write concern.
+        :raises ~pymongo.errors.OperationFailure: when the command fails
+            (:class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         validate_update(update)
         kwargs["update"] = update
         return collection_writes.find_and_modify_one(
@@ -306,12 +553,33 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
             array_filters=array_filters, hint=hint, session=session, **kwargs)
 
     def rename(self, new_name: str, session: Any = None, **kwargs: Any) -> Any:
-        """Rename this collection (``dropTarget=True`` and other options as keywords)."""
+        """Rename this collection, within its database (``renameCollection``).
+
+        :param new_name: the new collection name (``str``).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :param kwargs: options of the command: ``dropTarget=True`` replaces an existing
+            collection of that name.
+        :returns: the server's reply.
+        :raises TypeError: when ``new_name`` is not a string.
+        :raises ~pymongo.errors.InvalidName: when ``new_name`` is not a valid name.
+        :raises ~pymongo.errors.OperationFailure: when the command fails (the target
+            exists, the source does not...).
+
+        The collection's write concern applies (MongoDB 3.4+; new in 3.4).
+        """
         return collection_writes.rename(self, new_name, session, **kwargs)
 
     # ---- the read, index and deprecated methods are the mixins' (collection_queries,
     # collection_index_methods, collection_legacy).
 
     def drop(self, session: Any = None) -> None:
-        """Drop this collection (an alias of ``Database.drop_collection``)."""
+        """Drop this collection and its indexes; same as
+        ``db.drop_collection(coll.name)``.  Dropping a missing collection is not an
+        error.
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :raises ~pymongo.errors.OperationFailure: when the command fails.
+
+        The collection's write concern applies (new in 3.7).
+        """
         self.__database.drop_collection(self.__name, session)
