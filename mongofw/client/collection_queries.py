@@ -155,8 +155,8 @@ class CollectionQueries:
             changes from that cluster time on (MongoDB 4.0+; new in 3.7).
         :param session: a :class:`~pymongo.client_session.ClientSession` to run in.
         :param start_after: a resume token to start after, which may be an
-            ``invalidate`` event's (MongoDB 4.2+; new in 3.9); not with
-            ``resume_after``.
+            ``invalidate`` event's (MongoDB 4.2+; new in 3.9); it wins over
+            ``resume_after`` when both are given.
         :returns: a :class:`~pymongo.change_stream.CollectionChangeStream`.
         :raises ~pymongo.errors.OperationFailure: when the server refuses the stream
             (a standalone server, an invalid pipeline...).
