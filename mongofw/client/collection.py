@@ -77,8 +77,10 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
         ``max``, ``validator``...); giving any creates the collection.
     :raises TypeError: when ``name`` is not a string.
     :raises ~pymongo.errors.InvalidName: when ``name`` is not a valid collection name.
-    :raises ~pymongo.errors.CollectionInvalid: when creation is asked and the
-        collection exists.
+    :raises ~pymongo.errors.OperationFailure: when creation is asked and the server
+        refuses it (the collection exists, a bad option...); use
+        :meth:`~pymongo.database.Database.create_collection` for a
+        :class:`~pymongo.errors.CollectionInvalid` instead.
     """
 
     def __init__(self, database: Any, name: str, create: bool = False,

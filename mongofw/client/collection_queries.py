@@ -181,8 +181,8 @@ class CollectionQueries:
         :param kwargs: options of the ``aggregate`` command: ``allowDiskUse``,
             ``maxTimeMS``, ``batchSize`` (documents per batch), ``collation`` (MongoDB
             3.4+), ``maxAwaitTimeMS`` (3.6), ``hint``, ``comment``, ``let``...;
-            ``useCursor`` is deprecated since 3.6 and ignored by servers that always
-            use a cursor.
+            ``useCursor=False`` (deprecated in 3.6) asks for the pre-cursor reply,
+            which MongoDB 3.6+ no longer gives.
         :returns: a :class:`~pymongo.command_cursor.CommandCursor`.
         :raises TypeError: when ``pipeline`` is not a list.
         :raises ValueError: when ``batchSize`` is not an int >= 0.
