@@ -238,15 +238,36 @@ class _SelectorOperations:
         self._collation = collation
 
     def update_one(self, update: Mapping[str, Any]) -> None:
-        """Update one document matching the selector (inserting one when upserting)."""
+        """Queue an update of the first document matching the selector (inserting one
+        when nothing matches, after :meth:`~BulkWriteOperation.upsert`).
+
+        :param update: a document of ``$`` update operators (or, MongoDB 4.2+, an
+            aggregation pipeline as a list of stages).
+        :raises TypeError: when ``update`` is not a mapping or list.
+        :raises ValueError: when ``update`` is empty or not made of ``$`` operators.
+        """
         self._bulk.add_update(self._selector, update, False, self._upsert, self._collation)
 
     def update(self, update: Mapping[str, Any]) -> None:
-        """Update every document matching the selector (inserting one when upserting)."""
+        """Queue an update of every document matching the selector (inserting one
+        when nothing matches, after :meth:`~BulkWriteOperation.upsert`).
+
+        :param update: a document of ``$`` update operators (or, MongoDB 4.2+, an
+            aggregation pipeline as a list of stages).
+        :raises TypeError: when ``update`` is not a mapping or list.
+        :raises ValueError: when ``update`` is empty or not made of ``$`` operators.
+        """
         self._bulk.add_update(self._selector, update, True, self._upsert, self._collation)
 
     def replace_one(self, replacement: Mapping[str, Any]) -> None:
-        """Replace one document matching the selector (inserting it when upserting)."""
+        """Queue the replacement of the first document matching the selector
+        (inserting ``replacement`` when nothing matches, after
+        :meth:`~BulkWriteOperation.upsert`).
+
+        :param replacement: the new document, without ``$`` operators.
+        :raises TypeError: when ``replacement`` is not a mapping.
+        :raises ValueError: when ``replacement`` holds ``$`` operators.
+        """
         self._bulk.add_replace(self._selector, replacement, self._upsert, self._collation)
 
 
@@ -278,8 +299,16 @@ class BulkWriteOperation(_SelectorOperations):
 class BulkOperationBuilder:
     """Collects insert, update and remove operations and executes them as one bulk write.
 
-    ``ordered=True`` runs them serially and stops at the first error; ``False`` attempts
-    all of them in any order and reports every error.
+    Applications get one from :meth:`~pymongo.collection.Collection.initialize_ordered_bulk_op`
+    or :meth:`~pymongo.collection.Collection.initialize_unordered_bulk_op` (deprecated in
+    3.5 for :meth:`~pymongo.collection.Collection.bulk_write`).
+
+    :param collection: the :class:`~pymongo.collection.Collection` to write to.
+    :param ordered: when ``True`` (the default), the operations run in the order they
+        were added and the first error stops the rest; when ``False``, the server may
+        reorder them, every one is attempted and every error reported.
+    :param bypass_document_validation: when ``True``, the writes skip the collection's
+        document validation (MongoDB 3.2+; default ``False``).
     """
 
     __slots__ = ("__bulk",)
@@ -289,7 +318,18 @@ class BulkOperationBuilder:
         self.__bulk = Bulk(collection, ordered, bypass_document_validation)
 
     def find(self, selector: Mapping[str, Any], collation: Any = None) -> BulkWriteOperation:
-        """Select the documents the next update or remove operation applies to."""
+        """Select the documents the next update, replace or remove applies to.
+
+        ``bulk.find({"a": 1}).update_one({"$set": {"b": 2}})``;
+        ``bulk.find({"a": 1}).upsert().replace_one({"a": 1, "c": 3})``.
+
+        :param selector: a query document (a mapping).
+        :param collation: a :class:`~pymongo.collation.Collation` for the matching
+            (MongoDB 3.4+; new in 3.4).
+        :returns: a :class:`BulkWriteOperation` to chain the operation on.
+        :raises TypeError: when ``selector`` is not a mapping, or ``collation`` not a
+            Collation or document.
+        """
         validate_mapping("selector", selector)
         return BulkWriteOperation(selector, self.__bulk, validate_collation(collation))
 

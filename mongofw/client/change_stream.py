@@ -54,9 +54,36 @@ def _resumable(exc: PyMongoError, wire_version: int) -> bool:
 class ChangeStream:
     """An iterator over the change documents of a collection, database or cluster.
 
-    Made by ``watch()``; a context manager that closes the stream.  ``next()`` waits for
-    the next change (each wait a getMore of at most ``max_await_time_ms``);
-    ``try_next()`` returns None when one getMore brought nothing.
+    Applications get one from ``watch()`` (of a
+    :meth:`~pymongo.collection.Collection`, new in 3.6; of a
+    :meth:`~pymongo.database.Database` or a
+    :meth:`~pymongo.mongo_client.MongoClient`, new in 3.7) rather than making one; it
+    is a context manager that closes the stream.  ``next()`` waits for the next change
+    (each wait a getMore of at most ``max_await_time_ms``); ``try_next()`` returns
+    ``None`` when one getMore brought nothing.  After a resumable error the stream
+    opens again by itself, from its last resume token.
+
+    The constructor takes the arguments of ``watch()``, all of them given:
+
+    :param target: the collection, database or client watched.
+    :param pipeline: a list of aggregation stages applied to the change documents
+        (``None`` for none).
+    :param full_document: ``"updateLookup"`` to add the current document to update
+        events, or ``None`` for the server's default.
+    :param resume_after: a resume token to start after, or ``None``.
+    :param max_await_time_ms: how long (in ms) each getMore waits for changes, or
+        ``None``.
+    :param batch_size: documents per batch, or ``None``.
+    :param collation: a :class:`~pymongo.collation.Collation`, or ``None``.
+    :param start_at_operation_time: a :class:`~bson.timestamp.Timestamp` to report
+        changes from (MongoDB 4.0+; new in 3.7), or ``None``.
+    :param session: a :class:`~pymongo.client_session.ClientSession`, or ``None`` for
+        an implicit one, ended with the stream.
+    :param start_after: a resume token to start after, which may be an
+        ``invalidate`` event's (MongoDB 4.2+; new in 3.9); it wins over
+        ``resume_after``.
+    :raises TypeError: when an argument has the wrong type.
+    :raises ~pymongo.errors.OperationFailure: when the server refuses the stream.
     """
 
     def __init__(self, target: Any, pipeline: Optional[List[Any]], full_document: Optional[str],

@@ -83,10 +83,22 @@ def _newer(current: Optional[Mapping[str, Any]],
 
 
 class ClientSession(Transactions):
-    """A logical session: made by ``MongoClient.start_session`` (or implicitly).
+    """A logical session (new in 3.6): causally consistent reads, and transactions.
 
-    Not thread-safe: one thread uses a session at a time.  A context manager that ends
-    the session (aborting a transaction still open) on exit.
+    Applications get one from :meth:`~pymongo.mongo_client.MongoClient.start_session`
+    and pass it as ``session=`` to each operation; the driver also makes implicit ones
+    for operations given none.  Not thread-safe: one thread uses a session at a time.
+    It is a context manager that ends the session (aborting a transaction still open)
+    on exit.
+
+    The constructor is internal, and its parameters are the driver's:
+
+    :param client: the :class:`~pymongo.mongo_client.MongoClient` that started it.
+    :param server_session: the pooled server session (its id and transaction
+        number), or ``None`` until a command needs one.
+    :param options: the :class:`SessionOptions`.
+    :param authset: the credentials the client had when the session started.
+    :param implicit: ``True`` for a session the driver made for one operation.
     """
 
     def __init__(self, client: Any, server_session: Any, options: SessionOptions,
@@ -111,6 +123,7 @@ class ClientSession(Transactions):
 
     @property
     def options(self) -> SessionOptions:
+        """The :class:`SessionOptions` this session was started with."""
         return self._options
 
     @property
@@ -131,6 +144,7 @@ class ClientSession(Transactions):
 
     @property
     def has_ended(self) -> bool:
+        """Whether :meth:`end_session` was called (the session can no longer be used)."""
         return self._ended
 
     def advance_cluster_time(self, cluster_time: Mapping[str, Any]) -> None:

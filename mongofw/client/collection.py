@@ -5,16 +5,17 @@ reads to :mod:`mongofw.client.cursor`.
 """
 from __future__ import annotations
 
-import warnings
 from typing import Any, List, Mapping, Optional
 
 from bson.codec_options import CodecOptions
 from bson.objectid import ObjectId
 from bson.son import SON
-from mongofw.client import collection_indexes, collection_reads, collection_writes
+from mongofw.client import collection_writes
 from mongofw.client.base_object import BaseObject, inherit
-from mongofw.client.bulk import Bulk, BulkOperationBuilder
-from mongofw.client.cursor_options import CursorType
+from mongofw.client.bulk import Bulk
+from mongofw.client.collection_index_methods import CollectionIndexMethods
+from mongofw.client.collection_legacy import LegacyCollectionMethods
+from mongofw.client.collection_queries import CollectionQueries
 from mongofw.client.names import validate_collection_name
 from mongofw.client.operations import (
     statement_extras,
@@ -48,13 +49,39 @@ def _check_bool(name: str, value: Any) -> None:
         raise TypeError(f"{name} must be True or False, not {value!r}")
 
 
-def _deprecated(method: str, replacement: str) -> None:
-    warnings.warn(f"{method} is deprecated. Use {replacement} instead.", DeprecationWarning,
-                  stacklevel=3)
+class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMethods,
+                 BaseObject):
+    """A MongoDB collection: reads, writes, indexes, aggregation and change streams.
 
+    Applications get one from a database, ``db.name`` or ``db["name"]`` (or
+    :meth:`~pymongo.database.Database.get_collection` to change its options);
+    ``coll.sub`` names the sub-collection ``"name.sub"``.  Making one sends nothing to
+    the server unless ``create`` is true or creation options are given.
 
-class Collection(BaseObject):
-    """A MongoDB collection: CRUD, indexes and aggregation."""
+    :param database: the :class:`~pymongo.database.Database` holding the collection.
+    :param name: the collection name (a non-empty ``str``, without ``$``, not starting
+        or ending with ``.``).
+    :param create: when ``True``, create the collection now with the ``create``
+        command (default ``False``: the server creates it at the first write).
+    :param codec_options: a :class:`~bson.codec_options.CodecOptions`; ``None`` (the
+        default) takes the database's.
+    :param read_preference: a read preference (:mod:`pymongo.read_preferences`);
+        ``None`` takes the database's.
+    :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`; ``None``
+        takes the database's.
+    :param read_concern: a :class:`~pymongo.read_concern.ReadConcern` (new in 3.2);
+        ``None`` takes the database's.
+    :param session: a :class:`~pymongo.client_session.ClientSession` for the
+        ``create`` command (new in 3.6).
+    :param kwargs: options of the ``create`` command (``capped=True``, ``size``,
+        ``max``, ``validator``...); giving any creates the collection.
+    :raises TypeError: when ``name`` is not a string.
+    :raises ~pymongo.errors.InvalidName: when ``name`` is not a valid collection name.
+    :raises ~pymongo.errors.OperationFailure: when creation is asked and the server
+        refuses it (the collection exists, a bad option...); use
+        :meth:`~pymongo.database.Database.create_collection` for a
+        :class:`~pymongo.errors.CollectionInvalid` instead.
+    """
 
     def __init__(self, database: Any, name: str, create: bool = False,
                  codec_options: Optional[CodecOptions] = None, read_preference: Any = None,
@@ -115,6 +142,8 @@ class Collection(BaseObject):
         return self
 
     def __next__(self) -> Any:
+        """Always raise :exc:`TypeError`: a collection is not an iterator (``next`` is
+        defined so that iterating one by mistake says so clearly)."""
         raise TypeError("'Collection' object is not iterable")
 
     next = __next__
@@ -131,13 +160,26 @@ class Collection(BaseObject):
     def with_options(self, codec_options: Optional[CodecOptions] = None,
                      read_preference: Any = None, write_concern: Any = None,
                      read_concern: Any = None) -> Collection:
-        """A clone of this collection with some options changed."""
+        """A copy of this collection with some of its options replaced.
+
+        ``coll.with_options(read_preference=ReadPreference.SECONDARY)`` reads from
+        secondaries, keeping the other options.
+
+        :param codec_options: a :class:`~bson.codec_options.CodecOptions`; ``None`` (the
+            default) keeps this collection's.
+        :param read_preference: a read preference; ``None`` keeps this collection's.
+        :param write_concern: a :class:`~pymongo.write_concern.WriteConcern`; ``None``
+            keeps this collection's.
+        :param read_concern: a :class:`~pymongo.read_concern.ReadConcern`; ``None``
+            keeps this collection's.
+        :returns: a new :class:`Collection` on the same namespace.
+        """
         return Collection(self.__database, self.__name, False,
                           codec_options or self.codec_options,
                           read_preference or self.read_preference,
                           write_concern or self.write_concern, read_concern or self.read_concern)
 
-    # ---- writes (bulk, find-and-modify, legacy)
+    # ---- writes (bulk, single statements, find-and-modify)
     # Methods check their arguments and delegate: single statements to write_ops.write_one,
     # many to the Bulk engine (mongofw.client.bulk), the rest to mongofw.client.collection_writes.
 
@@ -171,9 +213,21 @@ class Collection(BaseObject):
     def bulk_write(self, requests: List[Any], ordered: bool = True,
                    bypass_document_validation: bool = False,
                    session: Any = None) -> BulkWriteResult:
-        """Send a list of InsertOne/UpdateOne/UpdateMany/ReplaceOne/DeleteOne/DeleteMany.
+        """Send a batch of write operations in as few commands as possible (new in 3.0).
 
-        Raises ``BulkWriteError`` (the bulk API result in ``details``) when any failed.
+        :param requests: a list of :class:`~pymongo.operations.InsertOne`,
+            :class:`~pymongo.operations.UpdateOne`, ``UpdateMany``, ``ReplaceOne``,
+            ``DeleteOne`` or ``DeleteMany`` instances.
+        :param ordered: when ``True`` (the default), run them in order and stop at the
+            first error; when ``False``, in any order, attempting all of them.
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: a :class:`~pymongo.results.BulkWriteResult`.
+        :raises TypeError: when ``requests`` is not a list or holds something else.
+        :raises ~pymongo.errors.InvalidOperation: when ``requests`` is empty.
+        :raises ~pymongo.errors.BulkWriteError: when a write failed; its ``details``
+            hold the counts and the ``writeErrors`` / ``writeConcernErrors``.
         """
         if not isinstance(requests, list):
             raise TypeError(f"requests must be a list, not {type(requests).__name__}")
@@ -191,7 +245,21 @@ class Collection(BaseObject):
 
     def insert_one(self, document: Any, bypass_document_validation: bool = False,
                    session: Any = None) -> InsertOneResult:
-        """Insert one document; an ``_id`` is added to ``document`` when it has none."""
+        """Insert one document (new in 3.0).
+
+        :param document: the document (a mutable mapping, or a
+            :class:`~bson.raw_bson.RawBSONDocument`); one without an ``_id`` gets a
+            new :class:`~bson.objectid.ObjectId`, added to ``document`` itself.
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: an :class:`~pymongo.results.InsertOneResult`.
+        :raises TypeError: when ``document`` is not a document.
+        :raises ~pymongo.errors.DuplicateKeyError: when the ``_id`` or a unique key
+            exists.
+        :raises ~pymongo.errors.WriteError: for another write error, and
+            :class:`~pymongo.errors.WriteConcernError` when the write concern fails.
+        """
         validate_document(document)
         if "_id" not in document and not hasattr(document, "raw"):
             document["_id"] = ObjectId()
@@ -201,9 +269,20 @@ class Collection(BaseObject):
     def insert_many(self, documents: Any, ordered: bool = True,
                     bypass_document_validation: bool = False,
                     session: Any = None) -> InsertManyResult:
-        """Insert an iterable of documents (``_id`` added where missing).
+        """Insert several documents (new in 3.0).
 
-        Raises ``BulkWriteError`` when any insert failed.
+        :param documents: a non-empty iterable of documents; those without an ``_id``
+            get a new :class:`~bson.objectid.ObjectId`, added to the documents.
+        :param ordered: when ``True`` (the default), insert in order and stop at the
+            first error; when ``False``, in any order, attempting all of them.
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: an :class:`~pymongo.results.InsertManyResult`.
+        :raises TypeError: when ``documents`` is a single document, not iterable, or
+            empty.
+        :raises ~pymongo.errors.BulkWriteError: when an insert failed (its ``details``
+            say which).
         """
         if isinstance(documents, Mapping) or not hasattr(documents, "__iter__"):
             raise TypeError(f"documents must be a non-empty list of documents, not "
@@ -233,7 +312,28 @@ class Collection(BaseObject):
     def replace_one(self, filter: Any, replacement: Any, upsert: bool = False,
                     bypass_document_validation: bool = False, collation: Any = None,
                     hint: Any = None, session: Any = None) -> UpdateResult:
-        """Replace a single document matching ``filter``."""
+        """Replace one document matching ``filter`` with ``replacement`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param replacement: the new document, without ``$`` operators (its ``_id``, if
+            any, must not differ).
+        :param upsert: when ``True``, insert a document when nothing matches (default
+            ``False``).
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param collation: a :class:`~pymongo.collation.Collation` (MongoDB 3.4+; new in
+            3.4).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.2+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: an :class:`~pymongo.results.UpdateResult`.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ValueError: when ``replacement`` holds ``$`` operators.
+        :raises ~pymongo.errors.ConfigurationError: for ``collation`` or ``hint`` with
+            an unacknowledged write concern, or a server too old for them.
+        :raises ~pymongo.errors.WriteError: when the write fails (and
+            :class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         validate_replacement(replacement)
         return self._update(filter, replacement, upsert, False, bypass_document_validation,
                             collation, None, hint, session)
@@ -242,7 +342,30 @@ class Collection(BaseObject):
                    bypass_document_validation: bool = False, collation: Any = None,
                    array_filters: Optional[List[Any]] = None, hint: Any = None,
                    session: Any = None) -> UpdateResult:
-        """Update a single document matching ``filter`` with ``$`` operators (or a pipeline)."""
+        """Update the first document matching ``filter`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param update: a document of ``$`` update operators, or (MongoDB 4.2+, new in
+            3.9) an aggregation pipeline as a list of stages.
+        :param upsert: when ``True``, insert a document when nothing matches (default
+            ``False``).
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param collation: a :class:`~pymongo.collation.Collation` (MongoDB 3.4+; new in
+            3.4).
+        :param array_filters: a list of filter documents choosing the array elements
+            an update of ``$[<identifier>]`` modifies (MongoDB 3.6+; new in 3.6).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.2+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: an :class:`~pymongo.results.UpdateResult`.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ValueError: when ``update`` is empty or not made of ``$`` operators.
+        :raises ~pymongo.errors.ConfigurationError: for an option with an
+            unacknowledged write concern, or a server too old for it.
+        :raises ~pymongo.errors.WriteError: when the write fails (and
+            :class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         validate_update(update)
         return self._update(filter, update, upsert, False, bypass_document_validation,
                             collation, array_filters, hint, session)
@@ -251,10 +374,32 @@ class Collection(BaseObject):
                     bypass_document_validation: bool = False, collation: Any = None,
                     array_filters: Optional[List[Any]] = None, hint: Any = None,
                     session: Any = None) -> UpdateResult:
-        """Update every document matching ``filter`` with ``$`` operators (or a pipeline).
+        """Update every document matching ``filter`` (new in 3.0).
 
-        The positional order is 3.4's (``bypass_document_validation`` fourth); PyMongo 3.6+
-        moved ``array_filters`` there: pass it by keyword.
+        The positional order is 3.4's (``bypass_document_validation`` fourth); PyMongo
+        3.6+ put ``array_filters`` there: pass both by keyword.
+
+        :param filter: a query document selecting the documents.
+        :param update: a document of ``$`` update operators, or (MongoDB 4.2+, new in
+            3.9) an aggregation pipeline as a list of stages.
+        :param upsert: when ``True``, insert a document when nothing matches (default
+            ``False``).
+        :param bypass_document_validation: when ``True``, skip the collection's document
+            validation (MongoDB 3.2+; new in 3.2; default ``False``).
+        :param collation: a :class:`~pymongo.collation.Collation` (MongoDB 3.4+; new in
+            3.4).
+        :param array_filters: a list of filter documents choosing the array elements
+            an update of ``$[<identifier>]`` modifies (MongoDB 3.6+; new in 3.6).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.2+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: an :class:`~pymongo.results.UpdateResult`.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ValueError: when ``update`` is empty or not made of ``$`` operators.
+        :raises ~pymongo.errors.ConfigurationError: for an option with an
+            unacknowledged write concern, or a server too old for it.
+        :raises ~pymongo.errors.WriteError: when the write fails (and
+            :class:`~pymongo.errors.WriteConcernError` for the write concern).
         """
         validate_update(update)
         return self._update(filter, update, upsert, True, bypass_document_validation,
@@ -270,17 +415,63 @@ class Collection(BaseObject):
 
     def delete_one(self, filter: Any, collation: Any = None, hint: Any = None,
                    session: Any = None) -> DeleteResult:
-        """Delete a single document matching ``filter``."""
+        """Delete the first document matching ``filter`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param collation: a :class:`~pymongo.collation.Collation` (MongoDB 3.4+; new in
+            3.4).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.4+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: a :class:`~pymongo.results.DeleteResult`.
+        :raises TypeError: when ``filter`` is not a mapping.
+        :raises ~pymongo.errors.ConfigurationError: for ``collation`` or ``hint`` with
+            an unacknowledged write concern, or a server too old for them.
+        :raises ~pymongo.errors.WriteError: when the delete fails (and
+            :class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         return self._delete(filter, 1, collation, hint, session)
 
     def delete_many(self, filter: Any, collation: Any = None, hint: Any = None,
                     session: Any = None) -> DeleteResult:
-        """Delete every document matching ``filter``."""
+        """Delete every document matching ``filter`` (new in 3.0).
+
+        :param filter: a query document selecting the documents (``{}`` for all).
+        :param collation: a :class:`~pymongo.collation.Collation` (MongoDB 3.4+; new in
+            3.4).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.4+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :returns: a :class:`~pymongo.results.DeleteResult`.
+        :raises TypeError: when ``filter`` is not a mapping.
+        :raises ~pymongo.errors.ConfigurationError: for ``collation`` or ``hint`` with
+            an unacknowledged write concern, or a server too old for them.
+        :raises ~pymongo.errors.WriteError: when the delete fails (and
+            :class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         return self._delete(filter, 0, collation, hint, session)
 
     def find_one_and_delete(self, filter: Any, projection: Any = None, sort: Any = None,
                             hint: Any = None, session: Any = None, **kwargs: Any) -> Any:
-        """Find a single document, delete it and return it (None when nothing matched)."""
+        """Delete one document and return it, with ``findAndModify`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param projection: the fields to return: a mapping or a list of field names;
+            ``None`` (the default) returns the whole document.
+        :param sort: which match to take when several do: a list of ``(key,
+            direction)`` pairs.
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.4+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :param kwargs: other options of the ``findAndModify`` command, such as
+            ``maxTimeMS`` or ``collation`` (MongoDB 3.4+; new in 3.4).
+        :returns: the deleted document, or ``None`` when nothing matched.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ~pymongo.errors.ConfigurationError: for a ``hint`` before MongoDB 4.2,
+            or an option that needs an acknowledged write concern.
+        :raises ~pymongo.errors.OperationFailure: when the command fails
+            (:class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         kwargs["remove"] = True
         return collection_writes.find_and_modify_one(self, filter, projection, sort,
                                                      hint=hint, session=session, **kwargs)
@@ -289,7 +480,33 @@ class Collection(BaseObject):
                              sort: Any = None, upsert: bool = False,
                              return_document: bool = ReturnDocument.BEFORE,
                              hint: Any = None, session: Any = None, **kwargs: Any) -> Any:
-        """Replace a single document; return it as it was before (or after) the change."""
+        """Replace one document and return it, with ``findAndModify`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param replacement: the new document, without ``$`` operators.
+        :param projection: the fields to return: a mapping or a list of field names;
+            ``None`` (the default) returns the whole document.
+        :param sort: which match to take when several do: a list of ``(key,
+            direction)`` pairs.
+        :param upsert: when ``True``, insert a document when nothing matches (default
+            ``False``).
+        :param return_document: :attr:`ReturnDocument.BEFORE` (the default) returns the
+            document as it was; :attr:`ReturnDocument.AFTER` as it is now.
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.4+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :param kwargs: other options of the ``findAndModify`` command, such as
+            ``maxTimeMS`` or ``collation`` (MongoDB 3.4+; new in 3.4).
+        :returns: the document before or after the replacement, or ``None`` when
+            nothing matched (and, before, when one was upserted).
+        :raises ValueError: when ``replacement`` holds ``$`` operators, or
+            ``return_document`` is not a bool.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ~pymongo.errors.ConfigurationError: for a ``hint`` before MongoDB 4.2,
+            or an option that needs an acknowledged write concern.
+        :raises ~pymongo.errors.OperationFailure: when the command fails
+            (:class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         validate_replacement(replacement)
         kwargs["update"] = replacement
         return collection_writes.find_and_modify_one(self, filter, projection, sort, upsert,
@@ -301,7 +518,36 @@ class Collection(BaseObject):
                             return_document: bool = ReturnDocument.BEFORE,
                             array_filters: Optional[List[Any]] = None, hint: Any = None,
                             session: Any = None, **kwargs: Any) -> Any:
-        """Update a single document; return it as it was before (or after) the update."""
+        """Update one document and return it, with ``findAndModify`` (new in 3.0).
+
+        :param filter: a query document selecting the document.
+        :param update: a document of ``$`` update operators, or (MongoDB 4.2+, new in
+            3.9) an aggregation pipeline as a list of stages.
+        :param projection: the fields to return: a mapping or a list of field names;
+            ``None`` (the default) returns the whole document.
+        :param sort: which match to take when several do: a list of ``(key,
+            direction)`` pairs.
+        :param upsert: when ``True``, insert a document when nothing matches (default
+            ``False``).
+        :param return_document: :attr:`ReturnDocument.BEFORE` (the default) returns the
+            document as it was; :attr:`ReturnDocument.AFTER` as it is now.
+        :param array_filters: a list of filter documents choosing the array elements
+            an update of ``$[<identifier>]`` modifies (MongoDB 3.6+; new in 3.6).
+        :param hint: the index to use, a name or a list of ``(key, direction)`` pairs
+            (MongoDB 4.4+; new in 3.11).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :param kwargs: other options of the ``findAndModify`` command, such as
+            ``maxTimeMS`` or ``collation`` (MongoDB 3.4+; new in 3.4).
+        :returns: the document before or after the update, or ``None`` when nothing
+            matched (and, before, when one was upserted).
+        :raises ValueError: when ``update`` is not made of ``$`` operators, or
+            ``return_document`` is not a bool.
+        :raises TypeError: when an argument has the wrong type.
+        :raises ~pymongo.errors.ConfigurationError: for a ``hint`` before MongoDB 4.2,
+            or an option that needs an acknowledged write concern.
+        :raises ~pymongo.errors.OperationFailure: when the command fails
+            (:class:`~pymongo.errors.WriteConcernError` for the write concern).
+        """
         validate_update(update)
         kwargs["update"] = update
         return collection_writes.find_and_modify_one(
@@ -309,207 +555,33 @@ class Collection(BaseObject):
             array_filters=array_filters, hint=hint, session=session, **kwargs)
 
     def rename(self, new_name: str, session: Any = None, **kwargs: Any) -> Any:
-        """Rename this collection (``dropTarget=True`` and other options as keywords)."""
+        """Rename this collection, within its database (``renameCollection``).
+
+        :param new_name: the new collection name (``str``).
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :param kwargs: options of the command: ``dropTarget=True`` replaces an existing
+            collection of that name.
+        :returns: the server's reply.
+        :raises TypeError: when ``new_name`` is not a string.
+        :raises ~pymongo.errors.InvalidName: when ``new_name`` is not a valid name.
+        :raises ~pymongo.errors.OperationFailure: when the command fails (the target
+            exists, the source does not...).
+
+        The collection's write concern applies (MongoDB 3.4+; new in 3.4).
+        """
         return collection_writes.rename(self, new_name, session, **kwargs)
 
-    def initialize_unordered_bulk_op(self, bypass_document_validation: bool = False
-                                     ) -> BulkOperationBuilder:
-        """A builder whose operations run in any order, all of them attempted."""
-        return BulkOperationBuilder(self, False, bypass_document_validation)
-
-    def initialize_ordered_bulk_op(self, bypass_document_validation: bool = False
-                                   ) -> BulkOperationBuilder:
-        """A builder whose operations run serially, stopping at the first error."""
-        return BulkOperationBuilder(self, True, bypass_document_validation)
-
-    def insert(self, doc_or_docs: Any, manipulate: bool = True, check_keys: bool = True,
-               continue_on_error: bool = False, **kwargs: Any) -> Any:
-        """DEPRECATED - use insert_one() or insert_many(); ``kwargs`` are write concern."""
-        _deprecated("insert", "insert_one or insert_many")
-        return collection_writes.insert(self, doc_or_docs, manipulate, check_keys,
-                                        continue_on_error, **kwargs)
-
-    def save(self, to_save: Any, manipulate: bool = True, check_keys: bool = True,
-             **kwargs: Any) -> Any:
-        """DEPRECATED - use insert_one() or replace_one(); returns the ``_id``."""
-        _deprecated("save", "insert_one or replace_one")
-        return collection_writes.save(self, to_save, manipulate, check_keys, **kwargs)
-
-    def update(self, spec: Any, document: Any, upsert: bool = False, manipulate: bool = False,
-               multi: bool = False, check_keys: bool = True, **kwargs: Any) -> Any:
-        """DEPRECATED - use replace_one(), update_one() or update_many()."""
-        _deprecated("update", "replace_one, update_one or update_many")
-        return collection_writes.update(self, spec, document, upsert, manipulate, multi,
-                                        check_keys, **kwargs)
-
-    def remove(self, spec_or_id: Any = None, multi: bool = True, **kwargs: Any) -> Any:
-        """DEPRECATED - use delete_one() or delete_many()."""
-        _deprecated("remove", "delete_one or delete_many")
-        return collection_writes.remove(self, spec_or_id, multi, **kwargs)
-
-    def find_and_modify(self, query: Any = {}, update: Any = None,  # noqa: B006 - documented
-                        upsert: bool = False, sort: Any = None, full_response: bool = False,
-                        manipulate: bool = False, **kwargs: Any) -> Any:
-        """DEPRECATED - use find_one_and_delete(), _replace() or _update()."""
-        _deprecated("find_and_modify",
-                    "find_one_and_delete, find_one_and_replace or find_one_and_update")
-        return collection_writes.find_and_modify(self, query, update, upsert, sort,
-                                                 full_response, manipulate, **kwargs)
-
-    # ---- reads (indexes, aggregation, cursors)
-    # Logic lives in mongofw.client.cursor, .command_cursor, .collection_reads and
-    # .collection_indexes; these methods only delegate.
-
-    def find(self, filter: Optional[Mapping[str, Any]] = None, projection: Any = None,
-             skip: int = 0, limit: int = 0, no_cursor_timeout: bool = False,
-             cursor_type: int = CursorType.NON_TAILABLE, sort: Any = None,
-             allow_partial_results: bool = False, oplog_replay: bool = False,
-             modifiers: Optional[Mapping[str, Any]] = None, batch_size: int = 0,
-             manipulate: bool = True, collation: Any = None, hint: Any = None,
-             max_scan: Optional[int] = None, max_time_ms: Optional[int] = None,
-             max: Any = None, min: Any = None, return_key: Optional[bool] = None,
-             show_record_id: Optional[bool] = None, snapshot: Optional[bool] = None,
-             comment: Any = None, session: Any = None,
-             allow_disk_use: Optional[bool] = None) -> Any:
-        """A Cursor over the documents matching ``filter`` (the arguments are ``Cursor``'s;
-        ``hint`` ... ``comment`` from PyMongo 3.5, ``allow_disk_use`` from 3.11)."""
-        from mongofw.client.cursor import Cursor
-
-        return Cursor(self, filter, projection, skip, limit, no_cursor_timeout, cursor_type,
-                      sort, allow_partial_results, oplog_replay, modifiers, batch_size,
-                      manipulate, collation, hint, max_scan, max_time_ms, max, min,
-                      return_key, show_record_id, snapshot, comment, session, allow_disk_use)
-
-    def watch(self, pipeline: Optional[List[Any]] = None, full_document: Optional[str] = None,
-              resume_after: Any = None, max_await_time_ms: Optional[int] = None,
-              batch_size: Optional[int] = None, collation: Any = None,
-              start_at_operation_time: Any = None, session: Any = None,
-              start_after: Any = None) -> Any:
-        """A ChangeStream over this collection's changes (MongoDB 3.6+ replica sets and
-        sharded clusters).  New in PyMongo 3.6 (``start_after`` 3.9)."""
-        from mongofw.client.change_stream import CollectionChangeStream
-
-        return CollectionChangeStream(self, pipeline, full_document, resume_after, max_await_time_ms,
-                                      batch_size, collation, start_at_operation_time, session,
-                                      start_after)
-
-    def find_raw_batches(self, *args: Any, **kwargs: Any) -> Any:
-        """Like ``find``, but each iteration returns one whole batch of raw BSON bytes
-        (``bson.decode_all`` reads it).  New in PyMongo 3.6."""
-        from mongofw.client.raw_batch_cursors import RawBatchCursor
-
-        return RawBatchCursor(self, *args, **kwargs)
-
-    def aggregate_raw_batches(self, pipeline: List[Any], session: Any = None,
-                              **kwargs: Any) -> Any:
-        """Like ``aggregate``, but each iteration returns one whole batch of raw BSON
-        bytes.  New in PyMongo 3.6."""
-        from mongofw.client.raw_batch_cursors import aggregate_raw_batches
-
-        return aggregate_raw_batches(self, pipeline, session=session, **kwargs)
-
-    def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
-        """The first matching document, or None; a non-mapping filter means ``{"_id": filter}``.
-
-        ``max_time_ms`` may be given as a keyword; any ``limit`` is ignored.
-        """
-        if filter is not None and not isinstance(filter, Mapping):
-            filter = {"_id": filter}
-        max_time_ms = kwargs.pop("max_time_ms", None)
-        cursor = self.find(filter, *args, **kwargs).max_time_ms(max_time_ms)
-        for document in cursor.limit(-1):
-            return document
-        return None
-
-    def count(self, filter: Any = None, session: Any = None, **kwargs: Any) -> int:
-        """The number of documents matching ``filter`` (hint, limit, skip, maxTimeMS, collation)."""
-        return collection_reads.count(self, filter, session, **kwargs)
-
-    def count_documents(self, filter: Mapping[str, Any], session: Any = None,
-                        **kwargs: Any) -> int:
-        """The number of documents matching ``filter`` (``{}`` for all), from an aggregation.
-
-        Keywords: ``skip``, ``limit`` (positive), ``maxTimeMS``, ``collation``, ``hint``.
-        Query operators that need the legacy count (``$where``, ``$near``) are refused
-        by the server.  New in PyMongo 3.7.
-        """
-        return collection_reads.count_documents(self, filter, session, **kwargs)
-
-    def estimated_document_count(self, **kwargs: Any) -> int:
-        """The number of documents from the collection's metadata (fast, not in a
-        transaction); ``maxTimeMS`` may be given.  New in PyMongo 3.7."""
-        return collection_reads.estimated_document_count(self, **kwargs)
-
-    def distinct(self, key: str, filter: Any = None, session: Any = None,
-                 **kwargs: Any) -> List[Any]:
-        """The distinct values of ``key`` among the documents matching ``filter``."""
-        return collection_reads.distinct(self, key, filter, session, **kwargs)
-
-    def aggregate(self, pipeline: List[Any], session: Any = None, **kwargs: Any) -> Any:
-        """Run an aggregation pipeline; returns a CommandCursor over the results."""
-        return collection_reads.aggregate(self, pipeline, session=session, **kwargs)
-
-    def map_reduce(self, map: Any, reduce: Any, out: Any, full_response: bool = False,
-                   session: Any = None, **kwargs: Any) -> Any:
-        """Map/reduce into ``out``; the output Collection, or the full reply."""
-        return collection_reads.map_reduce(self, map, reduce, out, full_response, session,
-                                           **kwargs)
-
-    def inline_map_reduce(self, map: Any, reduce: Any, full_response: bool = False,
-                          session: Any = None, **kwargs: Any) -> Any:
-        """Map/reduce in memory; the result documents, or the full reply."""
-        return collection_reads.inline_map_reduce(self, map, reduce, full_response, session,
-                                                  **kwargs)
-
-    def group(self, key: Any, condition: Any, initial: Any, reduce: Any, finalize: Any = None,
-              **kwargs: Any) -> List[Any]:
-        """SQL-like ``group by`` with JavaScript functions; the grouped documents."""
-        return collection_reads.group(self, key, condition, initial, reduce, finalize,
-                                      **kwargs)
-
-    def parallel_scan(self, num_cursors: int, session: Any = None, **kwargs: Any) -> List[Any]:
-        """Up to ``num_cursors`` CommandCursors covering the whole collection once."""
-        return collection_reads.parallel_scan(self, num_cursors, session, **kwargs)
-
-    def options(self, session: Any = None) -> Mapping[str, Any]:
-        """The options the collection was created with ({} if it does not exist)."""
-        return collection_reads.options(self, session)
-
-    def create_index(self, keys: Any, session: Any = None, **kwargs: Any) -> str:
-        """Create an index on a key or (key, direction) list; returns its name."""
-        return collection_indexes.create_index(self, keys, session, **kwargs)
-
-    def create_indexes(self, indexes: List[Any], session: Any = None,
-                       **kwargs: Any) -> List[str]:
-        """Create the indexes described by IndexModel instances; returns their names.
-        Keyword arguments (``maxTimeMS``...) go to the ``createIndexes`` command."""
-        return collection_indexes.create_indexes(self, indexes, session, **kwargs)
-
-    def ensure_index(self, key_or_list: Any, cache_for: int = 300, **kwargs: Any) -> str:
-        """DEPRECATED - create the index if needed; returns its name."""
-        return collection_indexes.ensure_index(self, key_or_list, cache_for, **kwargs)
-
-    def drop_index(self, index_or_name: Any, session: Any = None, **kwargs: Any) -> None:
-        """Drop an index by name or by its (key, direction) list.  Keyword arguments
-        (``maxTimeMS``...) go to the ``dropIndexes`` command."""
-        collection_indexes.drop_index(self, index_or_name, session, **kwargs)
-
-    def drop_indexes(self, session: Any = None, **kwargs: Any) -> None:
-        """Drop every index but the one on ``_id`` (keywords go to ``dropIndexes``)."""
-        collection_indexes.drop_index(self, "*", session, **kwargs)
-
-    def reindex(self, session: Any = None, **kwargs: Any) -> Mapping[str, Any]:
-        """Rebuild all indexes of this collection (keywords go to ``reIndex``)."""
-        return collection_indexes.reindex(self, session, **kwargs)
-
-    def list_indexes(self, session: Any = None) -> Any:
-        """A CommandCursor over this collection's index documents."""
-        return collection_indexes.list_indexes(self, session)
-
-    def index_information(self, session: Any = None) -> Mapping[str, Any]:
-        """``{index name: {"key": [(key, direction), ...], ...}}`` for every index."""
-        return collection_indexes.index_information(self, session)
+    # ---- the read, index and deprecated methods are the mixins' (collection_queries,
+    # collection_index_methods, collection_legacy).
 
     def drop(self, session: Any = None) -> None:
-        """Drop this collection (an alias of ``Database.drop_collection``)."""
+        """Drop this collection and its indexes; same as
+        ``db.drop_collection(coll.name)``.  Dropping a missing collection is not an
+        error.
+
+        :param session: a :class:`~pymongo.client_session.ClientSession` (new in 3.6).
+        :raises ~pymongo.errors.OperationFailure: when the command fails.
+
+        The collection's write concern applies (new in 3.7).
+        """
         self.__database.drop_collection(self.__name, session)

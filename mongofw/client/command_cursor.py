@@ -99,17 +99,42 @@ class SessionShare:
 
 
 class CommandCursor:
-    """A cursor over the result of a cursor-returning command."""
+    """A cursor over the results of a command that returns a cursor.
+
+    Applications get one from :meth:`~pymongo.collection.Collection.aggregate`,
+    :meth:`~pymongo.collection.Collection.list_indexes`,
+    :meth:`~pymongo.database.Database.list_collections` and the like, rather than
+    making one: the first batch came with the command's reply, and iterating fetches
+    the next ones with ``getMore`` from the same server.  Use it as a context manager
+    (or call :meth:`close`) to kill the server cursor early.
+    """
 
     def __init__(self, collection: Any, cursor_info: Mapping[str, Any], address: Any,
                  retrieved: int = 0, batch_size: int = 0,
                  max_await_time_ms: Optional[int] = None, session: Any = None,
                  explicit_session: bool = False, *,
                  session_share: Optional[SessionShare] = None) -> None:
-        """``batch_size`` and ``max_await_time_ms`` shape each ``getMore``; ``session``
-        is the session of the command that opened the cursor, the caller's when
-        ``explicit_session``, else an implicit one the cursor ends when it is done (or,
-        with a ``session_share``, one several cursors own, ended by the last of them)."""
+        """Wrap the cursor a command opened.
+
+        :param collection: the :class:`~pymongo.collection.Collection` the command ran
+            on (its codec options decode the documents).
+        :param cursor_info: the reply's ``cursor`` document: its ``id`` (0 when the
+            server has nothing more), ``firstBatch`` and ``ns``.
+        :param address: the ``(host, port)`` of the server holding the cursor.
+        :param retrieved: how many documents were retrieved before (default 0).
+        :param batch_size: documents per ``getMore`` (0, the default, lets the server
+            choose).
+        :param max_await_time_ms: for a tailable await cursor, how long each
+            ``getMore`` may wait for new data (``int`` ms, or ``None``).
+        :param session: the session of the command that opened the cursor; its
+            ``getMore`` commands carry the same one.
+        :param explicit_session: ``True`` when ``session`` is the caller's; otherwise
+            it is an implicit session the cursor ends when it is done (or, with a
+            ``session_share``, one several cursors own, ended by the last of them).
+        :raises TypeError: when ``cursor_info`` has no ``id``, or ``batch_size`` or
+            ``max_await_time_ms`` is not an int.
+        :raises ValueError: for a negative ``batch_size``.
+        """
         if not isinstance(cursor_info, Mapping) or "id" not in cursor_info:
             raise TypeError(f"cursor_info must be a cursor document with an 'id', not "
                             f"{cursor_info!r}")
@@ -172,7 +197,14 @@ class CommandCursor:
         return self.__retrieved
 
     def batch_size(self, batch_size: int) -> CommandCursor:
-        """Documents per ``getMore`` batch (0 lets the server choose)."""
+        """Set how many documents each further batch holds; returns this cursor.
+
+        :param batch_size: documents per ``getMore`` (``int`` >= 0; 0 lets the server
+            choose).  The batch already received is not affected.
+        :returns: this cursor, for chaining.
+        :raises TypeError: when ``batch_size`` is not an int.
+        :raises ValueError: when ``batch_size`` is negative.
+        """
         if not isinstance(batch_size, int) or isinstance(batch_size, bool):
             raise TypeError(f"batch_size must be an integer, not {type(batch_size).__name__}")
         if batch_size < 0:
@@ -225,6 +257,14 @@ class CommandCursor:
         return self.__explicit_session
 
     def __next__(self) -> Any:
+        """The next document, fetching the next batch from the server when the current
+        one is used up.
+
+        :raises StopIteration: when the results are exhausted.
+        :raises ~pymongo.errors.OperationFailure: when the server fails the ``getMore``
+            (say, the cursor timed out: the cursor is then dead).
+        :raises ~pymongo.errors.AutoReconnect: when the connection is lost.
+        """
         # An empty batch with a live id is not the end: ask again until data or id 0.
         while not self.__data and not self.__killed:
             self._refresh()

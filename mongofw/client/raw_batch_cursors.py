@@ -60,12 +60,22 @@ class RawBatchCursor(Cursor):
 
 
 class RawBatchCommandCursor(CommandCursor):
-    """A command cursor whose iteration yields one ``bytes`` per batch of documents."""
+    """A command cursor whose iteration yields one ``bytes`` per batch of documents.
+
+    Applications get one from ``Collection.aggregate_raw_batches`` (new in 3.6); it takes
+    the arguments of :class:`CommandCursor`.  :func:`bson.decode_all` turns each item
+    into documents.
+    """
 
     def __getitem__(self, index: Any) -> Any:
         raise InvalidOperation("Cannot call __getitem__ on a RawBatchCommandCursor")
 
     def __next__(self) -> bytes:
+        """The next batch: its documents' BSON back to back, as ``bytes``.
+
+        :raises StopIteration: when there are no more batches.
+        :raises ~pymongo.errors.OperationFailure: when the server fails the ``getMore``.
+        """
         batch: List[Any] = self._take_batch()
         if not batch:
             raise StopIteration

@@ -86,10 +86,27 @@ class ClientSessions:
     def start_session(self, causal_consistency: Optional[bool] = None,
                       default_transaction_options: Optional[TransactionOptions] = None,
                       snapshot: Optional[bool] = False) -> ClientSession:
-        """A new explicit session (MongoDB 3.6+); use it in a ``with`` statement.
+        """Start an explicit logical session (new in 3.6; MongoDB 3.6+).
 
-        ``causal_consistency`` defaults to True (False for a ``snapshot`` session).
-        New in PyMongo 3.6.
+        Pass it as ``session=`` to each operation that should run in it, and end it
+        when done: ``with client.start_session() as session: ...`` ends it on exit.
+        Nothing is sent until the first operation uses it.
+
+        :param causal_consistency: when ``True``, each read of the session sees the
+            session's earlier writes and reads; ``None`` (the default) means ``True``,
+            or ``False`` for a snapshot session.
+        :param default_transaction_options: a
+            :class:`~pymongo.client_session.TransactionOptions` for the transactions
+            started on it without options of their own (new in 3.7); ``None`` takes
+            the client's settings.
+        :param snapshot: when ``True``, every read of the session reads one
+            point-in-time snapshot (MongoDB 5.0+; new in 3.12; default ``False``);
+            not with transactions nor ``causal_consistency=True``.
+        :returns: a :class:`~pymongo.client_session.ClientSession`.
+        :raises ~pymongo.errors.ConfigurationError: for ``snapshot`` with
+            ``causal_consistency=True``.
+        :raises TypeError: when ``causal_consistency`` is not a bool or
+            ``default_transaction_options`` not a TransactionOptions.
         """
         options = SessionOptions(causal_consistency, default_transaction_options, snapshot)
         return ClientSession(self, None, options, None, implicit=False)

@@ -76,14 +76,20 @@ class TransactionOptions:
 
     @property
     def read_concern(self) -> Optional[ReadConcern]:
+        """The :class:`~pymongo.read_concern.ReadConcern` of the transaction's reads,
+        or ``None`` (the session's default, else the client's)."""
         return self._read_concern
 
     @property
     def write_concern(self) -> Optional[WriteConcern]:
+        """The :class:`~pymongo.write_concern.WriteConcern` of the commit, or ``None``
+        (the session's default, else the client's)."""
         return self._write_concern
 
     @property
     def read_preference(self) -> Optional[_ServerMode]:
+        """The read preference of the transaction's reads, or ``None`` (the session's
+        default, else the client's)."""
         return self._read_preference
 
     @property
@@ -167,7 +173,31 @@ class Transactions:
                           write_concern: Optional[WriteConcern] = None,
                           read_preference: Optional[_ServerMode] = None,
                           max_commit_time_ms: Optional[int] = None) -> _Finish:
-        """Start a transaction; a context manager that commits (or, on error, aborts)."""
+        """Start a multi-document transaction on this session (new in 3.7; MongoDB
+        4.0+ replica sets, 4.2+ sharded clusters).
+
+        The operations given ``session=this session`` until :meth:`commit_transaction`
+        or :meth:`abort_transaction` belong to it.  The return value is a context
+        manager: ``with session.start_transaction(): ...`` commits when the block ends
+        and aborts when it raises.  Each option not given comes from the session's
+        ``default_transaction_options``, else from the client.
+
+        :param read_concern: a :class:`~pymongo.read_concern.ReadConcern` for the
+            transaction's reads; ``None`` (the default) takes the session's
+            ``default_transaction_options``, else the client's.
+        :param write_concern: a :class:`~pymongo.write_concern.WriteConcern` for the
+            commit (acknowledged); ``None`` takes the defaults likewise.
+        :param read_preference: a read preference for the transaction's reads (MongoDB
+            4.0 transactions read from the primary); ``None`` takes the defaults.
+        :param max_commit_time_ms: the ``maxTimeMS`` of ``commitTransaction``, an
+            ``int`` (new in 3.9); ``None`` takes the defaults.
+        :returns: a context manager that commits on exit (aborts on an exception).
+        :raises ~pymongo.errors.InvalidOperation: when a transaction is already in
+            progress, in a snapshot session, or when the session has ended.
+        :raises TypeError: when an option has the wrong type.
+        :raises ~pymongo.errors.ConfigurationError: for an unacknowledged write
+            concern.
+        """
         self._check_ended()
         if self._options.snapshot:
             raise InvalidOperation("Transactions are not supported in snapshot sessions")
@@ -297,9 +327,32 @@ class Transactions:
                          write_concern: Optional[WriteConcern] = None,
                          read_preference: Optional[_ServerMode] = None,
                          max_commit_time_ms: Optional[int] = None) -> Any:
-        """Run ``callback(session)`` in a transaction and commit it, retrying as the
-        convenient transaction API specifies for up to 120 seconds; returns what the
-        callback returned."""
+        """Run ``callback`` in a transaction and commit it, retrying on transient
+        errors (new in 3.9).
+
+        Starts a transaction, calls ``callback(session)`` and commits.  When the
+        callback or the commit fails with an error labelled
+        ``TransientTransactionError``, the whole transaction runs again; a commit
+        labelled ``UnknownTransactionCommitResult`` is retried alone.  Retries stop
+        after 120 seconds.  The callback may run several times, so it must be safe to
+        repeat, and should pass ``session`` to every operation.  If it commits or
+        aborts by itself, nothing more is done.
+
+        :param callback: a function taking the session; its return value is returned.
+        :param read_concern: a :class:`~pymongo.read_concern.ReadConcern` for the
+            transaction's reads; ``None`` (the default) takes the session's
+            ``default_transaction_options``, else the client's.
+        :param write_concern: a :class:`~pymongo.write_concern.WriteConcern` for the
+            commit (acknowledged); ``None`` takes the defaults likewise.
+        :param read_preference: a read preference for the transaction's reads (MongoDB
+            4.0 transactions read from the primary); ``None`` takes the defaults.
+        :param max_commit_time_ms: the ``maxTimeMS`` of ``commitTransaction``, an
+            ``int`` (new in 3.9); ``None`` takes the defaults.
+        :returns: what ``callback`` returned.
+        :raises: the callback's exception (after aborting), or the last error of the
+            commit when the retries are over.
+        :raises ~pymongo.errors.InvalidOperation: as for :meth:`start_transaction`.
+        """
         start = time.monotonic()
 
         def within_limit() -> bool:
