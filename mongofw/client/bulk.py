@@ -158,7 +158,7 @@ class Bulk:
         labels: Set[str] = set()  # of write concern errors a retry did not cure
         runs = self.runs()
         with client._tmp_session(session, not acknowledged) as session:
-            with client._socket_for_writes() as sock_info:
+            with client._socket_for_writes(session=session) as sock_info:
                 for kind, name in sorted(self.statement_options):
                     write_ops.check_statement_options(sock_info, write_concern, kind, [name])
                 for run in runs:

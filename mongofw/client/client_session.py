@@ -263,6 +263,7 @@ class ClientSession(Transactions):
         operation_time = reply.get("operationTime")
         if operation_time is not None:
             self.advance_operation_time(operation_time)
+        self._take_recovery_token(reply)
         if self._options.snapshot and self._snapshot_time is None:
             cursor = reply.get("cursor")
             at = (cursor.get("atClusterTime") if isinstance(cursor, Mapping) else None) \

@@ -53,7 +53,7 @@ def run_read_command(collection: Any, cmd: Mapping[str, Any], read_preference: A
         if retryable:
             return client._retryable_read(session, read_preference, run)
         read_preference = client._read_preference_in(session, read_preference)
-        with client._socket_for_reads(read_preference) as (sock_info, slave_ok):
+        with client._socket_for_reads(read_preference, session) as (sock_info, slave_ok):
             return run(sock_info, slave_ok)
 
 
@@ -64,7 +64,8 @@ def run_write_command(collection: Any, cmd: Mapping[str, Any], allowable_errors:
     """Run ``cmd`` on the primary, with the collection's write concern on MongoDB 3.4+,
     in ``session`` (an implicit one when None); not retried."""
     client = collection.database.client
-    with client._tmp_session(session) as session, client._socket_for_writes() as sock_info:
+    with client._tmp_session(session) as session, \
+            client._socket_for_writes(session=session) as sock_info:
         concern = check_read_concern(read_concern, sock_info)
         write_concern = collection.write_concern if apply_write_concern and \
             sock_info.max_wire_version >= COMMAND_WRITE_CONCERN_WIRE_VERSION else None

@@ -307,7 +307,8 @@ def options(collection: Any, session: Any = None) -> Mapping[str, Any]:
 
     database = collection.database
     client = database.client
-    with client._tmp_session(session) as session, client._socket_for_writes() as sock_info:
+    with client._tmp_session(session) as session, \
+            client._socket_for_writes(session=session) as sock_info:
         if sock_info.max_wire_version < 3:
             # MongoDB 2.6 lists collections in <db>.system.namespaces.
             _, docs = cursor_legacy.run_query(

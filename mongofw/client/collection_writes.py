@@ -129,7 +129,8 @@ def rename(collection: Any, new_name: Any, session: Any = None,
     cmd = SON([("renameCollection", collection.full_name),
                ("to", f"{database.name}.{new_name}")])
     client = database.client
-    with client._tmp_session(session) as session, client._socket_for_writes() as sock_info:
+    with client._tmp_session(session) as session, \
+            client._socket_for_writes(session=session) as sock_info:
         # renameCollection takes a write concern from wire version 5 (MongoDB 3.4) on.
         if sock_info.max_wire_version >= 5 and collection.write_concern.document:
             cmd["writeConcern"] = collection.write_concern.document

@@ -328,7 +328,7 @@ class Cursor(CursorModifiers):
 
         if exhausting:  # the stream is pinned to its first connection: never retried
             read_preference = client._read_preference_in(session, coll.read_preference)
-            with client._socket_for_reads(read_preference) as (sock_info, slave_ok):
+            with client._socket_for_reads(read_preference, session) as (sock_info, slave_ok):
                 return run(sock_info, slave_ok)
         return client._retryable_read(session, coll.read_preference, run)
 

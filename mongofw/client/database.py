@@ -442,7 +442,8 @@ class Database(UserAdministration, BaseObject):
 
         cmd = SON([("currentOp", 1), ("$all", include_all)])
         client = self.__client
-        with client._tmp_session(session) as session, client._socket_for_writes() as sock_info:
+        with client._tmp_session(session) as session, \
+                client._socket_for_writes(session=session) as sock_info:
             if sock_info.max_wire_version >= cursor_legacy.FIND_COMMAND_WIRE_VERSION:
                 return sock_info.command("admin", cmd, codec_options=self.codec_options,
                                          session=session)

@@ -118,13 +118,17 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
     def _plugin_son_manipulators(self, database: Database) -> List[Any]:
         return self.__plugins.son_manipulators(database) if self.__plugins else []
 
-    def _socket_for_writes(self, timeout: Optional[float] = None) -> ContextManager[Any]:
-        return dispatch_sockets.socket_for_writes(self._topology, self.__credentials, timeout)
+    def _socket_for_writes(self, timeout: Optional[float] = None,
+                           session: Any = None) -> ContextManager[Any]:
+        """A socket to a writable server (the mongos ``session`` is pinned to)."""
+        return dispatch_sockets.socket_for_writes(self._topology, self.__credentials, timeout,
+                                                  session)
 
-    def _socket_for_reads(self, read_preference: Any) -> ContextManager[Tuple[Any, bool]]:
+    def _socket_for_reads(self, read_preference: Any,
+                          session: Any = None) -> ContextManager[Tuple[Any, bool]]:
         """A socket for ``read_preference`` and whether to set slaveOk on it."""
         return dispatch_sockets.socket_for_reads(self._topology, self.__credentials,
-                                                 read_preference)
+                                                 read_preference, session)
 
     def _socket_for_address(self, address: Address) -> ContextManager[Any]:
         return dispatch_sockets.socket_for_address(self._topology, self.__credentials, address)
@@ -136,12 +140,12 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
         user commands)."""
         with self._tmp_session(session) as session:
             if read_preference is None:
-                with self._socket_for_writes() as sock_info:
+                with self._socket_for_writes(session=session) as sock_info:
                     return sock_info.command(db_name, command, codec_options=codec_options,
                                              session=session, **kwargs)
             read_preference = self._read_preference_in(session, read_preference,
                                                        explicit=True)
-            with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
+            with self._socket_for_reads(read_preference, session) as (sock_info, slave_ok):
                 return sock_info.command(db_name, command, slave_ok, read_preference,
                                          codec_options, session=session, **kwargs)
 

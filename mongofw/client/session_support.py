@@ -236,7 +236,7 @@ class ClientSessions:
         for attempt in (0, 1):
             supported, wire_version = False, 0
             try:
-                with self._socket_for_writes() as sock_info:
+                with self._socket_for_writes(session=session) as sock_info:
                     wire_version = sock_info.max_wire_version
                     supported = retryable and _supports_retryable_writes(sock_info)
                     if attempt and not supported:
@@ -264,19 +264,19 @@ class ClientSessions:
         read_preference = self._read_preference_in(session, read_preference)
         retryable = self.retry_reads and not (session is not None and session.in_transaction)
         try:
-            return self._read_retried(retryable, read_preference, operation)
+            return self._read_retried(retryable, read_preference, operation, session)
         except PyMongoError as exc:
             # A cursor's session is not a _tmp_session: label its errors here.
             add_transient_label(session, exc)
             raise
 
     def _read_retried(self, retryable: bool, read_preference: Any,
-                      operation: Callable[[Any, bool], T]) -> T:
+                      operation: Callable[[Any, bool], T], session: Any = None) -> T:
         first_error: Optional[BaseException] = None
         for attempt in (0, 1):
             supported = False
             try:
-                with self._socket_for_reads(read_preference) as (sock_info, slave_ok):
+                with self._socket_for_reads(read_preference, session) as (sock_info, slave_ok):
                     supported = retryable and sock_info.max_wire_version >= 6
                     if attempt and not supported:
                         raise first_error  # type: ignore[misc]

@@ -8,11 +8,17 @@ write concern of its own.  ``commitTransaction`` / ``abortTransaction`` go to ``
 with the transaction's write concern.  Errors carry the specification's labels:
 ``TransientTransactionError`` (the whole transaction may be retried) and
 ``UnknownTransactionCommitResult`` (the commit may be retried).
+
+On a sharded cluster (MongoDB 4.2+) the first command of a transaction pins the session
+to the mongos it went to: the rest of the transaction, and its commit and abort, go
+there too, each with the last ``recoveryToken`` a reply of the transaction carried.  The
+pin goes with a new transaction, an operation outside one, an error labelled
+``TransientTransactionError``, a commit attempt whose outcome is unknown, and an abort.
 """
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Mapping, MutableMapping, Optional
+from typing import Any, Callable, Mapping, MutableMapping, Optional, Tuple
 
 from bson.son import SON
 from mongofw.errors import (
@@ -106,11 +112,14 @@ class TransactionState:
 
 
 class _Transaction:
-    __slots__ = ("state", "options")
+    __slots__ = ("state", "options", "pinned", "recovery_token", "finishing")
 
     def __init__(self) -> None:
         self.state = TransactionState.NONE
         self.options: Optional[TransactionOptions] = None
+        self.pinned: Optional[Tuple[str, Optional[int]]] = None  # the mongos' address
+        self.recovery_token: Optional[Mapping[str, Any]] = None
+        self.finishing = False  # commitTransaction / abortTransaction under way
 
     @property
     def state_name(self) -> str:
@@ -213,8 +222,33 @@ class Transactions:
             else defaults.max_commit_time_ms)
         self._transaction.options = options
         self._transaction.state = TransactionState.STARTING
+        self._transaction.pinned = None
+        self._transaction.recovery_token = None
         self._server_session_now().next_transaction_id()
         return _Finish(self)
+
+    def _pinned_address(self) -> Optional[Tuple[str, Optional[int]]]:
+        """The mongos the next command must go to (None: any server); asked before
+        selecting a server, so an operation outside a transaction unpins the session."""
+        transaction = self._transaction
+        if not (transaction.active or transaction.finishing):
+            transaction.pinned = None
+        return transaction.pinned
+
+    def _selected(self, description: Any) -> None:
+        """A server was selected for a command: a mongos pins a transaction to it."""
+        if self.in_transaction and description.mongos:
+            self._transaction.pinned = description.address
+
+    def _unpin(self) -> None:
+        self._transaction.pinned = None
+
+    def _take_recovery_token(self, reply: Mapping[str, Any]) -> None:
+        """Keep the recoveryToken of a sharded transaction's latest reply."""
+        if self._transaction.state != TransactionState.NONE:
+            token = reply.get("recoveryToken")
+            if token is not None:
+                self._transaction.recovery_token = token
 
     def _transaction_read_preference(self) -> Optional[_ServerMode]:
         """The read preference of the transaction in progress (None: not in one)."""
@@ -232,6 +266,7 @@ class Transactions:
             return False
         if not self.in_transaction:
             self._transaction.state = TransactionState.NONE
+            self._transaction.pinned = None
             return False
         command.pop("writeConcern", None)  # only commit and abort carry one
         command.pop("readConcern", None)
@@ -281,16 +316,25 @@ class Transactions:
             raise InvalidOperation("Cannot call abortTransaction after calling "
                                    "commitTransaction")
         self._transaction.state = TransactionState.ABORTED
-        if state == TransactionState.STARTING:
-            return
         try:
-            self._finish("abortTransaction", False)
+            if state != TransactionState.STARTING:
+                self._finish("abortTransaction", False)
         except PyMongoError:
             pass  # the specification: abort errors are ignored
+        finally:
+            self._unpin()  # whatever the outcome
 
     def _finish(self, name: str, retrying: bool) -> Mapping[str, Any]:
         """Run commitTransaction / abortTransaction, once more on a retryable error."""
-        options = self._transaction.options
+        self._transaction.finishing = True
+        try:
+            return self._finish_attempts(name, retrying)
+        finally:
+            self._transaction.finishing = False
+
+    def _finish_attempts(self, name: str, retrying: bool) -> Mapping[str, Any]:
+        transaction = self._transaction
+        options = transaction.options
         write_concern = options.write_concern
         for attempt in (0, 1):
             command = SON([(name, 1)])
@@ -306,9 +350,11 @@ class Transactions:
                 command["writeConcern"] = concern
             command["txnNumber"] = self._server_session_now().transaction_id
             command["autocommit"] = False
+            if transaction.recovery_token is not None:
+                command["recoveryToken"] = transaction.recovery_token
             wire_version = 0
             try:
-                with self._client._socket_for_writes() as sock_info:
+                with self._client._socket_for_writes(session=self) as sock_info:
                     wire_version = sock_info.max_wire_version
                     return sock_info.command("admin", command, session=self,
                                              parse_write_concern_error=True)
@@ -318,6 +364,9 @@ class Transactions:
                     # The retryable writes specification: commit and abort are retryable
                     # writes, and the driver labels network (and pre-4.4) errors itself.
                     exc._add_error_label(_RETRYABLE_WRITE)
+                if name == "abortTransaction" or exc.has_error_label(_TRANSIENT) or \
+                        _unknown_commit(exc):
+                    self._unpin()  # the retry (or the next try) selects a mongos anew
                 if attempt or not retryable:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
@@ -401,10 +450,14 @@ def _unknown_commit(exc: PyMongoError) -> bool:
 
 
 def add_transient_label(session: Any, exc: BaseException) -> None:
-    """A network or selection error inside a transaction makes it transient."""
-    if session is not None and session.in_transaction and \
-            isinstance(exc, ConnectionFailure) and not isinstance(exc, OperationFailure):
+    """A network or selection error inside a transaction makes it transient; a transient
+    error unpins the session from its mongos."""
+    if session is None or not session.in_transaction or not isinstance(exc, PyMongoError):
+        return
+    if isinstance(exc, ConnectionFailure) and not isinstance(exc, OperationFailure):
         exc._add_error_label(_TRANSIENT)
+    if exc.has_error_label(_TRANSIENT):
+        session._unpin()
 
 
 __all__ = ["TransactionOptions", "TransactionState", "Transactions", "add_transient_label"]

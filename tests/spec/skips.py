@@ -62,12 +62,6 @@ SKIPS: Dict[str, List[str]] = {
     "MONGODB-AWS (PyMongo 3.11) and MONGODB-OIDC (PyMongo 4.7) authentication are not "
     "implemented (no auth plugin registers them; a third-party plugin can)": [
         "connection-string.json::*(MONGODB-AWS)", "connection-string.json::*(MONGODB-OIDC)"],
-    # transactions/legacy (tests/spec/test_transactions.py)
-    "needs a sharded cluster of several mongoses (a transaction pinned to one mongos, its "
-    "recoveryToken, fail points on the pinned mongos): the proxy peer plays one replica-set "
-    "primary, and the driver does not implement sharded transactions": [
-        "mongos-pin-auto.json::*", "mongos-recovery-token.json::*",
-        "mongos-recovery-token-errorLabels.json::*", "pin-mongos.json::*"],
     # transactions-convenient-api/unified (tests/spec/test_transactions_convenient_api.py)
     "expects the write after the callback's own commit or abort, outside any transaction, "
     "to carry readConcern.afterClusterTime: a later causal consistency revision "

@@ -4,8 +4,9 @@ command of a transaction carries, errors and their labels, and the collection af
 FerretDB 1.24 is a standalone without transactions, so every case runs on the proxy
 peer (:mod:`tests.support.proxy_peer`), which plays the replica-set primary of the
 newest release the file's ``runOn`` allows and keeps each transaction in scratch copies
-of the collections it touches until it commits.  Files that need a sharded cluster of
-several mongoses are in the skip list.
+of the collections it touches until it commits.  Files that run only on a sharded
+cluster run on the proxy as two mongoses (one when a case does not say
+``useMultipleMongoses``), sharing one backend and the transactions.
 """
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def _fast_rediscovery(monkeypatch: Any) -> None:
 def test_transactions(case: Any, request: Any, server_uri: str, client: Any) -> None:
     path, doc, test = case
     needs = ["transactions"] + (["fail points"] if "failPoint" in test else [])
-    target = choose([doc.get("runOn") or []], needs, server_facts(server_uri))
+    target = choose([doc.get("runOn") or []], needs, server_facts(server_uri), sharded=True)
     if target is None:
         pytest.fail(f"no server for runOn {doc.get('runOn')}")
     legacy = Case(doc, test, target, server_uri, client)

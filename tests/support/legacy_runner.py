@@ -301,7 +301,8 @@ def run_case(case: Case, request: Any, operations: List[Mapping[str, Any]],
     request.node.user_properties.append(("spec_target", case.target.label))
     case.prepare(create)
     fail_point = case.test.get("failPoint")
-    with proxy_for(case.target, case.server_uri) as proxy:
+    routers = 2 if case.test.get("useMultipleMongoses") else 1
+    with proxy_for(case.target, case.server_uri, routers) as proxy:
         case.proxy = proxy
         if fail_point:
             configure_fail_point(proxy, case.setup, fail_point)

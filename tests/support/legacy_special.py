@@ -1,5 +1,6 @@
 """The test-runner operations of the legacy transactions and sessions formats
-(``object: testRunner``): assertions about a session or about the test server's data."""
+(``object: testRunner``): assertions about a session or about the test server's data,
+and ``targetedFailPoint`` (a fail point on the mongos a session is pinned to)."""
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -18,6 +19,23 @@ def _server_session(session: Any) -> Any:
     return getattr(session, "_server_session", None)
 
 
+def _targeted_fail_point(case: Any, args: Mapping[str, Any]) -> None:
+    """Turn the fail point on in the proxy mongos the session is pinned to (the runner
+    turns every mongos' fail points off after the case)."""
+    from bson.son import SON
+
+    pinned = case.sessions[args["session"]]._transaction.pinned
+    assert pinned is not None, "targetedFailPoint: the session is not pinned"
+    assert case.proxy is not None, \
+        "targetedFailPoint is played on the proxy peer's mongoses only"
+    router = next(r for r in case.proxy.routers if ("127.0.0.1", r.port) == tuple(pinned))
+    command = args["failPoint"]
+    ordered = SON([("configureFailPoint", command["configureFailPoint"])])
+    ordered.update((k, v) for k, v in command.items() if k != "configureFailPoint")
+    reply = router.fail_points.configure(ordered)
+    assert reply["ok"] == 1, f"the proxy mongos refused {dict(command)}: {reply}"
+
+
 def run_special(case: Any, name: str, args: Mapping[str, Any]) -> Any:
     """One ``testRunner`` operation of ``case`` (a :class:`legacy_runner.Case`)."""
     if name == "assertSessionTransactionState":
@@ -25,6 +43,13 @@ def run_special(case: Any, name: str, args: Mapping[str, Any]) -> Any:
         assert state in _STATES[args["state"]], \
             f"{args['session']} is {TransactionState.NAMES[state]}, not {args['state']}"
         return None
+    if name in ("assertSessionPinned", "assertSessionUnpinned"):
+        pinned = case.sessions[args["session"]]._transaction.pinned
+        assert (pinned is not None) == (name == "assertSessionPinned"), \
+            f"{name}: the session is pinned to {pinned}"
+        return None
+    if name == "targetedFailPoint":
+        return _targeted_fail_point(case, args)
     if name in ("assertSessionDirty", "assertSessionNotDirty"):
         server_session = _server_session(case.sessions[args["session"]])
         dirty = bool(server_session is not None and server_session.dirty)

@@ -17,6 +17,16 @@ server that answers exactly as they describe.  The proxy plays that server:
 - the error labels a 4.0+ server adds (``TransientTransactionError``; from 4.4
   ``RetryableWriteError`` and ``ResumableChangeStreamError``).
 
+As ``role="mongos"`` it plays a mongos of a sharded cluster instead (``msg: "isdbgrid"``);
+:meth:`ProxyPeer.add_router` starts another mongos of the same cluster, which shares the
+backend, the clock and the transactions but has fail points of its own (``failCommand``
+then also fails the handshake, ``isMaster`` / ``hello``).  A transaction belongs to the
+mongos that started it: its other commands sent elsewhere fail with NoSuchTransaction;
+a commit or abort sent elsewhere recovers the transaction's outcome by the
+``recoveryToken`` every reply of a transaction carries (a commit of a transaction nobody
+committed then aborts it: NoSuchTransaction).  Errors that ``failCommand`` injects on a
+mongos leave the transaction open.
+
 Everything else goes to FerretDB, without the fields FerretDB does not take (``lsid``,
 ``txnNumber``, ``readConcern`` ...).  A command the proxy fails on with an exception of
 its own is answered with an InternalError and kept in ``problems``: a runner fails the
@@ -76,6 +86,9 @@ CODE_NAMES = {6: "HostUnreachable", 7: "HostNotFound", 24: "LockTimeout", 43: "C
               13436: "NotPrimaryOrSecondary"}
 # Names of the proxy's own databases (scratch copies); never shown to a client.
 PRIVATE_PREFIX = "px"
+# What the mongoses of one cluster share (the first one's).
+_SHARED = ("backend", "clock", "changes", "writes", "transactions", "streams", "lock",
+           "problems", "cursor_dbs", "images")
 
 
 class ProxyPeer(WirePeer):
@@ -84,13 +97,21 @@ class ProxyPeer(WirePeer):
     CODEC_OPTIONS = RAW
 
     def __init__(self, server_uri: str, version: Version, wire: int,
-                 role: str = "primary") -> None:
+                 role: str = "primary", cluster: Optional[ProxyPeer] = None) -> None:
         super().__init__(self._handle)
-        self.version, self.wire, self.role = version, wire, role
+        self.server_uri, self.version, self.wire, self.role = server_uri, version, wire, role
+        self.fail_points = FailPoints()
+        self._connection = threading.local()
+        # The mongoses of a cluster, in the first one (which owns what they share).
+        self.routers: List[ProxyPeer] = [self] if cluster is None else []
+        self._owner = self if cluster is None else cluster
+        if cluster is not None:
+            for name in _SHARED:
+                setattr(self, name, getattr(cluster, name))
+            return
         self.backend = Backend(host_port(server_uri))
         self.clock = Clock()
         self.changes = ChangeLog(self.clock)
-        self.fail_points = FailPoints()
         self.writes = Writes(self)
         self.transactions = Transactions(self)
         self.streams = Streams(self)
@@ -100,8 +121,19 @@ class ProxyPeer(WirePeer):
         self.cursor_dbs: Dict[int, str] = {}
         # Collections whose changeStreamPreAndPostImages is on (collMod / create, 6.0).
         self.images: Dict[Tuple[str, str], bool] = {}
-        self._connection = threading.local()
         self._serial = 0
+
+    def add_router(self) -> ProxyPeer:
+        """Start one more mongos of this (mongos) peer's cluster."""
+        assert self.mongos and self._owner is self, "only the first mongos adds routers"
+        router = ProxyPeer(self.server_uri, self.version, self.wire, "mongos", cluster=self)
+        router.__enter__()
+        self.routers.append(router)
+        return router
+
+    @property
+    def mongos(self) -> bool:
+        return self.role == "mongos"
 
     # ------------------------------------------------------------ lifecycle
 
@@ -109,12 +141,16 @@ class ProxyPeer(WirePeer):
         import socket
 
         # Wake the threads blocked in accept() / recv() now rather than at their timeouts.
+        for router in self.routers[1:]:
+            router.stop()
         for sock in [self._listener, *self._conns]:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
         super().stop()
+        if self._owner is not self:
+            return  # a second mongos: the first one owns what they share
         try:
             self.transactions.discard_all()
             self.streams.discard()
@@ -123,15 +159,20 @@ class ProxyPeer(WirePeer):
 
     @property
     def replica_set(self) -> bool:
-        return self.role == "primary"
+        """Sessions, transactions and an oplog: a replica-set primary or a mongos."""
+        return self.role in ("primary", "mongos")
 
     def scratch_name(self, kind: str) -> str:
+        owner = self._owner
         with self.lock:
-            self._serial += 1
-            return f"{PRIVATE_PREFIX}{kind}{self.port}_{self._serial}"
+            owner._serial += 1
+            return f"{PRIVATE_PREFIX}{kind}{owner.port}_{owner._serial}"
 
     def hello(self) -> Dict[str, Any]:
         address = f"127.0.0.1:{self.port}"
+        if self.mongos:
+            return self._decorate(hello_reply("mongos", max_wire_version=self.wire,
+                                              logicalSessionTimeoutMinutes=30))
         if not self.replica_set:
             return hello_reply(max_wire_version=self.wire, logicalSessionTimeoutMinutes=30)
         reply = hello_reply("primary", set_name="rs", hosts=[address],
@@ -148,6 +189,10 @@ class ProxyPeer(WirePeer):
         if name in HANDSHAKES:
             client = command.get("client") or {}
             self._connection.app_name = (client.get("application") or {}).get("name")
+            if self.mongos and (self.fail_points.fail_command(
+                    _ALIASES.get(name, name), self._connection.app_name) or {}).get(
+                    "closeConnection"):
+                return CLOSE
             return self.hello()
         try:
             reply = self._answer(name, command)
@@ -157,6 +202,9 @@ class ProxyPeer(WirePeer):
                      "errmsg": f"the proxy peer failed: {exc!r}"}
         if reply is CLOSE:
             return CLOSE
+        if self.mongos and "autocommit" in command:
+            reply = dict(reply)
+            reply["recoveryToken"] = {"recoveryShardId": "shard0"}
         return self._decorate(reply)
 
     def _answer(self, name: str, command: Mapping[str, Any]) -> Any:
@@ -219,8 +267,9 @@ class ProxyPeer(WirePeer):
             reply["errorLabels"] = list(data["errorLabels"])
         else:
             self._add_labels(name, command, reply)
-        with self.lock:
-            self.transactions.on_error(name, command)
+        if not self.mongos:  # a mongos fails the command before its shards see it
+            with self.lock:
+                self.transactions.on_error(name, command)
         return reply
 
     def _execute(self, name: str, command: Mapping[str, Any]) -> Any:
@@ -236,10 +285,11 @@ class ProxyPeer(WirePeer):
         if (txn_number is not None or "autocommit" in command) and not self.replica_set:
             return error(20, "IllegalOperation", "Transaction numbers are only allowed on "
                          "a replica set member or mongos")
+        router = self.port if self.mongos else None
         if name in ("commitTransaction", "abortTransaction"):
-            return self.transactions.finish(name, command, lsid, txn_number)
+            return self.transactions.finish(name, command, lsid, txn_number, router)
         if "autocommit" in command:
-            return self.transactions.run(name, command, db, lsid, txn_number)
+            return self.transactions.run(name, command, db, lsid, txn_number, router)
         if (command.get("readConcern") or {}).get("level") == "snapshot":
             return self.streams.snapshot_read(name, command, db)
         if name in WRITES:

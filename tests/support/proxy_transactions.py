@@ -43,8 +43,10 @@ def no_such_transaction(number: Any) -> Dict[str, Any]:
 class Transaction:
     """One transaction's scratch databases, what it copied, and what it wrote."""
 
-    def __init__(self, owner: Transactions, lsid: Any, number: int) -> None:
+    def __init__(self, owner: Transactions, lsid: Any, number: int,
+                 router: Optional[int] = None) -> None:
         self.owner, self.lsid, self.number = owner, lsid, number
+        self.router = router  # the mongos (its port) that started it; None: not sharded
         self.state = "in progress"
         self.scratch: Dict[str, str] = {}                 # real db -> scratch db
         self.copied: Dict[Tuple[str, str], Dict[bytes, Any]] = {}
@@ -149,7 +151,8 @@ class Transactions:
     # ------------------------------------------------------------ commands in a transaction
 
     def run(self, name: str, command: Mapping[str, Any], db: str, lsid: Any,
-            number: Any) -> Any:
+            number: Any, router: Optional[int] = None) -> Any:
+        """One command of a transaction; ``router``: the mongos it came through."""
         session = bytes(lsid["id"])
         current = self.by_session.get(session)
         if command.get("startTransaction"):
@@ -158,9 +161,10 @@ class Transactions:
                               f"or equal to the last one used, {current.number}")
             if current is not None:
                 current.abort()
-            current = self.by_session[session] = Transaction(self, lsid, number)
-        elif current is None or current.number != number or current.state != "in progress":
-            return no_such_transaction(number)
+            current = self.by_session[session] = Transaction(self, lsid, number, router)
+        elif current is None or current.number != number or current.state != "in progress" \
+                or current.router != router:
+            return no_such_transaction(number)  # (or it runs on another mongos)
         allowed = _ALLOWED | (_ALLOWED_44 if self.peer.version >= (4, 4, 0) else frozenset())
         if name not in allowed:
             current.abort()
@@ -198,10 +202,19 @@ class Transactions:
 
     # ------------------------------------------------------------ commit and abort
 
-    def finish(self, name: str, command: Mapping[str, Any], lsid: Any, number: Any) -> Any:
+    def finish(self, name: str, command: Mapping[str, Any], lsid: Any, number: Any,
+               router: Optional[int] = None) -> Any:
         current = self.by_session.get(bytes(lsid["id"])) if lsid else None
         if current is None or current.number != number:
             return no_such_transaction(number)
+        if current.router != router:
+            # Another mongos: it learns the outcome from the recoveryToken, and a commit
+            # nobody decided yet is aborted.
+            if "recoveryToken" not in command:
+                return no_such_transaction(number)
+            if name == "commitTransaction" and current.state == "in progress":
+                current.abort()
+                return no_such_transaction(number)
         if name == "commitTransaction":
             if current.state == "aborted":
                 return no_such_transaction(number)

@@ -6,8 +6,10 @@ lacks.  FerretDB 1.24 (MongoDB 7.0, standalone) has no fail points, transactions
 change streams or snapshot reads (:data:`tests.support.server_gaps.GAPS`): a case that
 needs one runs on the proxy peer (:mod:`tests.support.proxy_peer`), which plays the
 newest release from 3.6 to 7.0 that satisfies the requirements, as a replica-set primary
-(or, when only a standalone will do, as a standalone).  Sharded clusters and load
-balancers are not played: cases that need them are in the skip list.
+(or, when only a standalone will do, as a standalone).  A runner that asks for it
+(``choose(..., sharded=True)``) also gets the proxy as the mongoses of a sharded cluster
+(one, or two when a case says ``useMultipleMongoses``).  Load balancers are not played:
+cases that need them are in the skip list.
 """
 from __future__ import annotations
 
@@ -23,6 +25,10 @@ RELEASES: List[Tuple[Version, int]] = [
     ((4, 0, 0), 7), ((3, 6, 0), 6)]
 # Topology names as the files spell them -> the proxy's role.
 _ROLES = (("replicaset", "primary"), ("single", "standalone"))
+_SHARDED = (("sharded", "mongos"),)
+# How Target.__str__ names each role.
+_ROLE_NAMES = {"primary": "replica-set primary", "standalone": "standalone",
+               "mongos": "mongos"}
 
 
 def version_tuple(text: str) -> Version:
@@ -72,22 +78,22 @@ class Target:
         if not self.on_proxy:
             return self.label
         shown = ".".join(str(p) for p in self.version[:2])
-        role = "replica-set primary" if self.role == "primary" else "standalone"
-        return f"the proxy peer as a MongoDB {shown} {role}"
+        return f"the proxy peer as a MongoDB {shown} {_ROLE_NAMES[self.role]}"
 
 
 def choose(requirements: Sequence[Sequence[Mapping[str, Any]]], needs: Sequence[str],
-           facts: Mapping[str, Any]) -> Optional[Target]:
+           facts: Mapping[str, Any], sharded: bool = False) -> Optional[Target]:
     """The test server when it satisfies ``requirements`` and has every feature in
     ``needs`` (names of :data:`GAPS`), else the proxy as the newest release that
-    satisfies them; None when neither does."""
+    satisfies them (as mongoses only when ``sharded``, and when nothing else will do);
+    None when neither does."""
     for feature in needs:
         if feature not in GAPS:
             raise KeyError(f"unknown server feature {feature!r}; add it to GAPS")
     server_lacks = against_ferretdb() and bool(needs)
     if not server_lacks and satisfies_all(requirements, facts["version"], facts["topology"]):
         return Target()
-    for topology, role in _ROLES:
+    for topology, role in _ROLES + (_SHARDED if sharded else ()):
         for version, wire in RELEASES:
             if satisfies_all(requirements, version, topology):
                 return Target(version, wire, role)
@@ -95,14 +101,18 @@ def choose(requirements: Sequence[Sequence[Mapping[str, Any]]], needs: Sequence[
 
 
 @contextlib.contextmanager
-def proxy_for(target: Target, server_uri: str) -> Iterator[Any]:
-    """The proxy peer for ``target`` (None for the test server), stopped afterwards."""
+def proxy_for(target: Target, server_uri: str, routers: int = 1) -> Iterator[Any]:
+    """The proxy peer for ``target`` (None for the test server), stopped afterwards;
+    as mongoses, ``routers`` of them (the first one is yielded)."""
     if not target.on_proxy:
         yield None
         return
     from tests.support.proxy_peer import ProxyPeer
 
     with ProxyPeer(server_uri, target.version, target.wire, target.role) as proxy:
+        if target.role == "mongos":
+            for _ in range(routers - 1):
+                proxy.add_router()
         yield proxy
 
 
@@ -110,7 +120,8 @@ def client_uri(target: Target, proxy: Any, server_uri: str) -> str:
     if proxy is None:
         return server_uri
     suffix = "?replicaSet=rs" if target.role == "primary" else ""
-    return f"mongodb://127.0.0.1:{proxy.port}/{suffix}"
+    hosts = ",".join(f"127.0.0.1:{router.port}" for router in proxy.routers)
+    return f"mongodb://{hosts}/{suffix}"
 
 
 _FACTS: Dict[str, Any] = {}
@@ -138,15 +149,17 @@ def configure_fail_point(proxy: Any, setup_client: Any, command: Mapping[str, An
     ordered = SON([("configureFailPoint", command["configureFailPoint"])])
     ordered.update((k, v) for k, v in command.items() if k != "configureFailPoint")
     if proxy is not None:
-        reply = proxy.fail_points.configure(ordered)
-        assert reply["ok"] == 1, f"the proxy peer refused {dict(command)}: {reply}"
+        for router in proxy.routers:  # every mongos of a sharded cluster
+            reply = router.fail_points.configure(ordered)
+            assert reply["ok"] == 1, f"the proxy peer refused {dict(command)}: {reply}"
     else:
         setup_client.admin.command(ordered)
 
 
 def disable_fail_points(proxy: Any, setup_client: Any, names: Sequence[str]) -> None:
     if proxy is not None:
-        proxy.fail_points.clear()
+        for router in proxy.routers:
+            router.fail_points.clear()
         return
     for name in names:
         setup_client.admin.command({"configureFailPoint": name, "mode": "off"})

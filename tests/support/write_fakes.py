@@ -43,7 +43,7 @@ class FakeClient:
         self.sock = sock
 
     @contextlib.contextmanager
-    def _socket_for_writes(self) -> Any:
+    def _socket_for_writes(self, timeout: Any = None, session: Any = None) -> Any:
         yield self.sock
 
     @contextlib.contextmanager

@@ -1,5 +1,6 @@
 """The parts of the spec runners' proxy peer that need no server: fail point modes, the
-error labels it adds, the change stream stages it evaluates, and its change log."""
+error labels it adds, the change stream stages it evaluates, its change log, the
+choice of mongoses as a target, and the mongos a transaction belongs to."""
 from __future__ import annotations
 
 from bson.timestamp import Timestamp
@@ -99,3 +100,41 @@ def test_tokens_carry_their_place_and_the_log_undoes_later_changes():
     now = [{"_id": 1, "x": 2}, {"_id": 2}]
     assert log.as_of("d", "c", now, before) == [{"_id": 1, "x": 1}]
     assert log.seq_before(before) == 1
+
+
+def test_sharded_targets_only_for_runners_that_ask_and_only_when_needed():
+    from tests.support.spec_targets import choose
+
+    facts = {"version": (7, 0, 0), "topology": "single"}
+    sharded_only = [[{"minServerVersion": "4.1.8", "topology": ["sharded", "load-balanced"]}]]
+    assert choose(sharded_only, ["transactions"], facts) is None
+    target = choose(sharded_only, ["transactions"], facts, sharded=True)
+    assert (target.role, target.version) == ("mongos", (7, 0, 0))
+    assert str(target) == "the proxy peer as a MongoDB 7.0 mongos"
+    either = [[{"topology": ["replicaset", "sharded"]}]]
+    assert choose(either, ["transactions"], facts, sharded=True).role == "primary"
+
+
+def test_a_transaction_belongs_to_the_mongos_that_started_it():
+    from tests.support.proxy_transactions import Transaction, Transactions
+
+    transactions = Transactions(peer=None)
+    lsid = {"id": b"s" * 16}
+
+    def started_on(router):
+        transactions.by_session[bytes(lsid["id"])] = Transaction(transactions, lsid, 1, router)
+        return transactions.by_session[bytes(lsid["id"])]
+
+    current = started_on(1)
+    # Another mongos runs none of its commands.
+    assert transactions.run("find", {"find": "c"}, "db", lsid, 1, router=2)["code"] == 251
+    commit = {"commitTransaction": 1}
+    assert transactions.finish("commitTransaction", commit, lsid, 1, 2)["code"] == 251
+    assert current.state == "in progress"  # without a recoveryToken: not even recovered
+    commit["recoveryToken"] = {"recoveryShardId": "shard0"}
+    assert transactions.finish("commitTransaction", commit, lsid, 1, 2)["code"] == 251
+    assert current.state == "aborted"  # nobody had committed it: the recovery aborts it
+    current = started_on(1)
+    abort = {"abortTransaction": 1, "recoveryToken": {"recoveryShardId": "shard0"}}
+    assert transactions.finish("abortTransaction", abort, lsid, 1, 2) == {"ok": 1.0}
+    assert current.state == "aborted"

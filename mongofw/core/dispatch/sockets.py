@@ -2,7 +2,10 @@
 
 Every operation of the client API starts here: writes (and commands with no read
 preference) go to a writable server, reads to a server the read preference accepts, and
-cursor follow-ups (getMore, killCursors) to the server that holds the cursor.
+cursor follow-ups (getMore, killCursors) to the server that holds the cursor.  A session
+(the client API's, duck-typed) may be pinned to one mongos by a sharded transaction:
+``_pinned_address()`` names it (None: select as usual, which ``_selected(description)``
+is then told of).
 """
 from __future__ import annotations
 
@@ -16,25 +19,39 @@ Address = Tuple[str, Optional[int]]
 Credentials = Optional[Mapping[str, Any]]
 
 
+def select_for(topology: Any, selector: Any, timeout: Optional[float] = None,
+               session: Any = None) -> Any:
+    """The server for an operation of ``session``: the mongos it is pinned to, else one
+    ``selector`` accepts (the session hears which, to pin a sharded transaction)."""
+    if session is None:
+        return topology.select_server(selector, timeout)
+    pinned = session._pinned_address()
+    if pinned is not None:
+        return topology.select_server(any_server_selector, timeout, address=pinned)
+    server = topology.select_server(selector, timeout)
+    session._selected(server.description)
+    return server
+
+
 @contextlib.contextmanager
 def socket_for_writes(topology: Any, credentials: Credentials,
-                      timeout: Optional[float] = None) -> Iterator[Any]:
+                      timeout: Optional[float] = None, session: Any = None) -> Iterator[Any]:
     """A connection to a writable server (the primary, a mongos or a standalone), waiting
     at most ``timeout`` seconds for one (default: serverSelectionTimeoutMS)."""
-    server = topology.select_server(writable_server_selector, timeout)
+    server = select_for(topology, writable_server_selector, timeout, session)
     with server.get_socket(credentials) as sock_info:
         yield sock_info
 
 
 @contextlib.contextmanager
-def socket_for_reads(topology: Any, credentials: Credentials,
-                     read_preference: Any) -> Iterator[Tuple[Any, bool]]:
+def socket_for_reads(topology: Any, credentials: Credentials, read_preference: Any,
+                     session: Any = None) -> Iterator[Tuple[Any, bool]]:
     """A connection to a server ``read_preference`` accepts, and whether to set slaveOk.
 
     slaveOk goes with every mode but primary, and with any read from a single server
     that is not a mongos (a direct connection may read from a secondary).
     """
-    server = topology.select_server(read_preference)
+    server = select_for(topology, read_preference, None, session)
     single = topology.description.topology_type == TOPOLOGY_TYPE.Single
     with server.get_socket(credentials) as sock_info:
         slave_ok = (single and not sock_info.is_mongos) or \
