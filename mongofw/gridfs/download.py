@@ -114,15 +114,30 @@ class ChunkReader:
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
             size = max(0, self.length - self._position)
-        parts: List[bytes] = []
+        if not self._current and size > 0:
+            self._fill()
+        if size <= len(self._current):  # within the current chunk (a whole one: no copy)
+            part = self._current[:size]
+            self._current = self._current[size:]
+            self._position += len(part)
+            return part
+        # Across chunks: each is copied into the result as it arrives and dropped, so
+        # the chunks' memory is reused and the result is the only large allocation.
+        out = io.BytesIO()
         remaining = size
         while remaining > 0 and (self._current or self._fill()):
-            part = self._current[:remaining]
-            self._current = self._current[len(part):]
-            parts.append(part)
-            remaining -= len(part)
-            self._position += len(part)
-        return b"".join(parts)
+            current = self._current
+            taken = min(len(current), remaining)
+            if taken == len(current):
+                out.write(current)
+                self._current = b""
+            else:
+                out.write(memoryview(current)[:taken])
+                self._current = current[taken:]
+            del current
+            remaining -= taken
+            self._position += taken
+        return out.getvalue()
 
     def readchunk(self) -> bytes:
         if not self._current and not self._fill():
