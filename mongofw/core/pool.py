@@ -107,7 +107,10 @@ class Pool:
         self.peak_sockets = 0
         self.closed = False
         self._lock = threading.Lock()
-        self._available = threading.Condition(self._lock)
+        # Threads waiting for a connection, first come first served: each waits on its own
+        # condition and only the head of the queue may take a freed connection, so a thread
+        # that just returned one cannot take it straight back ahead of the waiters.
+        self._queue: Deque[threading.Condition] = collections.deque()
         self._waiters = 0
         self._pending = 0  # sockets being opened, counted against max_pool_size
         # Per-pool cache for auth mechanisms (e.g. SCRAM salted passwords), keyed by them.
@@ -208,27 +211,13 @@ class Pool:
         with self._lock:
             if self.closed:
                 raise AutoReconnect(f"{format_address(self.address)}: the pool is closed")
-            if self.active_sockets + self._pending >= opts.max_pool_size:
+            if self._queue or self.active_sockets + self._pending >= opts.max_pool_size:
                 max_waiters = opts.max_waiters
                 if max_waiters is not None and self._waiters >= max_waiters:
                     raise ExceededMaxWaiters(
                         f"exceeded maximum number of waiters ({max_waiters}) for a connection "
                         f"to {format_address(self.address)}")
-                self._waiters += 1
-                try:
-                    while self.active_sockets + self._pending >= opts.max_pool_size:
-                        remaining = None if deadline is None else deadline - time.monotonic()
-                        if remaining is not None and remaining <= 0:
-                            raise ConnectionFailure(
-                                f"timed out after {opts.wait_queue_timeout}s waiting for a "
-                                f"connection from the pool to {format_address(self.address)} "
-                                f"(maxPoolSize={opts.max_pool_size}, all in use)")
-                        self._available.wait(remaining)
-                        if self.closed:
-                            raise AutoReconnect(
-                                f"{format_address(self.address)}: the pool is closed")
-                finally:
-                    self._waiters -= 1
+                self._wait_turn(deadline)
             while self.sockets:
                 sock_info = self.sockets.popleft()
                 if self._is_stale(sock_info):
@@ -243,7 +232,7 @@ class Pool:
         except BaseException as exc:
             with self._lock:
                 self._pending -= 1
-                self._available.notify()
+                self._wake_next()
             if isinstance(exc, (AutoReconnect, ProtocolError)):
                 self.report_error(exc)
             raise
@@ -252,6 +241,36 @@ class Pool:
             self.active_sockets += 1
             self._note_peak()
         return sock_info
+
+    def _wait_turn(self, deadline: Optional[float]) -> None:
+        """Queue (holding the lock) until first in line with a connection free to take."""
+        opts = self.opts
+        turn = threading.Condition(self._lock)
+        self._queue.append(turn)
+        self._waiters += 1
+        try:
+            while self._queue[0] is not turn or \
+                    self.active_sockets + self._pending >= opts.max_pool_size:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    raise ConnectionFailure(
+                        f"timed out after {opts.wait_queue_timeout}s waiting for a "
+                        f"connection from the pool to {format_address(self.address)} "
+                        f"(maxPoolSize={opts.max_pool_size}, all in use)")
+                turn.wait(remaining)
+                if self.closed:
+                    raise AutoReconnect(f"{format_address(self.address)}: the pool is closed")
+        finally:
+            self._waiters -= 1
+            self._queue.remove(turn)
+            # Pass the turn on: the next in line may find a connection free too (or the
+            # one this thread gave up by timing out).
+            self._wake_next()
+
+    def _wake_next(self) -> None:
+        """Tell the first waiting thread (if any) to look again (the lock is held)."""
+        if self._queue:
+            self._queue[0].notify()
 
     def _note_peak(self) -> None:
         total = self.active_sockets + len(self.sockets)
@@ -277,7 +296,7 @@ class Pool:
             else:
                 sock_info.last_checkin = time.monotonic()
                 self.sockets.appendleft(sock_info)  # LIFO keeps a hot set of sockets
-            self._available.notify()
+            self._wake_next()
 
     # ------------------------------------------------------------ maintenance
 
@@ -287,7 +306,8 @@ class Pool:
             self.generation += 1
             stale = list(self.sockets)
             self.sockets.clear()
-            self._available.notify_all()
+            for turn in self._queue:
+                turn.notify()
         for sock_info in stale:
             sock_info.close()
 
@@ -317,7 +337,7 @@ class Pool:
                 self._pending -= 1
                 self.sockets.append(sock_info)
                 self._note_peak()
-                self._available.notify()
+                self._wake_next()
 
     def close(self) -> None:
         """Close every socket; later check-outs raise ``AutoReconnect``."""
