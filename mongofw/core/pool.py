@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import collections
-import contextlib
 import select
 import threading
 import time
-from typing import Any, Callable, Deque, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Callable, ContextManager, Deque, Dict, Mapping, Optional, Tuple
 
 import attrs
 
@@ -160,29 +159,23 @@ class Pool:
 
     # ------------------------------------------------------------ check out / in
 
-    @contextlib.contextmanager
     def get_socket(self, all_credentials: Optional[Mapping[str, Any]] = None
-                   ) -> Iterator[Connection]:
+                   ) -> ContextManager[Connection]:
         """A connection for the ``with`` block, authenticated, returned on every path."""
-        sock_info = self._check_out()
-        try:
-            if all_credentials or sock_info.authset:
-                sock_info.check_auth(all_credentials or {})
-            yield sock_info
-        except (OperationFailure, NotMasterError):
+        return _Lease(self, all_credentials)
+
+    def _end_lease(self, sock_info: Connection, exc: Optional[BaseException]) -> None:
+        """Give back a connection leased by ``get_socket``, after ``exc`` if one was raised."""
+        if exc is None or isinstance(exc, (OperationFailure, NotMasterError)):
             # A complete reply was read: the connection is still in a clean state (and
             # the command already reported a "not master" reply to the topology).
             self.return_socket(sock_info)
-            raise
-        except BaseException as exc:
-            # Anything else may have left a half-read reply: never reuse the connection.
-            sock_info.close()
-            self.return_socket(sock_info)
-            if isinstance(exc, (AutoReconnect, ProtocolError)):
-                self.report_error(exc, sock_info)
-            raise
-        else:
-            self.return_socket(sock_info)
+            return
+        # Anything else may have left a half-read reply: never reuse the connection.
+        sock_info.close()
+        self.return_socket(sock_info)
+        if isinstance(exc, (AutoReconnect, ProtocolError)):
+            self.report_error(exc, sock_info)
 
     def report_error(self, exc: BaseException, sock_info: Optional[Connection] = None) -> None:
         """Tell the topology what an operation saw; it decides (SDAM rules) what to reset.
@@ -349,3 +342,28 @@ class Pool:
         with self._lock:
             return {"active": self.active_sockets, "idle": len(self.sockets),
                     "peak": self.peak_sockets, "generation": self.generation}
+
+
+class _Lease:
+    """``Pool.get_socket``'s context manager (a class: cheaper than a generator's)."""
+
+    __slots__ = ("pool", "credentials", "sock_info")
+
+    def __init__(self, pool: Pool, credentials: Optional[Mapping[str, Any]]) -> None:
+        self.pool = pool
+        self.credentials = credentials
+
+    def __enter__(self) -> Connection:
+        sock_info = self.sock_info = self.pool._check_out()
+        if self.credentials or sock_info.authset:
+            try:
+                sock_info.check_auth(self.credentials or {})
+            except BaseException as exc:
+                self.pool._end_lease(sock_info, exc)
+                raise
+        return sock_info
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is not None and exc is None:
+            exc = exc_type()  # pragma: no cover - with always passes the instance
+        self.pool._end_lease(self.sock_info, exc)

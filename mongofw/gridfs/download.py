@@ -121,23 +121,23 @@ class ChunkReader:
             self._current = self._current[size:]
             self._position += len(part)
             return part
-        # Across chunks: each is copied into the result as it arrives and dropped, so
-        # the chunks' memory is reused and the result is the only large allocation.
-        out = io.BytesIO()
+        # Across chunks: joined once at the end (one copy of each; a result grown as
+        # the chunks arrive would be copied again and again or zero-filled first).
+        parts: List[Any] = []
         remaining = size
         while remaining > 0 and (self._current or self._fill()):
             current = self._current
             taken = min(len(current), remaining)
             if taken == len(current):
-                out.write(current)
+                parts.append(current)
                 self._current = b""
             else:
-                out.write(memoryview(current)[:taken])
+                parts.append(memoryview(current)[:taken])
                 self._current = current[taken:]
             del current
             remaining -= taken
             self._position += taken
-        return out.getvalue()
+        return b"".join(parts)
 
     def readchunk(self) -> bytes:
         if not self._current and not self._fill():

@@ -18,6 +18,7 @@ from mongofw.core.wire.message import check_document_size
 from mongofw.core.wire.network import (
     DEFAULT_MAX_MESSAGE_SIZE,
     GATHER_MIN_BYTES,
+    BufferedReceiver,
     format_address,
     receive_reply,
     send_parts,
@@ -60,6 +61,7 @@ class Connection:
     """
 
     _reused = bytearray()  # replaced per connection, never changed in place
+    _receiver: Optional[BufferedReceiver] = None  # made on the first receive
 
     def __init__(self, sock: socket.socket, pool: Any, ismaster: Optional[Mapping[str, Any]],
                  address: Tuple[str, Optional[int]]) -> None:
@@ -140,8 +142,11 @@ class Connection:
         ``reuse``: the body may be read into the connection's reused buffer; the caller
         must be done with it before the connection's next receive.
         """
+        receiver = self._receiver
+        if receiver is None or receiver.sock is not self.sock:
+            receiver = self._receiver = BufferedReceiver(self.sock)
         try:
-            return receive_reply(self.sock, request_id,
+            return receive_reply(receiver, request_id,
                                  max(self.max_message_size, DEFAULT_MAX_MESSAGE_SIZE),
                                  self.stray_ids, self._reused_buffer if reuse else None)
         except BaseException as exc:  # noqa: BLE001

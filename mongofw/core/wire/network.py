@@ -109,7 +109,38 @@ def send_parts(sock: socket.socket, parts: Sequence[Any]) -> None:
             i += 1
 
 
-def recv_exactly(sock: socket.socket, length: int,
+class BufferedReceiver:
+    """A socket's ``recv_into``, read ahead: one system call usually brings a whole reply
+    (header and body) instead of one for each.  Bytes read ahead are kept for the next
+    read; a read as large as the buffer goes to the socket directly.
+    """
+
+    __slots__ = ("sock", "_buf", "_pos", "_end")
+
+    SIZE = 64 * 1024
+
+    def __init__(self, sock: Any) -> None:
+        self.sock = sock
+        self._buf = memoryview(bytearray(self.SIZE))
+        self._pos = self._end = 0
+
+    def recv_into(self, view: memoryview) -> int:
+        """Some bytes into ``view`` (at least one; 0 when the peer closed), as a socket's."""
+        want = len(view)
+        if self._pos == self._end:
+            if want >= self.SIZE:
+                return self.sock.recv_into(view)
+            got = self.sock.recv_into(self._buf)
+            if not got:
+                return 0
+            self._pos, self._end = 0, got
+        take = min(want, self._end - self._pos)
+        view[:take] = self._buf[self._pos:self._pos + take]
+        self._pos += take
+        return take
+
+
+def recv_exactly(sock: Any, length: int,
                  buffer_for: Optional[Callable[[int], memoryview]] = None) -> memoryview:
     """Read exactly ``length`` bytes into one buffer (no joins of partial reads).
 
@@ -139,7 +170,7 @@ def receive_message(sock: socket.socket, request_id: int,
     return opcode, body
 
 
-def receive_reply(sock: socket.socket, request_id: int,
+def receive_reply(sock: Any, request_id: int,
                   max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
                   stray_ids: Optional[set] = None,
                   buffer_for: Optional[Callable[[int], memoryview]] = None

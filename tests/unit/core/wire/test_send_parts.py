@@ -77,3 +77,28 @@ def test_op_msg_parts_join_to_op_msg_with_the_right_length():
     length, got_rid, response_to, opcode = message.HEADER.unpack_from(data)
     assert (length, got_rid, response_to, opcode) == (len(data), rid, 0, message.OP_MSG)
     assert data.endswith(b"documents\x00" + b"".join(docs))
+
+
+def test_buffered_receiver_serves_reads_ahead_in_order():
+    class Chunked:
+        """A socket whose recv_into hands out the stream in uneven pieces."""
+
+        def __init__(self, data, pieces):
+            self.data, self.pieces, self.calls = data, list(pieces), 0
+
+        def recv_into(self, view):
+            self.calls += 1
+            size = min(len(view), self.pieces.pop(0) if self.pieces else len(self.data))
+            view[:size] = self.data[:size]
+            self.data = self.data[size:]
+            return size
+
+    stream = bytes(range(256)) * 1200  # 307,200 bytes: reads bigger than the buffer too
+    sock = Chunked(stream, [10, 70000, 3, 200000])
+    receiver = network.BufferedReceiver(sock)
+    got = bytearray()
+    for size in (16, 5, 100000, 16, 150000, 41063):
+        got += network.recv_exactly(receiver, size)
+    assert bytes(got) == stream[:len(got)] and len(got) == 291100
+    assert network.recv_exactly(receiver, len(stream) - len(got)) == stream[len(got):]
+    assert receiver.recv_into(memoryview(bytearray(4))) == 0  # the peer closed
