@@ -64,7 +64,9 @@ def _panel(ax: Any, items: List[Tuple[str, float]], title: str, higher_is_better
 def _memory_panel(ax: Any, rows: List[Dict[str, Any]]) -> None:
     labels = [f"{r['scenario']} ({r['size']:,} {r['size_unit']})" for r in rows][::-1]
     ours = [r["ours"]["peak_above_mb"] for r in rows][::-1]
-    theirs = [r["pymongo"]["peak_above_mb"] for r in rows][::-1]
+    # A side that failed the scenario (PyMongo 4 on FerretDB's oversized batches) shows 0.
+    theirs = [r["pymongo"].get("peak_above_mb", 0.0) for r in rows][::-1]
+    failed = ["failed" in r["pymongo"] for r in rows][::-1]
     ys = list(range(len(rows)))
     ax.barh([y + 0.2 for y in ys], ours, height=0.4, label="ours",
             color=[GOOD if o <= 64 and o <= max(t, 1.0) else BAD for o, t in zip(ours, theirs)])
@@ -74,7 +76,8 @@ def _memory_panel(ax: Any, rows: List[Dict[str, Any]]) -> None:
     ax.set_yticklabels(labels, fontsize=8)
     for y, (o, t) in enumerate(zip(ours, theirs)):
         ax.text(o, y + 0.2, f" {o:.1f}", va="center", fontsize=8)
-        ax.text(t, y - 0.2, f" {t:.1f}", va="center", fontsize=8)
+        ax.text(t, y - 0.2, " failed" if failed[y] else f" {t:.1f}", va="center",
+                fontsize=8)
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title("peak RSS above baseline, MB (goal <= 64 and <= PyMongo 4)", fontsize=10)
 
@@ -88,7 +91,7 @@ def draw(result: Dict[str, Any], path: Path) -> None:
     speed, cost = _series(result)
     if not speed and not cost and not result.get("memory"):
         raise ValueError("the run has no benchmark with results to chart")
-    memory = [r for r in result.get("memory") or [] if "ours" in r]
+    memory = [r for r in result.get("memory") or [] if "peak_above_mb" in r.get("ours", {})]
     height = max(4.0, 0.32 * max(len(speed), len(cost)) + 1.6)
     if memory:
         fig, (left, right, third) = plt.subplots(1, 3, figsize=(20, height))

@@ -152,15 +152,14 @@ def run_memory(args: argparse.Namespace) -> List[Dict[str, Any]]:
             if scenario == "cursor":
                 fresh("ours", args.ours_python, "3.4",
                       {"cmd": "cursor_setup", "size": size, "uri": args.uri})
-            try:
-                found = {label: fresh(label, python, api,
-                                      {"cmd": "memory", "scenario": scenario, "size": size,
-                                       "uri": args.uri, "db": DB_NAMES[label]})
-                         for label, python, api in sides}
-            except WorkerError as exc:
-                rows.append({"scenario": scenario, "failed": str(exc)})
-                print(f"memory_{scenario:<37}FAILED: {str(exc).strip().splitlines()[-1]}")
-                continue
+            found: Dict[str, Any] = {}
+            for label, python, api in sides:
+                try:
+                    found[label] = fresh(label, python, api,
+                                         {"cmd": "memory", "scenario": scenario, "size": size,
+                                          "uri": args.uri, "db": DB_NAMES[label]})
+                except WorkerError as exc:
+                    found[label] = {"failed": str(exc).strip().splitlines()[-1]}
             row = memory_row(scenario, size, found["ours"], found["pymongo"])
             rows.append(row)
             print(memory_line(row), flush=True)

@@ -273,6 +273,12 @@ def memory_row(scenario: str, size: int, ours: Dict[str, Any],
 def memory_line(row: Dict[str, Any]) -> str:
     label = f"memory_{row['scenario']} ({row['size']:,} {row['size_unit']})"
     ours, theirs = row["ours"], row["pymongo"]
+    if "failed" in ours or "failed" in theirs:
+        return "\n".join([label] + [f"    {side}: " + (
+            f"FAILED: {found['failed']}" if "failed" in found
+            else f"{found['peak_above_mb']:.1f} MB above a {found['baseline_mb']:.0f} MB "
+                 f"baseline, wall {found['wall_s']:.1f} s")
+            for side, found in (("ours", ours), ("PyMongo 4", theirs))])
     return (f"{label:<44}{ours['peak_above_mb']:>9.1f} MB {theirs['peak_above_mb']:>9.1f} MB"
             f"   (baseline {ours['baseline_mb']:.0f} / {theirs['baseline_mb']:.0f} MB,"
             f" wall {ours['wall_s']:.1f} / {theirs['wall_s']:.1f} s)")
