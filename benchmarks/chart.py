@@ -2,9 +2,11 @@
 
     python benchmarks/chart.py benchmarks/results/<timestamp>.json [out.png]
 
-Left: throughput, ours / PyMongo 4 (right of 1.0: ours faster).  Right: client CPU time per
-operation of the end-to-end benchmarks and ``import pymongo`` time, ours / PyMongo 4 (left of 1.0: ours cheaper).  Both
-axes are logarithmic, so 2x faster and 2x slower are the same length.
+Left: throughput, ours / PyMongo 4 (right of 1.0: ours faster; the threads rows too).
+Middle: client CPU time per operation of the end-to-end benchmarks and ``import pymongo``
+time, ours / PyMongo 4 (left of 1.0: ours cheaper).  Both axes are logarithmic, so 2x
+faster and 2x slower are the same length.  Right (when measured): peak RSS above baseline
+of the memory benchmarks, ours and PyMongo 4's side by side, in MB, with the 64 MB goal.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ def _series(result: Dict[str, Any]) -> Tuple[List[Tuple[str, float]], List[Tuple
         speed.append((label, row["speed_ratio"]))
         # For the codec rows CPU per op is just the inverse of speed; where the server takes
         # most of the wall time, it is the part the driver controls.
-        if row["group"] != "bson" and row["cpu_ratio"] is not None:
+        if row["group"] not in ("bson", "json") and row["cpu_ratio"] is not None:
             cost.append((label + " CPU/op", row["cpu_ratio"]))
     imports = result.get("import_pymongo") or {}
     for key, label in (("ratio", "import pymongo time"),
@@ -59,6 +61,27 @@ def _panel(ax: Any, items: List[Tuple[str, float]], title: str, higher_is_better
     ax.tick_params(axis="y", labelsize=8)
 
 
+def _memory_panel(ax: Any, rows: List[Dict[str, Any]]) -> None:
+    labels = [f"{r['scenario']} ({r['size']:,} {r['size_unit']})" for r in rows][::-1]
+    ours = [r["ours"]["peak_above_mb"] for r in rows][::-1]
+    # A side that failed the scenario (PyMongo 4 on FerretDB's oversized batches) shows 0.
+    theirs = [r["pymongo"].get("peak_above_mb", 0.0) for r in rows][::-1]
+    failed = ["failed" in r["pymongo"] for r in rows][::-1]
+    ys = list(range(len(rows)))
+    ax.barh([y + 0.2 for y in ys], ours, height=0.4, label="ours",
+            color=[GOOD if o <= 64 and o <= max(t, 1.0) else BAD for o, t in zip(ours, theirs)])
+    ax.barh([y - 0.2 for y in ys], theirs, height=0.4, label="PyMongo 4", color="#90a4ae")
+    ax.axvline(64, color="black", linewidth=1, linestyle="--")
+    ax.set_yticks(ys)
+    ax.set_yticklabels(labels, fontsize=8)
+    for y, (o, t) in enumerate(zip(ours, theirs)):
+        ax.text(o, y + 0.2, f" {o:.1f}", va="center", fontsize=8)
+        ax.text(t, y - 0.2, " failed" if failed[y] else f" {t:.1f}", va="center",
+                fontsize=8)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title("peak RSS above baseline, MB (goal <= 64 and <= PyMongo 4)", fontsize=10)
+
+
 def draw(result: Dict[str, Any], path: Path) -> None:
     """Write the chart of ``result`` (a run's JSON as a dict) to ``path``."""
     import matplotlib
@@ -66,10 +89,15 @@ def draw(result: Dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     speed, cost = _series(result)
-    if not speed and not cost:
+    if not speed and not cost and not result.get("memory"):
         raise ValueError("the run has no benchmark with results to chart")
+    memory = [r for r in result.get("memory") or [] if "peak_above_mb" in r.get("ours", {})]
     height = max(4.0, 0.32 * max(len(speed), len(cost)) + 1.6)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(14, height))
+    if memory:
+        fig, (left, right, third) = plt.subplots(1, 3, figsize=(20, height))
+        _memory_panel(third, memory)
+    else:
+        fig, (left, right) = plt.subplots(1, 2, figsize=(14, height))
     if speed:
         _panel(left, speed, "throughput, ours / PyMongo 4 (> 1: ours faster)", True)
     if cost:

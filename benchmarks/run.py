@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from procs import WorkerError, WorkerProcess, time_import
+from scenarios import ALL_WORKLOADS, MEMORY_SCENARIOS, MEMORY_SIZES, memory_line, memory_row
 from targets import check_targets, print_targets
-from workloads import MB, WORKLOADS, Workload
+from workloads import MB, Workload
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_PYMONGO_PYTHON = HERE / ".venv-pymongo" / "bin" / "python"
@@ -37,8 +38,19 @@ COLUMNS = (f"{'benchmark':<30}{'ours':>15}{'PyMongo 4':>15}{'ours/PyM':>10}"
 
 
 def _stats(workload: Workload, ops: int, bytes_per_op: Optional[int],
-           walls: List[float], cpus: List[float]) -> Dict[str, Any]:
+           walls: List[float], cpus: List[float], extras: List[Dict[str, Any]]
+           ) -> Dict[str, Any]:
     wall, cpu = statistics.median(walls), statistics.median(cpus)
+    if extras and "ops" in extras[0]:
+        # The workload counted its own operations (threads, a fixed time each iteration):
+        # medians of each iteration's rates, and of the slowest thread's share.
+        counts = [max(1, e["ops"]) for e in extras]
+        return {"wall_s": walls, "cpu_s": cpus, "ops": counts, "median_wall_s": wall,
+                "median_cpu_s": cpu,
+                "throughput": statistics.median(n / w for n, w in zip(counts, walls)),
+                "cpu_per_op_us": statistics.median(c / n * 1e6 for n, c in zip(counts, cpus)),
+                "min_share": statistics.median(e["min_share"] for e in extras),
+                "min_shares": [e["min_share"] for e in extras]}
     throughput = ops / wall if bytes_per_op is None else ops * bytes_per_op / wall / MB
     return {"wall_s": walls, "cpu_s": cpus, "median_wall_s": wall, "median_cpu_s": cpu,
             "throughput": throughput, "cpu_per_op_us": cpu / ops * 1e6}
@@ -85,11 +97,13 @@ def run_workload(workload: Workload, workers: Dict[str, WorkerProcess], args: ar
             digests[side] = reply.get("digest")
         walls: Dict[str, List[float]] = {side: [] for side in sides}
         cpus: Dict[str, List[float]] = {side: [] for side in sides}
+        extras: Dict[str, List[Dict[str, Any]]] = {side: [] for side in sides}
         for _ in range(workload.rounds or rounds):
             for side in sides:  # ours, theirs, ours, theirs ...
                 reply = workers[side].request({"cmd": "run"})
-                walls[side].append(reply["wall"])
-                cpus[side].append(reply["cpu"])
+                walls[side].append(reply.pop("wall"))
+                cpus[side].append(reply.pop("cpu"))
+                extras[side].append(reply)
     finally:
         for side in sides:
             try:
@@ -100,11 +114,69 @@ def run_workload(workload: Workload, workers: Dict[str, WorkerProcess], args: ar
         raise WorkerError(f"{workload.name}: the sides encode different documents: "
                           f"sizes {sizes}, SHA-256 {digests}")
     size = sizes[sides[0]]
-    stats = {side: _stats(workload, ops, size, walls[side], cpus[side]) for side in sides}
+    stats = {side: _stats(workload, ops, size, walls[side], cpus[side], extras[side])
+             for side in sides}
     rows = [_row(workload, variant, ops, stats[a], stats[b], size) for variant, a, b in pairs]
     for row in rows:
         _print_row(row)
+        if "min_share" in row["ours"]:
+            print(f"{'':<30}slowest thread's share of the mean: ours "
+                  f"{row['ours']['min_share']:.2f}, PyMongo 4 {row['pymongo']['min_share']:.2f}",
+                  flush=True)
     return rows
+
+
+def run_memory(args: argparse.Namespace) -> List[Dict[str, Any]]:
+    """Each memory scenario in fresh workers, ours then PyMongo 4's (scenarios.py)."""
+    wanted = [s for s in MEMORY_SCENARIOS
+              if not args.patterns or any(fnmatch.fnmatch(f"memory_{s}", p)
+                                          for p in args.patterns)]
+    if not wanted or not args.uri:
+        return []
+    if "gridfs_download" in wanted and "gridfs_upload" not in wanted:
+        wanted.insert(0, "gridfs_upload")  # the download reads the uploaded file
+    sides = [("ours", args.ours_python, "3.4"), ("pymongo", args.pymongo_python, "4")]
+    print(f"\n{'peak RSS above baseline':<44}{'ours':>12}{'PyMongo 4':>13}", flush=True)
+
+    def fresh(label: str, python: str, api: str, msg: Dict[str, Any]) -> Dict[str, Any]:
+        worker = WorkerProcess(label, python, api, False, args.with_plugins)
+        try:
+            return worker.request(msg)
+        finally:
+            worker.close()
+
+    rows: List[Dict[str, Any]] = []
+    try:
+        for scenario in wanted:
+            size = MEMORY_SIZES[scenario][1 if args.quick else 0]
+            if scenario == "cursor":
+                fresh("ours", args.ours_python, "3.4",
+                      {"cmd": "cursor_setup", "size": size, "uri": args.uri})
+            found: Dict[str, Any] = {}
+            for label, python, api in sides:
+                try:
+                    found[label] = fresh(label, python, api,
+                                         {"cmd": "memory", "scenario": scenario, "size": size,
+                                          "uri": args.uri, "db": DB_NAMES[label]})
+                except WorkerError as exc:
+                    found[label] = {"failed": str(exc).strip().splitlines()[-1]}
+            row = memory_row(scenario, size, found["ours"], found["pymongo"])
+            rows.append(row)
+            print(memory_line(row), flush=True)
+    finally:
+        _drop_memory_data(args)
+    return rows
+
+
+def _drop_memory_data(args: argparse.Namespace) -> None:
+    worker = WorkerProcess("cleanup", args.ours_python, "3.4", False, args.with_plugins)
+    try:
+        worker.request({"cmd": "drop_databases", "uri": args.uri,
+                        "names": ["mongofw_bench_shared", *sorted(set(DB_NAMES.values()))]})
+    except WorkerError as exc:
+        print(f"note: dropping the memory benchmarks' data failed: {exc}", file=sys.stderr)
+    finally:
+        worker.close()
 
 
 def _start_workers(args: argparse.Namespace) -> Dict[str, WorkerProcess]:
@@ -166,10 +238,12 @@ def _parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     args.rounds = args.rounds or (3 if args.quick else 5)
     args.import_rounds = args.import_rounds or (5 if args.quick else 9)
     patterns = [p.strip() for p in args.only.split(",") if p.strip()]
-    args.workloads = [w for w in WORKLOADS
+    args.patterns = patterns
+    args.workloads = [w for w in ALL_WORKLOADS
                       if not patterns or any(fnmatch.fnmatch(w.name, p) for p in patterns)]
-    if not args.workloads:
-        parser.error(f"--only {args.only!r} matches none of {[w.name for w in WORKLOADS]}")
+    names = [w.name for w in ALL_WORKLOADS] + [f"memory_{s}" for s in MEMORY_SCENARIOS]
+    if not any(fnmatch.fnmatch(name, p) for name in names for p in patterns or ["*"]):
+        parser.error(f"--only {args.only!r} matches none of {names}")
     return args
 
 
@@ -238,6 +312,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         infos = {label: w.info for label, w in workers.items()}
         for worker in workers.values():
             worker.close()
+    memory_rows = run_memory(args)
     try:
         imports = _time_imports(args, infos["ours"])
     except WorkerError as exc:
@@ -248,7 +323,7 @@ def main(argv: Optional[List[str]] = None) -> int:
               "rounds": args.rounds, "machine": {"platform": platform.platform(),
                                                  "cpus": os.cpu_count()},
               "uri": _redact(args.uri), "implementations": infos, "benchmarks": rows,
-              "import_pymongo": imports}
+              "import_pymongo": imports, "memory": memory_rows}
     result["targets"] = check_targets(result)
     print_targets(result["targets"])
     out_dir = Path(args.results_dir)
@@ -259,7 +334,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not args.no_chart:
         from chart import draw_or_explain
         draw_or_explain(result, stem.with_suffix(".png"))
-    ran = [r for r in rows if "variant" in r]
+    ran = [r for r in rows if "variant" in r] + [r for r in memory_rows if "ours" in r]
     # Failure only when nothing could be measured; a failing benchmark is in the table.
     return 0 if ran else 1
 

@@ -9,6 +9,9 @@ It reads one JSON command per line on stdin and answers one JSON line on stdout:
                                        -> {"bytes_per_op": B, "digest": D} or {"skip": why}
     {"cmd": "run"}                                     -> {"wall": s, "cpu": s} of one iteration
     {"cmd": "finish"}                                  -> drops the database, closes the client
+    {"cmd": "memory", "scenario": S, "size": N, "uri": U, "db": D}
+                              -> peak RSS above baseline of one scenario (a fresh worker each)
+    {"cmd": "cursor_setup", "size": N, "uri": U}       -> fills the shared cursor collection
 
 Any failure answers {"error": traceback}; the worker stays up for the next command.
 """
@@ -84,9 +87,10 @@ class Worker:
         return info
 
     def prepare(self, name: str, ops: int, uri: Optional[str], db: str) -> Dict[str, Any]:
-        from workloads import BY_NAME, Context, Skip
+        from scenarios import ALL_BY_NAME
+        from workloads import Context, Skip
         self.workload = self.ctx = None
-        workload, ctx = BY_NAME[name], Context(self.api, ops, uri, db)
+        workload, ctx = ALL_BY_NAME[name], Context(self.api, ops, uri, db)
         try:
             workload.prepare(ctx)
         except Skip as exc:
@@ -110,12 +114,14 @@ class Worker:
         if self.workload is None:
             raise RuntimeError("run before a successful prepare")
         self.workload.before(self.ctx)
+        self.ctx.result = {}
         # Garbage left by the setup is collected before the clock starts, on both sides.
         gc.collect()
         cpu0, wall0 = time.process_time(), time.perf_counter()
         self.workload.run(self.ctx)
         wall1, cpu1 = time.perf_counter(), time.process_time()
-        return {"wall": wall1 - wall0, "cpu": cpu1 - cpu0}
+        # Workloads that count their own operations (threads) add "ops" and more.
+        return {"wall": wall1 - wall0, "cpu": cpu1 - cpu0, **self.ctx.result}
 
     def finish(self) -> Dict[str, Any]:
         if self.workload is not None:
@@ -134,7 +140,22 @@ class Worker:
             return self.run()
         if cmd == "finish":
             return self.finish()
-        raise ValueError(f"unknown command {cmd!r}; expected hello, prepare, run or finish")
+        if cmd == "memory":
+            from scenarios import memory
+            return memory(self.api, msg["scenario"], int(msg["size"]), msg["uri"], msg["db"])
+        if cmd == "drop_databases":
+            client = self.api.client(msg["uri"])
+            try:
+                for name in msg["names"]:
+                    client.drop_database(name)
+            finally:
+                client.close()
+            return {}
+        if cmd == "cursor_setup":
+            from scenarios import cursor_setup
+            return cursor_setup(self.api, msg["uri"], int(msg["size"]))
+        raise ValueError(f"unknown command {cmd!r}; expected hello, prepare, run, finish, "
+                         f"memory, cursor_setup or drop_databases")
 
 
 def main(argv: Optional[List[str]] = None) -> int:

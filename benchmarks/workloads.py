@@ -51,11 +51,18 @@ class Api(abc.ABC):
     def client(self, uri: str) -> Any:
         return self.pymongo.MongoClient(uri)
 
-    def bucket(self, db: Any) -> Any:
+    def bucket(self, db: Any, md5: bool = False) -> Any:
+        """A GridFSBucket; ``md5``: store the files' MD5 (PyMongo 3.x's default).
+
+        PyMongo 4 computes no MD5 at all, so by default our side disables it too
+        (``disable_md5=True``, a 3.x option) and both do the same work.
+        """
         try:
             import gridfs
         except ImportError as exc:
             raise Skip(f"gridfs is not importable here: {exc}") from None
+        if self.label == "3.4":
+            return gridfs.GridFSBucket(db, disable_md5=not md5)
         return gridfs.GridFSBucket(db)
 
 
@@ -119,6 +126,8 @@ class Context:
         self.copies: List[Any] = []
         self.bucket: Any = None
         self.file_id: Any = None
+        # What run() reports beyond wall and CPU time (threads: "ops", "min_share").
+        self.result: Dict[str, Any] = {}
 
 
 class Workload(abc.ABC):
@@ -182,6 +191,36 @@ class BsonDecode(BsonEncode):
 
     def run(self, ctx: Context) -> None:
         ctx.api.decode_loop(ctx.blob, ctx.ops)
+
+
+class JsonDumps(BsonEncode):
+    """``bson.json_util.dumps`` of the spec document, relaxed Extended JSON on both sides
+    (PyMongo 4's default; ``RELAXED_JSON_OPTIONS`` in 3.5+).  MB/s of JSON text."""
+
+    group = "json"
+
+    def prepare(self, ctx: Context) -> None:
+        super().prepare(ctx)
+        from bson import json_util
+        self.json_util = json_util
+        ctx.blob = json_util.dumps(ctx.doc, json_options=json_util.RELAXED_JSON_OPTIONS)
+        ctx.bytes_per_op = len(ctx.blob.encode())  # both sides must write the same text
+
+    def run(self, ctx: Context) -> None:
+        dumps, doc = self.json_util.dumps, ctx.doc
+        opts = self.json_util.RELAXED_JSON_OPTIONS
+        for _ in range(ctx.ops):
+            dumps(doc, json_options=opts)
+
+
+class JsonLoads(JsonDumps):
+    """``bson.json_util.loads`` of that text (relaxed options on both sides)."""
+
+    def run(self, ctx: Context) -> None:
+        loads, text = self.json_util.loads, ctx.blob
+        opts = self.json_util.RELAXED_JSON_OPTIONS
+        for _ in range(ctx.ops):
+            loads(text, json_options=opts)
 
 
 class RunCommand(Workload):
@@ -266,13 +305,20 @@ class FindMany(Workload):
 
 
 class GridFSUpload(Workload):
-    """``ops`` is the file size in MB here; one operation is one file."""
+    """``ops`` is the file size in MB here; one operation is one file.
+
+    ``md5``: our side stores the MD5 as PyMongo 3.x does by default (PyMongo 4 has none).
+    """
 
     group, op = "gridfs", "file"
 
+    def __init__(self, name: str, ops: int, quick_ops: int, md5: bool = False) -> None:
+        super().__init__(name, ops, quick_ops)
+        self.md5 = md5
+
     def prepare(self, ctx: Context) -> None:
         super().prepare(ctx)
-        ctx.bucket = ctx.api.bucket(ctx.db)
+        ctx.bucket = ctx.api.bucket(ctx.db, self.md5)
         ctx.blob = gridfs_payload(ctx.ops * MB)
         ctx.bytes_per_op = len(ctx.blob)
 
@@ -280,7 +326,7 @@ class GridFSUpload(Workload):
         ctx.db.drop_collection("fs.files")
         ctx.db.drop_collection("fs.chunks")
         # The spec's step: a one-byte file makes the driver create the GridFS indexes.
-        ctx.bucket = ctx.api.bucket(ctx.db)
+        ctx.bucket = ctx.api.bucket(ctx.db, self.md5)
         ctx.bucket.upload_from_stream("one-byte", b"\x00")
 
     def run(self, ctx: Context) -> None:
@@ -308,6 +354,12 @@ WORKLOADS: List[Workload] = [
     BsonDecode("deep_decode", 5000, 1000, "deep_bson"),
     BsonEncode("full_encode", 5000, 1000, "full_bson"),
     BsonDecode("full_decode", 5000, 1000, "full_bson"),
+    JsonDumps("json_dumps_flat", 2000, 500, "flat_bson"),
+    JsonDumps("json_dumps_deep", 2000, 500, "deep_bson"),
+    JsonDumps("json_dumps_full", 2000, 500, "full_bson"),
+    JsonLoads("json_loads_flat", 2000, 500, "flat_bson"),
+    JsonLoads("json_loads_deep", 2000, 500, "deep_bson"),
+    JsonLoads("json_loads_full", 2000, 500, "full_bson"),
     RunCommand("run_command", 2000, 500),
     FindOneById("find_one_by_id", 1000, 200),
     InsertOne("small_doc_insert_one", 2000, 500, "small_doc"),
@@ -316,6 +368,7 @@ WORKLOADS: List[Workload] = [
     BulkInsert("small_doc_bulk_insert", 10000, 2000, "small_doc"),
     BulkInsert("large_doc_bulk_insert", 10, 3, "large_doc"),
     GridFSUpload("gridfs_upload", 50, 10),
+    GridFSUpload("gridfs_upload_md5", 50, 10, md5=True),
     GridFSDownload("gridfs_download", 50, 10),
 ]
 BY_NAME: Dict[str, Workload] = {w.name: w for w in WORKLOADS}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import json
 import re
 import uuid
 from collections.abc import Mapping
@@ -48,6 +49,12 @@ _ISO_DATE = re.compile(
 
 
 def _only(dct: Any, keys: set, what: str) -> None:
+    if len(dct) == len(keys):  # the usual case, checked without building sets
+        for key in dct:
+            if key not in keys:
+                break
+        else:
+            return
     extra = set(dct) - keys
     if extra:
         raise ValueError(f"Bad {what}: unexpected field(s) {sorted(extra)!r} beside "
@@ -146,7 +153,7 @@ def _subtype(text: Any) -> int:
 
 def _parse_binary(dct: Any, opts: Any) -> Any:
     inner = dct["$binary"]
-    if isinstance(inner, Mapping):
+    if type(inner) is dict or isinstance(inner, Mapping):
         _only(dct, {"$binary"}, "$binary")
         _only(inner, {"base64", "subType"}, "$binary")
         data = _b64(_str_field(inner["base64"], "$binary base64"))
@@ -226,7 +233,7 @@ def _parse_date(dct: Any, opts: Any) -> Any:
 def _parse_regular_expression(dct: Any, opts: Any) -> Any:
     _only(dct, {"$regularExpression"}, "$regularExpression")
     inner = dct["$regularExpression"]
-    if not isinstance(inner, Mapping):
+    if type(inner) is not dict and not isinstance(inner, Mapping):
         raise TypeError(f"Bad $regularExpression: must be a document, not {inner!r}")
     _only(inner, {"pattern", "options"}, "$regularExpression")
     pattern = _str_field(inner["pattern"], "$regularExpression pattern")
@@ -254,7 +261,7 @@ def _parse_code(dct: Any, opts: Any) -> Any:
     if "$scope" in dct:
         _only(dct, {"$code", "$scope"}, "$code")
         scope = dct["$scope"]
-        if not isinstance(scope, Mapping):
+        if type(scope) is not dict and not isinstance(scope, Mapping):
             raise TypeError(f"Bad $scope: must be a document, not {scope!r}")
         return Code(_str_field(dct["$code"], "$code"), scope)
     _only(dct, {"$code"}, "$code")
@@ -264,7 +271,7 @@ def _parse_code(dct: Any, opts: Any) -> Any:
 def _parse_timestamp(dct: Any, opts: Any) -> Any:
     _only(dct, {"$timestamp"}, "$timestamp")
     inner = dct["$timestamp"]
-    if not isinstance(inner, Mapping):
+    if type(inner) is not dict and not isinstance(inner, Mapping):
         raise TypeError(f"Bad $timestamp: must be a document, not {inner!r}")
     _only(inner, {"t", "i"}, "$timestamp")
     return Timestamp(_int_field(inner["t"], "$timestamp t"), _int_field(inner["i"], "$timestamp i"))
@@ -335,3 +342,43 @@ def convert_object(dct: Any, opts: Any) -> Any:
             if parser is not None:
                 return parser(dct, opts)
     return dct
+
+
+# ---------------------------------------------------------------- the fast loads
+#
+# ``json.loads(s, object_pairs_hook=...)`` calls back into Python for every object, builds
+# a list of pairs and then the document.  With ``dict`` documents (the default) the C
+# scanner can build each dict itself and ``object_hook`` look only for a wrapper key; a
+# text without any "$" (nor its escape) has no wrapper at all and needs no hook.
+
+_DECODERS: Dict[int, Any] = {}
+
+
+def _decoders(opts: Any) -> Any:
+    cached = _DECODERS.get(id(opts))
+    if cached is None or cached[0] is not opts:
+        parsers = _PARSERS
+
+        def hook(dct: Any) -> Any:
+            for key in dct:
+                if key[:1] == "$":
+                    parser = parsers.get(key)
+                    if parser is not None:
+                        return parser(dct, opts)
+            return dct
+        if len(_DECODERS) > 64:
+            _DECODERS.clear()
+        cached = _DECODERS[id(opts)] = (opts, json.JSONDecoder(object_hook=hook))
+    return cached[1]
+
+
+_PLAIN_DECODER = json.JSONDecoder()
+
+
+def loads_fast(text: str, opts: Any) -> Any:
+    """``json.loads(text, object_pairs_hook=...)`` for a str and ``dict`` documents."""
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    if "$" not in text and "\\u0024" not in text:
+        return _PLAIN_DECODER.decode(text)
+    return _decoders(opts).decode(text)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import json
 import math
 import re
 import uuid
@@ -198,3 +199,155 @@ def legacy_default(obj: Any, opts: Any) -> Any:
             or isinstance(obj, int) and not (isinstance(obj, Int64) and opts.strict_number_long)):
         raise TypeError(f"{obj!r} is not JSON serializable")
     return default(obj, opts)
+
+
+# ---------------------------------------------------------------- the one-pass dumps
+#
+# ``json.dumps(convert(obj))`` builds a converted copy of the whole document before the
+# standard library's C encoder writes it.  For the LEGACY (without strict_number_long) and
+# RELAXED modes most values are already JSON as they are: the C encoder can write the
+# document itself.  Only what it would write differently is replaced first, copying just
+# the containers on the way to it: the common BSON values (by exact type, as plain dicts
+# holding the same keys in the same order as ``convert``'s SONs, so the same text), a str
+# subclass (Code), a non-finite float in RELAXED mode, and tuples, dict subclasses and
+# other containers (through ``convert`` itself).  Anything else the encoder does not know
+# reaches ``default``, which is ``convert`` too.
+
+# Types written the same by the C encoder and by convert + json.dumps in both fast modes.
+_AS_IS = frozenset([str, int, bool, type(None), Int64])
+_CONTAINERS = (str, int, float, list, tuple, dict)
+
+
+def fast_mode(opts: Any) -> bool:
+    """Whether :func:`dumps_fast` writes exactly what ``json.dumps(convert(...))`` does."""
+    mode = opts.json_mode
+    return mode == _RELAXED or (mode == _LEGACY and not opts.strict_number_long)
+
+
+def _binary_as_dict(subtype: str, relaxed: bool) -> Any:
+    def binary(value: bytes) -> Any:
+        encoded = base64.b64encode(value).decode()
+        if relaxed:
+            return {"$binary": {"base64": encoded, "subType": subtype}}
+        return {"$binary": encoded, "$type": subtype}
+    return binary
+
+
+class _Preparer:
+    """The one-pass rewriting for one JSONOptions (see above)."""
+
+    def __init__(self, opts: Any) -> None:
+        self.opts = opts
+        self.relaxed = relaxed = opts.json_mode == _RELAXED
+        min_key, max_key = {"$minKey": 1}, {"$maxKey": 1}
+        self.table = {
+            ObjectId: lambda v: {"$oid": str(v)},
+            bytes: _binary_as_dict("00", relaxed),
+            MinKey: lambda v: dict(min_key),
+            MaxKey: lambda v: dict(max_key),
+            Timestamp: lambda v: {"$timestamp": {"t": v.time, "i": v.inc}},
+            Code: self._code,
+            datetime.datetime: lambda v: _date(v, opts),
+            Regex: self._regex,
+        }
+        self.encoder = json.JSONEncoder(default=self.default)
+        # The C encoder json.dumps() builds on every call, built once: json.dumps' default
+        # settings, without the circular-reference markers (a cycle never gets this far:
+        # preparing the document recurses into it first, as convert does).
+        make = getattr(json.encoder, "c_make_encoder", None)
+        self.c_encode = None if make is None else make(
+            None, self.default, json.encoder.encode_basestring_ascii, None, ": ", ", ",
+            False, False, True)
+
+    def _code(self, value: Code) -> Any:
+        if value.scope is None:
+            return {"$code": str(value)}
+        scope = value.scope
+        return {"$code": str(value), "$scope": self._value(scope, type(scope))
+                if type(scope) in (dict, list) else convert(scope, self.opts)}
+
+    def _regex(self, value: Regex) -> Any:
+        pattern = value.pattern
+        if isinstance(pattern, bytes):
+            pattern = pattern.decode("utf-8")
+        options = int_flags_to_str(value.flags)
+        if self.relaxed:
+            return {"$regularExpression": {"pattern": pattern, "options": options}}
+        return {"$regex": pattern, "$options": options}
+
+    def default(self, value: Any) -> Any:
+        new = convert(value, self.opts)
+        if new is value:  # no BSON type, no codec: json's own error, as json.dumps gives it
+            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+        return new
+
+    def _value(self, value: Any, kind: type) -> Any:
+        """The replacement of one value that is not as is, or ``value`` when none."""
+        if kind is float:
+            if self.relaxed and not math.isfinite(value):
+                return _default(value, self.opts, 0)
+            return value
+        if kind is dict:
+            return self.mapping(value)
+        if kind is list:
+            return self.sequence(value)
+        make = self.table.get(kind)
+        if make is not None:
+            new = make(value)
+            if new is not None:
+                return new
+        if isinstance(value, _CONTAINERS) or hasattr(value, "items"):
+            return convert(value, self.opts)  # what the C encoder would take for JSON itself
+        return value  # a BSON value: the encoder asks default() for it
+
+    def mapping(self, obj: dict) -> Any:
+        out = None
+        for key, value in obj.items():
+            kind = type(value)
+            if kind in _AS_IS:
+                continue
+            new = self.mapping(value) if kind is dict else self._value(value, kind)
+            if new is not value:
+                if out is None:
+                    out = dict(obj)
+                out[key] = new
+        return obj if out is None else out
+
+    def sequence(self, obj: list) -> Any:
+        out = None
+        for i, value in enumerate(obj):
+            kind = type(value)
+            if kind in _AS_IS:
+                continue
+            new = self._value(value, kind)
+            if new is not value:
+                if out is None:
+                    out = list(obj)
+                out[i] = new
+        return obj if out is None else out
+
+
+_PREPARERS: dict = {}
+
+
+def dumps_fast(obj: Any, opts: Any, kwargs: dict) -> str:
+    """``json.dumps(convert(obj, opts), **kwargs)`` in one pass (``fast_mode(opts)``, and
+    neither ``default`` nor ``cls`` in ``kwargs``)."""
+    cached = _PREPARERS.get(id(opts))
+    if cached is None or cached[0] is not opts:
+        if len(_PREPARERS) > 64:
+            _PREPARERS.clear()
+        cached = _PREPARERS[id(opts)] = (opts, _Preparer(opts))
+    preparer = cached[1]
+    kind = type(obj)
+    if kind is dict:
+        obj = preparer.mapping(obj)
+    elif kind is list:
+        obj = preparer.sequence(obj)
+    else:
+        obj = convert(obj, opts)
+    if kwargs:
+        return json.dumps(obj, default=preparer.default, **kwargs)
+    if preparer.c_encode is not None:
+        return "".join(preparer.c_encode(obj, 0))
+    return preparer.encoder.encode(obj)

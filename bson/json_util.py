@@ -134,6 +134,9 @@ def dumps(obj: Any, *args: Any, **kwargs: Any) -> str:
     Timestamp, Code, Binary and DBRef keep their key order.
     """
     json_options = kwargs.pop("json_options", DEFAULT_JSON_OPTIONS)
+    if not args and "default" not in kwargs and "cls" not in kwargs and \
+            _json_encode.fast_mode(json_options):
+        return _json_encode.dumps_fast(obj, json_options, kwargs)
     return json.dumps(_json_encode.convert(obj, json_options), *args, **kwargs)
 
 
@@ -144,6 +147,8 @@ def loads(s: Any, *args: Any, **kwargs: Any) -> Any:
     tzinfo and uuid_representation of the results.
     """
     json_options = kwargs.pop("json_options", DEFAULT_JSON_OPTIONS)
+    if not args and not kwargs and type(s) is str and json_options.document_class is dict:
+        return _json_decode.loads_fast(s, json_options)
     kwargs["object_pairs_hook"] = lambda pairs: object_pairs_hook(pairs, json_options)
     return json.loads(s, *args, **kwargs)
 

@@ -171,8 +171,10 @@ class Bulk:
             for number, run in enumerate(runs):
                 batches = write_ops.split_batches([len(doc) for doc in run.encoded],
                                                   max_count, max_bytes)
-                retryable = acknowledged and not any(
-                    item.get("multi") or item.get("limit", 1) == 0 for item in run.items)
+                # Inserts are always retryable (a document's own "multi" or "limit" field
+                # says nothing, and reading it would decode a raw document whole).
+                retryable = acknowledged and (run.kind == INSERT or not any(
+                    item.get("multi") or item.get("limit", 1) == 0 for item in run.items))
                 for batch_number, (start, end) in enumerate(batches):
                     last = number == len(runs) - 1 and batch_number == len(batches) - 1
                     wait = acknowledged or (self.ordered and not last)

@@ -7,12 +7,11 @@ pool events of the CMAP specification (``pymongo.monitoring.ConnectionPoolListen
 from __future__ import annotations
 
 import collections
-import contextlib
 import itertools
 import select
 import threading
 import time
-from typing import Any, Callable, Deque, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Callable, ContextManager, Deque, Dict, List, Mapping, Optional, Tuple
 
 import attrs
 
@@ -193,7 +192,10 @@ class Pool:
         self.peak_sockets = 0
         self.closed = False
         self._lock = threading.Lock()
-        self._available = threading.Condition(self._lock)
+        # Threads waiting for a connection, first come first served: each waits on its own
+        # condition and only the head of the queue may take a freed connection, so a thread
+        # that just returned one cannot take it straight back ahead of the waiters.
+        self._queue: Deque[threading.Condition] = collections.deque()
         self._waiters = 0
         self._pending = 0  # sockets being opened, counted against max_pool_size
         # Per-pool cache for auth mechanisms (e.g. SCRAM salted passwords), keyed by them.
@@ -284,9 +286,8 @@ class Pool:
 
     # ------------------------------------------------------------ check out / in
 
-    @contextlib.contextmanager
     def get_socket(self, all_credentials: Optional[Mapping[str, Any]] = None
-                   ) -> Iterator[Connection]:
+                   ) -> ContextManager[Connection]:
         """A connection for a ``with`` block, authenticated, returned on every path.
 
         :param all_credentials: a mapping of source database to credentials the
@@ -301,23 +302,20 @@ class Pool:
         A connection whose operation failed part-way (anything but a complete error
         reply) is closed, not reused.
         """
-        sock_info = self._check_out()
-        try:
-            if all_credentials or sock_info.authset:
-                sock_info.check_auth(all_credentials or {})
-            yield sock_info
-        except (OperationFailure, NotMasterError):
+        return _Lease(self, all_credentials)
+
+    def _end_lease(self, sock_info: Connection, exc: Optional[BaseException]) -> None:
+        """Give back a connection leased by ``get_socket``, after ``exc`` if one was raised."""
+        if exc is None or isinstance(exc, (OperationFailure, NotMasterError)):
             # A complete reply was read: the connection is still in a clean state (and
             # the command already reported a "not master" reply to the topology).
             self.return_socket(sock_info)
-            raise
-        except BaseException as exc:
-            # Anything else may have left a half-read reply: never reuse the connection.
-            sock_info.close()
-            self.return_socket(sock_info)
-            if isinstance(exc, (AutoReconnect, ProtocolError)):
-                self.report_error(exc, sock_info)
-            raise
+            return
+        # Anything else may have left a half-read reply: never reuse the connection.
+        sock_info.close()
+        self.return_socket(sock_info)
+        if isinstance(exc, (AutoReconnect, ProtocolError)):
+            self.report_error(exc, sock_info)
         else:
             self.return_socket(sock_info)
 
@@ -381,30 +379,14 @@ class Pool:
             if self.closed:
                 failure.append(CHECK_OUT_POOL_CLOSED)
                 raise AutoReconnect(f"{format_address(self.address)}: the pool is closed")
-            if self.active_sockets + self._pending >= opts.max_pool_size:
+            if self._queue or self.active_sockets + self._pending >= opts.max_pool_size:
                 max_waiters = opts.max_waiters
                 if max_waiters is not None and self._waiters >= max_waiters:
                     failure.append(CHECK_OUT_TIMEOUT)
                     raise ExceededMaxWaiters(
                         f"exceeded maximum number of waiters ({max_waiters}) for a connection "
                         f"to {format_address(self.address)}")
-                self._waiters += 1
-                try:
-                    while self.active_sockets + self._pending >= opts.max_pool_size:
-                        remaining = None if deadline is None else deadline - time.monotonic()
-                        if remaining is not None and remaining <= 0:
-                            failure.append(CHECK_OUT_TIMEOUT)
-                            raise ConnectionFailure(
-                                f"timed out after {opts.wait_queue_timeout}s waiting for a "
-                                f"connection from the pool to {format_address(self.address)} "
-                                f"(maxPoolSize={opts.max_pool_size}, all in use)")
-                        self._available.wait(remaining)
-                        if self.closed:
-                            failure.append(CHECK_OUT_POOL_CLOSED)
-                            raise AutoReconnect(
-                                f"{format_address(self.address)}: the pool is closed")
-                finally:
-                    self._waiters -= 1
+                self._wait_turn(deadline, failure)
             while self.sockets:
                 sock_info = self.sockets.popleft()
                 reason = self._stale_reason(sock_info)
@@ -424,7 +406,7 @@ class Pool:
         except BaseException as exc:
             with self._lock:
                 self._pending -= 1
-                self._available.notify()
+                self._wake_next()
             if isinstance(exc, (AutoReconnect, ProtocolError)):
                 self.report_error(exc)
             raise
@@ -433,6 +415,38 @@ class Pool:
             self.active_sockets += 1
             self._note_peak()
         return sock_info
+
+    def _wait_turn(self, deadline: Optional[float], failure: List[str]) -> None:
+        """Queue (holding the lock) until first in line with a connection free to take."""
+        opts = self.opts
+        turn = threading.Condition(self._lock)
+        self._queue.append(turn)
+        self._waiters += 1
+        try:
+            while self._queue[0] is not turn or \
+                    self.active_sockets + self._pending >= opts.max_pool_size:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    failure.append(CHECK_OUT_TIMEOUT)
+                    raise ConnectionFailure(
+                        f"timed out after {opts.wait_queue_timeout}s waiting for a "
+                        f"connection from the pool to {format_address(self.address)} "
+                        f"(maxPoolSize={opts.max_pool_size}, all in use)")
+                turn.wait(remaining)
+                if self.closed:
+                    failure.append(CHECK_OUT_POOL_CLOSED)
+                    raise AutoReconnect(f"{format_address(self.address)}: the pool is closed")
+        finally:
+            self._waiters -= 1
+            self._queue.remove(turn)
+            # Pass the turn on: the next in line may find a connection free too (or the
+            # one this thread gave up by timing out).
+            self._wake_next()
+
+    def _wake_next(self) -> None:
+        """Tell the first waiting thread (if any) to look again (the lock is held)."""
+        if self._queue:
+            self._queue[0].notify()
 
     def _note_peak(self) -> None:
         total = self.active_sockets + len(self.sockets)
@@ -472,7 +486,7 @@ class Pool:
                 self.sockets.appendleft(sock_info)  # LIFO keeps a hot set of sockets
             else:
                 sock_info.close()
-            self._available.notify()
+            self._wake_next()
         cmap = self._cmap
         if cmap is not None:
             cmap.publish_connection_checked_in(self.address, sock_info.id)
@@ -492,7 +506,8 @@ class Pool:
             self.generation += 1
             stale = list(self.sockets)
             self.sockets.clear()
-            self._available.notify_all()
+            for turn in self._queue:
+                turn.notify()
         for sock_info in stale:
             sock_info.close()
         return [(sock_info.id, reason) for sock_info in stale]
@@ -527,7 +542,7 @@ class Pool:
                 self._pending -= 1
                 self.sockets.append(sock_info)
                 self._note_peak()
-                self._available.notify()
+                self._wake_next()
 
     def close(self) -> None:
         """Close every socket; later check-outs raise ``AutoReconnect``."""
@@ -545,3 +560,28 @@ class Pool:
         with self._lock:
             return {"active": self.active_sockets, "idle": len(self.sockets),
                     "peak": self.peak_sockets, "generation": self.generation}
+
+
+class _Lease:
+    """``Pool.get_socket``'s context manager (a class: cheaper than a generator's)."""
+
+    __slots__ = ("pool", "credentials", "sock_info")
+
+    def __init__(self, pool: Pool, credentials: Optional[Mapping[str, Any]]) -> None:
+        self.pool = pool
+        self.credentials = credentials
+
+    def __enter__(self) -> Connection:
+        sock_info = self.sock_info = self.pool._check_out()
+        if self.credentials or sock_info.authset:
+            try:
+                sock_info.check_auth(self.credentials or {})
+            except BaseException as exc:
+                self.pool._end_lease(sock_info, exc)
+                raise
+        return sock_info
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is not None and exc is None:
+            exc = exc_type()  # pragma: no cover - with always passes the instance
+        self.pool._end_lease(self.sock_info, exc)

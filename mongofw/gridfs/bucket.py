@@ -55,6 +55,7 @@ class _StorageInSession:
     def __init__(self, storage: Any, session: Any) -> None:
         self._storage = storage
         self._session = session
+        self.wrapped_storage = storage
 
     def ensure_indexes(self) -> None:
         self._storage.ensure_indexes(session=self._session)

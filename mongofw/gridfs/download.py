@@ -114,14 +114,29 @@ class ChunkReader:
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
             size = max(0, self.length - self._position)
-        parts: List[bytes] = []
+        if not self._current and size > 0:
+            self._fill()
+        if size <= len(self._current):  # within the current chunk (a whole one: no copy)
+            part = self._current[:size]
+            self._current = self._current[size:]
+            self._position += len(part)
+            return part
+        # Across chunks: joined once at the end (one copy of each; a result grown as
+        # the chunks arrive would be copied again and again or zero-filled first).
+        parts: List[Any] = []
         remaining = size
         while remaining > 0 and (self._current or self._fill()):
-            part = self._current[:remaining]
-            self._current = self._current[len(part):]
-            parts.append(part)
-            remaining -= len(part)
-            self._position += len(part)
+            current = self._current
+            taken = min(len(current), remaining)
+            if taken == len(current):
+                parts.append(current)
+                self._current = b""
+            else:
+                parts.append(memoryview(current)[:taken])
+                self._current = current[taken:]
+            del current
+            remaining -= taken
+            self._position += taken
         return b"".join(parts)
 
     def readchunk(self) -> bytes:

@@ -15,7 +15,7 @@ from typing import Any, Dict, List
 from bson.objectid import ObjectId
 from mongofw.errors import DuplicateKeyError
 from mongofw.gridfs.errors import FileExists
-from mongofw.gridfs.storage import check_chunk_size, chunks_per_batch
+from mongofw.gridfs.storage import check_chunk_size, chunks_per_batch, takes_buffers
 
 # Keyword spellings GridIn accepts for the specification's field names.
 _ALIASES = {"content_type": "contentType", "chunk_size": "chunkSize"}
@@ -55,7 +55,10 @@ class ChunkWriter:
         self.chunk_size: int = self.document["chunkSize"]
         self.closed = False
         self._buffer = bytearray()
-        self._pending: List[bytes] = []
+        self._pending: List[Any] = []
+        # The default storage takes views of the caller's (immutable) bytes: a chunk's
+        # bytes are then copied once, into its BSON document.  Others get bytes.
+        self._views = takes_buffers(self._storage)
         self._batch = chunks_per_batch(self.chunk_size)
         self._next_n = 0
         self._length = 0
@@ -112,12 +115,13 @@ class ChunkWriter:
             self._queue(bytes(self._buffer))
             self._buffer = bytearray()
         # Whole chunks go straight from the caller's bytes to the queue; only a partial
-        # chunk is kept for the next write.
-        with memoryview(data) as view:
-            while len(data) - start >= size:
-                self._queue(bytes(view[start:start + size]))
-                start += size
-            self._buffer += view[start:]
+        # chunk is kept for the next write.  ``data`` is bytes, so views of it stay valid.
+        view = memoryview(data)
+        while len(data) - start >= size:
+            piece = view[start:start + size]
+            self._queue(piece if self._views else bytes(piece))
+            start += size
+        self._buffer += view[start:]
 
     def _queue(self, chunk: bytes) -> None:
         self._pending.append(chunk)

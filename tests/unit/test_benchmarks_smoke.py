@@ -53,3 +53,30 @@ def test_extended_json_wrappers_become_bson_values(workloads):
     assert type(doc["a"]) is Int64
     with pytest.raises(ValueError, match=r"unsupported Extended JSON wrapper '\$symbol'"):
         parse_extended_json('{"s": {"$symbol": "x"}}')
+
+
+def test_json_workloads_and_memory_helpers_run_here(workloads):
+    """The json_util workloads run on our side; the memory helpers measure and stream."""
+    import scenarios
+    try:
+        for name in ("json_dumps_full", "json_loads_deep"):
+            workload = scenarios.ALL_BY_NAME[name]
+            ctx = workloads.Context(workloads.Api34(), ops=2)
+            workload.prepare(ctx)
+            workload.run(ctx)
+            assert ctx.bytes_per_op == len(ctx.blob.encode())
+        source = scenarios._MadeAsRead(3 * 1024 * 1024 + 5)
+        sizes = []
+        while True:
+            piece = source.read(255 * 1024)
+            if not piece:
+                break
+            sizes.append(len(piece))
+        assert sum(sizes) == 3 * 1024 * 1024 + 5
+        sampler = scenarios.RssSampler()
+        sampler.start()
+        assert sampler.stop() >= 0 and sampler.baseline > 0
+        assert {w.name for w in scenarios.ALL_WORKLOADS} >= {"threads_find_one_x16",
+                                                             "threads_insert_one_x1"}
+    finally:
+        sys.modules.pop("scenarios", None)

@@ -65,6 +65,8 @@ class TopologyDescription:
     # Built as TopologyDescription(..., topology_settings), 3.13's documented name.
     settings: TopologySettings = attrs.field(factory=TopologySettings,
                                              alias="topology_settings")
+    # What the properties below derive, computed once: a description never changes.
+    _derived: Dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: TopologySettings) -> TopologyDescription:
@@ -98,7 +100,11 @@ class TopologyDescription:
     @property
     def known_servers(self) -> List[ServerDescription]:
         """The descriptions of the servers whose type is known, as a list."""
-        return [sd for sd in self._server_descriptions.values() if sd.is_server_type_known]
+        known = self._derived.get("known")
+        if known is None:
+            known = self._derived["known"] = tuple(
+                sd for sd in self._server_descriptions.values() if sd.is_server_type_known)
+        return list(known)
 
     @property
     def has_known_servers(self) -> bool:
@@ -117,27 +123,36 @@ class TopologyDescription:
     @property
     def common_wire_version(self) -> Optional[int]:
         """The lowest maxWireVersion of the known servers, or None if none is known."""
-        versions = [sd.max_wire_version for sd in self.known_servers]
-        return min(versions) if versions else None
+        derived = self._derived
+        if "wire" not in derived:
+            versions = [sd.max_wire_version for sd in self.known_servers]
+            derived["wire"] = min(versions) if versions else None
+        return derived["wire"]
 
     @property
     def logical_session_timeout_minutes(self) -> Optional[int]:
         """The smallest timeout of the data-bearing servers; None if any lacks one."""
-        timeouts = [sd.logical_session_timeout_minutes for sd in self.known_servers
-                    if sd.server_type in DATA_BEARING]
-        if not timeouts or any(t is None for t in timeouts):
-            return None
-        return min(timeouts)
+        derived = self._derived
+        if "timeout" not in derived:
+            timeouts = [sd.logical_session_timeout_minutes for sd in self.known_servers
+                        if sd.server_type in DATA_BEARING]
+            derived["timeout"] = None if not timeouts or any(t is None for t in timeouts) \
+                else min(timeouts)
+        return derived["timeout"]
 
     @property
     def incompatible_error(self) -> Optional[str]:
         """Why some known server cannot be used with this driver, or None."""
-        for sd in self.known_servers:
-            message = incompatible_server_message(sd.address, sd.min_wire_version,
-                                                  sd.max_wire_version)
-            if message:
-                return message
-        return None
+        derived = self._derived
+        if "incompatible" not in derived:
+            derived["incompatible"] = None
+            for sd in self.known_servers:
+                message = incompatible_server_message(sd.address, sd.min_wire_version,
+                                                      sd.max_wire_version)
+                if message:
+                    derived["incompatible"] = message
+                    break
+        return derived["incompatible"]
 
     def check_compatible(self) -> None:
         """Raise ``ConfigurationError`` if a known server's wire versions do not overlap ours."""

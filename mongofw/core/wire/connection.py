@@ -15,7 +15,14 @@ from bson.son import SON
 from mongofw.core.wire import message
 from mongofw.core.wire.compression import NOT_COMPRESSED, compress_message
 from mongofw.core.wire.message import check_document_size
-from mongofw.core.wire.network import DEFAULT_MAX_MESSAGE_SIZE, format_address, receive_reply
+from mongofw.core.wire.network import (
+    DEFAULT_MAX_MESSAGE_SIZE,
+    GATHER_MIN_BYTES,
+    BufferedReceiver,
+    format_address,
+    receive_reply,
+    send_parts,
+)
 from mongofw.core.wire.server_errors import check_command_response, failure_document
 from mongofw.errors import (
     AutoReconnect,
@@ -41,12 +48,20 @@ def _elapsed(start: float) -> float:
     return time.perf_counter() - start
 
 
+#: Reply bodies up to this size are read into one buffer the connection keeps and reuses
+#: (commands decode them at once): no fresh, zero-filled memory per reply.
+REUSED_BUFFER_MAX = 4 * 1024 * 1024
+
+
 class Connection:
     """A socket with what the handshake told us about its server.
 
     ``ismaster`` is the handshake reply document; ``pool`` the owning pool (or None).
     Every network error closes the socket before it propagates.
     """
+
+    _reused = bytearray()  # replaced per connection, never changed in place
+    _receiver: Optional[BufferedReceiver] = None  # made on the first receive
 
     def __init__(self, sock: socket.socket, pool: Any, ismaster: Optional[Mapping[str, Any]],
                  address: Tuple[str, Optional[int]]) -> None:
@@ -95,8 +110,9 @@ class Connection:
             raise exc
         raise AutoReconnect(f"{where}: {exc}") from None
 
-    def send_message(self, message: bytes, max_doc_size: int) -> None:
-        """Send ``message``, an encoded wire protocol message (``bytes``).
+    def send_message(self, message: Any, max_doc_size: int) -> None:
+        """Send ``message``, an encoded wire protocol message: ``bytes``, or a list of
+        pieces sent gathered (one system call, no joined copy).
 
         :param max_doc_size: the size of the largest document in it, checked against the
             server's ``maxBsonObjectSize`` first.
@@ -107,7 +123,10 @@ class Connection:
         if max_doc_size > self.max_bson_size:
             check_document_size(max_doc_size, self.max_bson_size)
         try:
-            self.sock.sendall(message)
+            if type(message) is list:
+                send_parts(self.sock, message)
+            else:
+                self.sock.sendall(message)
         except BaseException as exc:  # noqa: BLE001 - any interruption leaves the socket unusable
             self._network_error(exc)
 
@@ -125,12 +144,27 @@ class Connection:
         opcode, body, _reply_id = self.receive_reply(request_id)
         return opcode, body
 
-    def receive_reply(self, request_id: int) -> Tuple[int, memoryview, int]:
-        """``(opcode, body, the reply's own request id)`` of the reply to ``request_id``."""
+    def _reused_buffer(self, length: int) -> memoryview:
+        if length > REUSED_BUFFER_MAX:
+            return memoryview(bytearray(length))
+        if len(self._reused) < length:
+            self._reused = bytearray(max(length, 64 * 1024))
+        return memoryview(self._reused)[:length]
+
+    def receive_reply(self, request_id: int, reuse: bool = False
+                      ) -> Tuple[int, memoryview, int]:
+        """``(opcode, body, the reply's own request id)`` of the reply to ``request_id``.
+
+        ``reuse``: the body may be read into the connection's reused buffer; the caller
+        must be done with it before the connection's next receive.
+        """
+        receiver = self._receiver
+        if receiver is None or receiver.sock is not self.sock:
+            receiver = self._receiver = BufferedReceiver(self.sock)
         try:
-            return receive_reply(self.sock, request_id,
+            return receive_reply(receiver, request_id,
                                  max(self.max_message_size, DEFAULT_MAX_MESSAGE_SIZE),
-                                 self.stray_ids)
+                                 self.stray_ids, self._reused_buffer if reuse else None)
         except BaseException as exc:  # noqa: BLE001
             self._network_error(exc)
             raise  # pragma: no cover - _network_error always raises
@@ -138,7 +172,8 @@ class Connection:
     def _round_trip(self, request_id: int, data: bytes, max_doc_size: int,
                     opts: CodecOptions) -> Mapping[str, Any]:
         self.send_message(data, max_doc_size)
-        opcode, body, _reply_id = self.receive_reply(request_id)
+        # The reply is decoded (copied out) below, before this connection reads again.
+        opcode, body, _reply_id = self.receive_reply(request_id, reuse=True)
         try:
             if opcode == message.OP_MSG:
                 return message.parse_op_msg(body, opts)[1][0]
@@ -226,10 +261,14 @@ class Connection:
             elif slave_ok and not self.is_mongos and not self.is_writable:
                 body["$readPreference"] = {"mode": "primaryPreferred"}
             flags = message.MSG_MORE_TO_COME if unacknowledged else 0
-            rid, data, _ = message.op_msg(
+            rid, parts, _ = message.op_msg_parts(
                 body, codec_options, flags=flags, check_keys=check_keys,
                 sequences=[(ident, docs) for ident, docs, _ in sequences],
                 max_bson_size=self.max_bson_size)
+            # A large message (bulk inserts, GridFS chunks) goes out gathered, unjoined.
+            data = parts if len(parts) > 4 and self.compressor is None and \
+                message.HEADER.unpack_from(parts[0])[0] >= GATHER_MIN_BYTES \
+                else b"".join(parts)
         else:
             if sequences:
                 spec = SON(spec)

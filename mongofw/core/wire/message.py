@@ -96,19 +96,36 @@ def op_msg(body: Mapping[str, Any], opts: CodecOptions = DEFAULT_CODEC_OPTIONS, 
     Returns ``(request_id, message, body_size)``; ``body_size`` is checked against
     ``max_bson_size`` (plus the 16 KiB command overhead) when given.
     """
+    rid, parts, body_size = op_msg_parts(body, opts, flags=flags, sequences=sequences,
+                                         check_keys=check_keys, max_bson_size=max_bson_size)
+    return rid, b"".join(parts), body_size
+
+
+def op_msg_parts(body: Mapping[str, Any], opts: CodecOptions = DEFAULT_CODEC_OPTIONS, *,
+                 flags: int = 0, sequences: Sequence[Tuple[str, Sequence[bytes]]] = (),
+                 check_keys: bool = False,
+                 max_bson_size: Optional[int] = None) -> Tuple[int, List[Any], int]:
+    """:func:`op_msg` as the list of its pieces, header first, not joined.
+
+    Joined once (or sent gathered, see ``network.send_parts``), large document
+    sequences (bulk inserts, GridFS chunks) are copied once on their way to the socket.
+    """
     encoded = _encode(body, check_keys, opts)
     if max_bson_size is not None:
         check_document_size(len(encoded), max_bson_size + COMMAND_OVERHEAD, "command")
-    parts: List[bytes] = [_UINT32.pack(flags), b"\x00", encoded]
+    parts: List[Any] = [b"", _UINT32.pack(flags), b"\x00", encoded]
+    length = 21 + len(encoded)
     for identifier, docs in sequences:
         name = _cstring(identifier)
-        size = 4 + len(name) + sum(len(d) for d in docs)
+        size = 4 + len(name) + sum(map(len, docs))
         parts.append(b"\x01")
         parts.append(_INT32.pack(size))
         parts.append(name)
         parts.extend(docs)
-    rid, data = _frame(OP_MSG, b"".join(parts))
-    return rid, data, len(encoded)
+        length += 1 + size
+    rid = next_request_id()
+    parts[0] = HEADER.pack(length, rid, 0, OP_MSG)
+    return rid, parts, len(encoded)
 
 
 def parse_op_msg(data: memoryview, opts: CodecOptions) -> Tuple[int, List[Any]]:
@@ -127,7 +144,8 @@ def parse_op_msg(data: memoryview, opts: CodecOptions) -> Tuple[int, List[Any]]:
         raise ProtocolError(f"OP_MSG reply body of {size} bytes does not fit the "
                             f"{len(data)}-byte message")
     try:
-        docs = bson.decode_all(bytes(data[5:5 + size]), opts)
+        # A view, not a copy: the decoder reads any buffer (the pure one copies itself).
+        docs = bson.decode_all(data[5:5 + size], opts)
     except bson.errors.InvalidBSON as exc:
         raise ProtocolError(f"invalid BSON in OP_MSG reply: {exc}") from exc
     return flags, docs

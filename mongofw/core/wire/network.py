@@ -5,7 +5,7 @@ import os
 import platform
 import socket
 import sys
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from mongofw._version import __version__
 from mongofw.core.wire.compression import decompress_reply
@@ -80,10 +80,74 @@ def create_socket(address: Tuple[str, Optional[int]], connect_timeout: Optional[
     return sock
 
 
-def recv_exactly(sock: socket.socket, length: int) -> memoryview:
-    """Read exactly ``length`` bytes into one buffer (no joins of partial reads)."""
-    buf = bytearray(length)
-    view = memoryview(buf)
+#: Messages at least this long go out gathered (``send_parts``) rather than joined first.
+GATHER_MIN_BYTES = 1 << 20
+_IOV_MAX = 1024  # the POSIX minimum of IOV_MAX; Linux's value
+# Socket types sent to with sendmsg (a TLS socket has none that works).
+_GATHER_TYPES = (socket.socket,)
+
+
+def send_parts(sock: socket.socket, parts: Sequence[Any]) -> None:
+    """Send the concatenation of ``parts`` (bytes-like) without joining it first.
+
+    A plain socket gets ``sendmsg`` (scatter/gather, at most ``_IOV_MAX`` pieces per call,
+    resumed after a partial send); any other (TLS) socket one ``sendall`` of the join.
+    """
+    if type(sock) not in _GATHER_TYPES or not hasattr(sock, "sendmsg"):
+        sock.sendall(b"".join(parts))
+        return
+    pending = [memoryview(p).cast("B") for p in parts if len(p)]
+    i = 0
+    while i < len(pending):
+        sent = sock.sendmsg(pending[i:i + _IOV_MAX])
+        while sent:
+            size = len(pending[i])
+            if sent < size:
+                pending[i] = pending[i][sent:]
+                break
+            sent -= size
+            i += 1
+
+
+class BufferedReceiver:
+    """A socket's ``recv_into``, read ahead: one system call usually brings a whole reply
+    (header and body) instead of one for each.  Bytes read ahead are kept for the next
+    read; a read as large as the buffer goes to the socket directly.
+    """
+
+    __slots__ = ("sock", "_buf", "_pos", "_end")
+
+    SIZE = 64 * 1024
+
+    def __init__(self, sock: Any) -> None:
+        self.sock = sock
+        self._buf = memoryview(bytearray(self.SIZE))
+        self._pos = self._end = 0
+
+    def recv_into(self, view: memoryview) -> int:
+        """Some bytes into ``view`` (at least one; 0 when the peer closed), as a socket's."""
+        want = len(view)
+        if self._pos == self._end:
+            if want >= self.SIZE:
+                return self.sock.recv_into(view)
+            got = self.sock.recv_into(self._buf)
+            if not got:
+                return 0
+            self._pos, self._end = 0, got
+        take = min(want, self._end - self._pos)
+        view[:take] = self._buf[self._pos:self._pos + take]
+        self._pos += take
+        return take
+
+
+def recv_exactly(sock: Any, length: int,
+                 buffer_for: Optional[Callable[[int], memoryview]] = None) -> memoryview:
+    """Read exactly ``length`` bytes into one buffer (no joins of partial reads).
+
+    ``buffer_for(length)``, when given, supplies the buffer (a view of exactly ``length``
+    bytes, e.g. of a connection's reused one); else it is a fresh bytearray.
+    """
+    view = memoryview(bytearray(length)) if buffer_for is None else buffer_for(length)
     got = 0
     while got < length:
         n = sock.recv_into(view[got:])
@@ -106,13 +170,16 @@ def receive_message(sock: socket.socket, request_id: int,
     return opcode, body
 
 
-def receive_reply(sock: socket.socket, request_id: int,
+def receive_reply(sock: Any, request_id: int,
                   max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-                  stray_ids: Optional[set] = None) -> Tuple[int, memoryview, int]:
+                  stray_ids: Optional[set] = None,
+                  buffer_for: Optional[Callable[[int], memoryview]] = None
+                  ) -> Tuple[int, memoryview, int]:
     """:func:`receive_message`, also returning the reply's own request id.
 
     A server streaming an exhaust cursor answers each of its replies with the next: the
-    reply's id is the ``request_id`` to wait for after it.
+    reply's id is the ``request_id`` to wait for after it.  ``buffer_for``: see
+    :func:`recv_exactly` (the body only; the caller must be done with it before reusing).
     """
     while True:
         length, reply_id, response_to, opcode = HEADER.unpack(recv_exactly(sock, 16))
@@ -128,7 +195,7 @@ def receive_reply(sock: socket.socket, request_id: int,
             continue
         if response_to != request_id:
             raise ProtocolError(f"got response id {response_to!r} but expected {request_id!r}")
-        body = recv_exactly(sock, length - 16)
+        body = recv_exactly(sock, length - 16, buffer_for)
         if opcode == OP_COMPRESSED:
             opcode, body = decompress_reply(body)
         return opcode, body, reply_id
