@@ -128,10 +128,30 @@ CANONICAL_JSON_OPTIONS = JSONOptions(json_mode=JSONMode.CANONICAL)
 
 
 def dumps(obj: Any, *args: Any, **kwargs: Any) -> str:
-    """:func:`json.dumps` that also handles every BSON type.
+    """Serialize ``obj`` to a MongoDB Extended JSON string.
 
-    ``json_options`` (default DEFAULT_JSON_OPTIONS) picks the output form; SON,
-    Timestamp, Code, Binary and DBRef keep their key order.
+    Works like :func:`json.dumps` and takes the same extra arguments, but also writes
+    every BSON type (ObjectId, datetime, Binary, UUID, Regex, Code, DBRef, Int64,
+    Decimal128, Timestamp, MinKey, MaxKey...) in the form ``json_options`` asks for.
+
+    :param obj: the value to serialize: a document (any mapping, e.g. a ``dict``, SON or
+        RawBSONDocument), a list, or any other iterable, which is written as a JSON
+        array (as PyMongo 3.4 did, so a cursor or an ODM queryset can be passed).
+    :param json_options: (keyword only, a :class:`JSONOptions`) the output form.
+        Default :data:`DEFAULT_JSON_OPTIONS`, PyMongo 3.4's LEGACY output; pass
+        :data:`RELAXED_JSON_OPTIONS` or :data:`CANONICAL_JSON_OPTIONS` for Extended
+        JSON v2.
+    :param args: and other keyword arguments: passed to :func:`json.dumps` (``indent``,
+        ``sort_keys``, ``separators``...).  A ``default=`` or ``cls=`` of your own is
+        honoured and sees only the values this module does not know.
+
+    :returns: a ``str``.  SON, Timestamp, Code, Binary and DBRef keep their key order.
+
+    :raises: ``TypeError`` for a value that is neither JSON nor a BSON type (and that
+        a ``default=`` you passed does not handle); ``RecursionError`` for a document
+        that contains itself.
+
+    .. versionchanged:: 3.4 (PyMongo) ``json_options`` added.
     """
     json_options = kwargs.pop("json_options", DEFAULT_JSON_OPTIONS)
     if not args and "default" not in kwargs and "cls" not in kwargs and \
@@ -141,10 +161,30 @@ def dumps(obj: Any, *args: Any, **kwargs: Any) -> str:
 
 
 def loads(s: Any, *args: Any, **kwargs: Any) -> Any:
-    """:func:`json.loads` that turns Extended JSON wrappers back into BSON types.
+    """Parse a MongoDB Extended JSON string into Python and BSON values.
 
-    ``json_options`` (default DEFAULT_JSON_OPTIONS) sets document_class, tz_aware,
-    tzinfo and uuid_representation of the results.
+    Works like :func:`json.loads`; every Extended JSON wrapper (``{"$oid": ...}``,
+    ``{"$date": ...}``, ``{"$binary": ...}``, ``{"$numberLong": ...}``...) becomes the
+    BSON value it stands for.  All three dialects are read: PyMongo 3.4's LEGACY
+    forms, and Extended JSON v2 relaxed and canonical.
+
+    :param s: the JSON text (``str``, ``bytes`` or ``bytearray``, as for
+        :func:`json.loads`).
+    :param json_options: (keyword only, a :class:`JSONOptions`) how results are
+        built: ``document_class`` for objects, ``tz_aware`` and ``tzinfo`` for
+        datetimes, ``uuid_representation`` for binary subtypes 3 and 4.  Default
+        :data:`DEFAULT_JSON_OPTIONS` (dicts, timezone-aware UTC datetimes).
+    :param args: and other keyword arguments: passed to :func:`json.loads`.  ``object_pairs_hook`` is
+        set by this function and cannot be overridden.
+
+    :returns: the parsed value (a ``document_class`` instance for a JSON object).
+
+    :raises: ``ValueError`` (``json.JSONDecodeError``) for text that is not JSON, and
+        ``ValueError`` or ``TypeError`` for a malformed wrapper (a wrapper with an
+        extra field, a ``$numberLong`` that is not a number...);
+        :class:`~bson.errors.InvalidId` for a ``$oid`` that is not 24 hex digits.
+
+    .. versionchanged:: 3.4 (PyMongo) ``json_options`` added.
     """
     json_options = kwargs.pop("json_options", DEFAULT_JSON_OPTIONS)
     if not args and not kwargs and type(s) is str and json_options.document_class is dict:
@@ -155,20 +195,53 @@ def loads(s: Any, *args: Any, **kwargs: Any) -> Any:
 
 def object_pairs_hook(pairs: Iterable[Tuple[str, Any]],
                       json_options: JSONOptions = DEFAULT_JSON_OPTIONS) -> Any:
-    """``object_pairs_hook`` for :func:`json.loads`: builds ``document_class`` then
-    applies :func:`object_hook`."""
+    """The ``object_pairs_hook`` that :func:`loads` gives :func:`json.loads`.
+
+    :param pairs: the ``(key, value)`` pairs of one JSON object, in document order.
+    :param json_options: a :class:`JSONOptions` (default :data:`DEFAULT_JSON_OPTIONS`);
+        its ``document_class`` is built from ``pairs``.
+
+    :returns: what :func:`object_hook` makes of that document: the BSON value if the
+        object is an Extended JSON wrapper, otherwise the document itself.
+
+    :raises: as :func:`object_hook`.
+    """
     return object_hook(json_options.document_class(pairs), json_options)
 
 
 def object_hook(dct: Any, json_options: JSONOptions = DEFAULT_JSON_OPTIONS) -> Any:
-    """Turn one decoded JSON object into the BSON value it wraps, or return it as is."""
+    """Turn one decoded JSON object into the BSON value it wraps.
+
+    Useful as ``json.loads(text, object_hook=object_hook)`` when you drive
+    :mod:`json` yourself.
+
+    :param dct: one decoded JSON object (a mapping).
+    :param json_options: a :class:`JSONOptions` (default :data:`DEFAULT_JSON_OPTIONS`)
+        that sets ``tz_aware``, ``tzinfo`` and ``uuid_representation`` of the result.
+
+    :returns: the BSON value for a wrapper (``{"$oid": ...}`` gives an ObjectId), or
+        ``dct`` unchanged when it is an ordinary object.
+
+    :raises: ``ValueError``, ``TypeError`` or :class:`~bson.errors.InvalidId` for a
+        malformed wrapper, as :func:`loads`.
+    """
     return _json_decode.convert_object(dct, json_options)
 
 
 def default(obj: Any, json_options: JSONOptions = DEFAULT_JSON_OPTIONS) -> Any:
-    """The JSON-ready form of one BSON value; TypeError for a type it does not know.
+    """The JSON-ready form of one BSON value.
 
-    Usable as ``json.dumps(obj, default=default)`` for LEGACY output.
+    Usable as ``json.dumps(doc, default=default)``, which gives the LEGACY output of
+    :func:`dumps` for the values :mod:`json` does not know itself.
+
+    :param obj: one value: ObjectId, DBRef, datetime, Regex or compiled pattern, MinKey,
+        MaxKey, Timestamp, Code, Binary, UUID, Int64, Decimal128...
+    :param json_options: a :class:`JSONOptions` (default :data:`DEFAULT_JSON_OPTIONS`)
+        choosing the form written (e.g. ``datetime_representation``).
+
+    :returns: a ``dict`` (the Extended JSON wrapper) or plain JSON value.
+
+    :raises: ``TypeError`` when ``obj`` is not a BSON type this module knows.
     """
     return _json_encode.legacy_default(obj, json_options)
 
