@@ -118,7 +118,7 @@ def _generated_document(name: str) -> Dict[str, Any]:
                       rng.random()][kind]
         doc[word()] = value
     if name == "full_bson":
-        doc.update({word(): t["Binary"](word(60).encode(), 0), word(): t["MaxKey"](),
+        doc.update({word(): word(60).encode(), word(): t["MaxKey"](),
                     word(): t["MinKey"](), word(): _date(776822400000),
                     word(): t["Regex"]("^" + word(), "i"), word(): t["Timestamp"](1, 2),
                     word(): t["Code"](word(80), {}), word(): [word(), 1, 2.5, None, True]})
