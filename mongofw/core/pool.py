@@ -316,8 +316,6 @@ class Pool:
         self.return_socket(sock_info)
         if isinstance(exc, (AutoReconnect, ProtocolError)):
             self.report_error(exc, sock_info)
-        else:
-            self.return_socket(sock_info)
 
     def report_error(self, exc: BaseException, sock_info: Optional[Connection] = None) -> None:
         """Tell the topology what an operation saw; it decides (SDAM rules) what to reset.
