@@ -210,7 +210,8 @@ def write_one(sock_info: Any, db_name: str, coll_name: str, kind: str,
     Raises ``WriteError`` (``DuplicateKeyError`` for the 11000 family) for a write error
     and ``WriteConcernError`` when the write concern was not satisfied.
     """
-    check_statement_options(sock_info, write_concern, kind, statement_options(statement))
+    if kind != INSERT:  # an inserted document's own fields are data, not options
+        check_statement_options(sock_info, write_concern, kind, statement_options(statement))
     encoded = encode_statements(kind, [statement], codec_options, check_keys,
                                 sock_info.max_bson_size)
     acknowledged = write_concern.acknowledged

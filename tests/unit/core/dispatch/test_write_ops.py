@@ -185,6 +185,16 @@ def test_collation_refuses_unacknowledged_writes_and_old_servers():
                             codec_options=OPTS)
 
 
+@pytest.mark.parametrize("write_concern", [ACK, W0])
+def test_an_inserted_document_may_have_fields_named_like_statement_options(write_concern):
+    document = {"_id": 1, "hint": "a field", "collation": {"locale": "fr"},
+                "arrayFilters": [{"x": 1}]}
+    sock = FakeSocket(max_wire_version=4)  # too old for any of the three as options
+    write_ops.write_one(sock, "db", "coll", write_ops.INSERT, document,
+                        write_concern=write_concern, codec_options=OPTS)
+    assert len(sock.sent) == 1
+
+
 # ---------------------------------------------------------------- w=0 on the wire (scripted peer)
 
 
