@@ -117,10 +117,7 @@ class CursorModifiers:
         :returns: this cursor.
         :raises TypeError: when ``spec`` is not a list or tuple.
         """
-        if not isinstance(spec, (list, tuple)):
-            raise TypeError(f"spec must be an instance of list or tuple, "
-                            f"not {type(spec).__name__}")
-        return self._Cursor__set("max", SON(spec))
+        return self._Cursor__set("max", _index_bounds(spec))
 
     def min(self: _C, spec: Any) -> _C:
         """Set an inclusive lower bound on the keys of the index the query uses.
@@ -131,10 +128,7 @@ class CursorModifiers:
         :returns: this cursor.
         :raises TypeError: when ``spec`` is not a list or tuple.
         """
-        if not isinstance(spec, (list, tuple)):
-            raise TypeError(f"spec must be an instance of list or tuple, "
-                            f"not {type(spec).__name__}")
-        return self._Cursor__set("min", SON(spec))
+        return self._Cursor__set("min", _index_bounds(spec))
 
     def comment(self: _C, comment: Any) -> _C:
         """Attach a comment (a string or document) to the query."""
@@ -198,3 +192,10 @@ class CursorModifiers:
         ``int``."""
         _check_int("mask", mask)
         return self._Cursor__set("flags", self._Cursor__opts["flags"] & ~mask)
+
+
+def _index_bounds(spec: Any) -> SON:
+    """``max`` / ``min``'s ``(field, limit)`` pairs as a document (``TypeError`` otherwise)."""
+    if not isinstance(spec, (list, tuple)):
+        raise TypeError(f"spec must be an instance of list or tuple, not {type(spec).__name__}")
+    return SON(spec)
