@@ -242,7 +242,11 @@ def test_a_kill_that_names_no_collection(wire, expected):
     with LegacyPeer(handler) as peer, _client(peer) as client:
         client.admin.command("ping")
         client.close_cursor(55, ("127.0.0.1", peer.port))
-        client.close()  # runs the pending kill before returning
+        client.close()  # sends the pending kill before returning
+        # The peer's thread records what it reads; OP_KILL_CURSORS has no reply to wait on.
+        deadline = time.monotonic() + 5
+        while len(_received(peer, "kill")) < len(expected) and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert _received(peer, "kill") == expected
         assert peer.commands("killCursors") == []
 
