@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping, MutableMapping, Optional
 
-from bson.son import SON
 from bson.timestamp import Timestamp
 from mongofw.client.transactions import TransactionOptions, Transactions, TransactionState
+from mongofw.core.wire.message import copy_command
 from mongofw.errors import ConfigurationError, InvalidOperation
 
 # Sessions need MongoDB 3.6 (wire version 6) and a server that reports a timeout.
@@ -215,8 +215,8 @@ class ClientSession(Transactions):
                 raise ConfigurationError("Sessions are not supported by this MongoDB "
                                          "deployment")
             return command
-        command = SON(command)
         name = next(iter(command))
+        command = copy_command(command)
         server_session = self._server_session_now()
         command["lsid"] = server_session.session_id
         cluster_time = _newer(self._cluster_time, self._client._cluster_time)

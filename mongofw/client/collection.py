@@ -192,7 +192,8 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
         _check_bool("bypass_document_validation", bypass_document_validation)
         client = self.__database.client
         write_concern = client._write_concern_in(session, write_concern or self.write_concern)
-        retryable = write_concern.acknowledged and not statement.get("multi") and \
+        acknowledged = write_concern.acknowledged
+        retryable = acknowledged and not statement.get("multi") and \
             statement.get("limit", 1) == 1
 
         def write(sock_info: Any, retryable_now: bool) -> Any:
@@ -202,7 +203,7 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
                 check_keys=check_keys, bypass_document_validation=bypass_document_validation,
                 session=session, retryable_write=retryable_now)
 
-        with client._tmp_session(session, not write_concern.acknowledged) as session:
+        with client._tmp_session(session, not acknowledged) as session:
             return client._retryable_write(retryable, session, write)
 
     def _acknowledged(self, session: Any) -> bool:
@@ -263,8 +264,10 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
         validate_document(document)
         if "_id" not in document and not hasattr(document, "raw"):
             document["_id"] = ObjectId()
-        self._write_one(write_ops.INSERT, document, True, bypass_document_validation, session)
-        return InsertOneResult(document.get("_id"), self._acknowledged(session))
+        # The reply is None exactly when the write was not acknowledged.
+        reply = self._write_one(write_ops.INSERT, document, True, bypass_document_validation,
+                                session)
+        return InsertOneResult(document.get("_id"), reply is not None)
 
     def insert_many(self, documents: Any, ordered: bool = True,
                     bypass_document_validation: bool = False,

@@ -9,9 +9,8 @@ writes / reads specifications name.
 """
 from __future__ import annotations
 
-import contextlib
 import threading
-from typing import Any, Callable, Iterator, Mapping, Optional, Tuple, TypeVar
+from typing import Any, Callable, ContextManager, Mapping, Optional, Tuple, TypeVar
 
 from bson.son import SON
 from mongofw.client.client_session import ClientSession, SessionOptions
@@ -165,33 +164,14 @@ class ClientSessions:
             return session, False
         return self._implicit_session(), True
 
-    @contextlib.contextmanager
     def _tmp_session(self, session: Any, unacknowledged: bool = False
-                     ) -> Iterator[Optional[ClientSession]]:
+                     ) -> ContextManager[Optional[ClientSession]]:
         """The operation's session: the caller's, or an implicit one ended with it.
 
         An unacknowledged write gets no implicit session (its lsid would outlive the
         operation on the server), and refuses an explicit one.
         """
-        session = self._check_session(session)
-        if session is None:
-            if unacknowledged:
-                yield None
-                return
-            session = self._implicit_session()
-            try:
-                yield session
-            finally:
-                session.end_session()
-            return
-        if unacknowledged:
-            raise ConfigurationError("Explicit sessions are incompatible with "
-                                     "unacknowledged write concern")
-        try:
-            yield session
-        except BaseException as exc:
-            add_transient_label(session, exc)
-            raise
+        return _OperationSession(self, session, unacknowledged)
 
     def _write_concern_in(self, session: Any, write_concern: Any) -> Any:
         """The write concern a write in ``session`` goes with: ``write_concern`` (the
@@ -303,3 +283,34 @@ def _supports_retryable_writes(sock_info: Any) -> bool:
 def _is_new_information(exc: BaseException) -> bool:
     """A retry's failure is reported unless it only says no server could be selected."""
     return not isinstance(exc, ServerSelectionTimeoutError)
+
+
+class _OperationSession:
+    """``_tmp_session``'s context manager (a class: cheaper than a generator's)."""
+
+    __slots__ = ("client", "given", "unacknowledged", "session", "implicit")
+
+    def __init__(self, client: Any, session: Any, unacknowledged: bool) -> None:
+        self.client = client
+        self.given = session
+        self.unacknowledged = unacknowledged
+
+    def __enter__(self) -> Optional[ClientSession]:
+        session = self.client._check_session(self.given)
+        self.implicit = session is None
+        if session is None:
+            if not self.unacknowledged:
+                session = self.client._implicit_session()
+        elif self.unacknowledged:
+            raise ConfigurationError("Explicit sessions are incompatible with "
+                                     "unacknowledged write concern")
+        self.session = session
+        return session
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        session = self.session
+        if self.implicit:
+            if session is not None:
+                session.end_session()
+        elif exc_type is not None:
+            add_transient_label(session, exc if exc is not None else exc_type())

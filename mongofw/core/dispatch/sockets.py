@@ -9,8 +9,7 @@ is then told of).
 """
 from __future__ import annotations
 
-import contextlib
-from typing import Any, Iterator, Mapping, Optional, Tuple
+from typing import Any, ContextManager, Mapping, Optional, Tuple
 
 from mongofw.core.topology.server_selectors import any_server_selector, writable_server_selector
 from mongofw.core.topology.topology_type import TOPOLOGY_TYPE
@@ -33,36 +32,70 @@ def select_for(topology: Any, selector: Any, timeout: Optional[float] = None,
     return server
 
 
-@contextlib.contextmanager
+class _Checkout:
+    """A connection to a selected server for a ``with`` block (a class: cheaper per
+    operation than a generator's context manager). The server is selected on entry."""
+
+    __slots__ = ("topology", "credentials", "selector", "timeout", "session", "address",
+                 "lease")
+
+    def __init__(self, topology: Any, credentials: Credentials, selector: Any,
+                 timeout: Optional[float], session: Any, address: Optional[Address]) -> None:
+        self.topology = topology
+        self.credentials = credentials
+        self.selector = selector
+        self.timeout = timeout
+        self.session = session
+        self.address = address
+
+    def _server(self) -> Any:
+        if self.address is not None:
+            return self.topology.select_server(any_server_selector, address=self.address)
+        return select_for(self.topology, self.selector, self.timeout, self.session)
+
+    def __enter__(self) -> Any:
+        lease = self.lease = self._server().get_socket(self.credentials)
+        return lease.__enter__()
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self.lease.__exit__(exc_type, exc, tb)
+
+
+class _ReadCheckout(_Checkout):
+    """Enters as ``(connection, slave_ok)``."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> Any:  # type: ignore[override]
+        topology = self.topology
+        server = select_for(topology, self.selector, None, self.session)
+        single = topology.description.topology_type == TOPOLOGY_TYPE.Single
+        lease = self.lease = server.get_socket(self.credentials)
+        sock_info = lease.__enter__()
+        slave_ok = (single and not sock_info.is_mongos) or \
+            getattr(self.selector, "mode", 0) != 0
+        return sock_info, slave_ok
+
+
 def socket_for_writes(topology: Any, credentials: Credentials,
-                      timeout: Optional[float] = None, session: Any = None) -> Iterator[Any]:
+                      timeout: Optional[float] = None,
+                      session: Any = None) -> ContextManager[Any]:
     """A connection to a writable server (the primary, a mongos or a standalone), waiting
     at most ``timeout`` seconds for one (default: serverSelectionTimeoutMS)."""
-    server = select_for(topology, writable_server_selector, timeout, session)
-    with server.get_socket(credentials) as sock_info:
-        yield sock_info
+    return _Checkout(topology, credentials, writable_server_selector, timeout, session, None)
 
 
-@contextlib.contextmanager
 def socket_for_reads(topology: Any, credentials: Credentials, read_preference: Any,
-                     session: Any = None) -> Iterator[Tuple[Any, bool]]:
+                     session: Any = None) -> ContextManager[Tuple[Any, bool]]:
     """A connection to a server ``read_preference`` accepts, and whether to set slaveOk.
 
     slaveOk goes with every mode but primary, and with any read from a single server
     that is not a mongos (a direct connection may read from a secondary).
     """
-    server = select_for(topology, read_preference, None, session)
-    single = topology.description.topology_type == TOPOLOGY_TYPE.Single
-    with server.get_socket(credentials) as sock_info:
-        slave_ok = (single and not sock_info.is_mongos) or \
-            getattr(read_preference, "mode", 0) != 0
-        yield sock_info, slave_ok
+    return _ReadCheckout(topology, credentials, read_preference, None, session, None)
 
 
-@contextlib.contextmanager
 def socket_for_address(topology: Any, credentials: Credentials,
-                       address: Address) -> Iterator[Any]:
+                       address: Address) -> ContextManager[Any]:
     """A connection to the server at ``address`` (where a cursor lives)."""
-    server = topology.select_server(any_server_selector, address=address)
-    with server.get_socket(credentials) as sock_info:
-        yield sock_info
+    return _Checkout(topology, credentials, None, None, None, address)

@@ -32,6 +32,8 @@ from mongofw.errors import (
 )
 
 Address = Tuple[str, Optional[int]]
+# Selections remembered per topology; selectors beyond this many start the cache over.
+SELECTION_CACHE_SIZE = 32
 
 
 @attrs.define(eq=False)
@@ -73,6 +75,9 @@ class Topology:
         self._changed = threading.Condition(self._lock)
         self._description = TopologyDescription.from_settings(settings)
         self._servers: Dict[Address, Server] = {}
+        # Steady-state selection: id(selector) -> (description, selector, servers), valid
+        # while that description is the current one (see _cached_selection).
+        self._selection_cache: Dict[int, Tuple[Any, Any, List[Server]]] = {}
         self._opened = False
         # Whether listeners were told this topology is open (and not closed since): close()
         # publishes its closing sequence once, and a client used again after close()
@@ -144,8 +149,16 @@ class Topology:
 
     def select_servers(self, selector: Any, server_selection_timeout: Optional[float] = None,
                        address: Optional[Address] = None) -> List[Server]:
-        """Servers suitable for ``selector``, waiting up to serverSelectionTimeoutMS."""
-        self.open()
+        """Servers suitable for ``selector``, waiting up to serverSelectionTimeoutMS.
+
+        The result may be shared with other callers: do not change it.
+        """
+        if address is None:
+            cached = self._cached_selection(selector)
+            if cached is not None:
+                return cached
+        if not self._opened:
+            self.open()
         timeout = self._settings.server_selection_timeout if server_selection_timeout is None \
             else server_selection_timeout
         deadline = time.monotonic() + timeout
@@ -155,14 +168,37 @@ class Topology:
                 found = self._description.apply_selector(selector, address,
                                                          self._settings.server_selector)
                 if found:
-                    return [self._servers[sd.address] for sd in found
-                            if sd.address in self._servers]
+                    servers = [self._servers[sd.address] for sd in found
+                               if sd.address in self._servers]
+                    if address is None and servers:
+                        self._remember_selection(selector, servers)
+                    return servers
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise ServerSelectionTimeoutError(self._timeout_message(selector, timeout))
                 for server in self._servers.values():
                     server.monitor.request_check()
                 self._changed.wait(min(remaining, 0.5))
+
+    def _cached_selection(self, selector: Any) -> Optional[List[Server]]:
+        """The servers last selected for this very ``selector`` object, if the description
+        has not changed since (every change installs a new description object, and the
+        servers only change with it)."""
+        entry = self._selection_cache.get(id(selector))
+        if entry is not None and entry[0] is self._description and entry[1] is selector \
+                and self._opened:
+            return entry[2]
+        return None
+
+    def _remember_selection(self, selector: Any, servers: List[Server]) -> None:
+        """Cache a selection (under the lock). An application's ``server_selector`` may
+        answer differently each time, so its selections are never cached."""
+        if self._settings.server_selector is not None:
+            return
+        cache = self._selection_cache
+        if len(cache) >= SELECTION_CACHE_SIZE:
+            cache.clear()  # e.g. a new, equal read preference object for every operation
+        cache[id(selector)] = (self._description, selector, servers)
 
     def select_server(self, selector: Any, server_selection_timeout: Optional[float] = None,
                       address: Optional[Address] = None) -> Server:

@@ -14,7 +14,7 @@ from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
 from bson.son import SON
 from mongofw.core.wire import message
 from mongofw.core.wire.compression import NOT_COMPRESSED, compress_message
-from mongofw.core.wire.message import check_document_size
+from mongofw.core.wire.message import check_document_size, copy_command
 from mongofw.core.wire.network import (
     DEFAULT_MAX_MESSAGE_SIZE,
     GATHER_MIN_BYTES,
@@ -242,6 +242,7 @@ class Connection:
         ``_apply_to(spec, retryable_write, connection)``, sees every reply through
         ``_process_response(reply)`` and hears of network errors (``_mark_dirty()``).
         """
+        original = spec
         spec = self._decorate(spec, read_concern, write_concern, collation)
         if session is not None:
             spec = session._apply_to(spec, retryable_write, self)
@@ -253,7 +254,9 @@ class Connection:
         publisher = self.publisher
         listening = publisher is not None and publisher.enabled_for_commands
         if self.op_msg:
-            body = SON(spec)
+            # A copy made above is ours to extend, unless the listeners are to see it
+            # without the OP_MSG fields.
+            body = spec if spec is not original and not listening else copy_command(spec)
             body["$db"] = dbname
             if read_preference is not None and self.is_mongos and \
                     getattr(read_preference, "mode", 0) != 0:
@@ -328,18 +331,21 @@ class Connection:
 
     def _decorate(self, spec: Mapping[str, Any], read_concern: Any, write_concern: Any,
                   collation: Any) -> Mapping[str, Any]:
-        if read_concern is not None and getattr(read_concern, "level", None):
-            spec = SON(spec)
+        """``spec`` with the concerns and the collation: a copy when any is added."""
+        concern = read_concern is not None and getattr(read_concern, "level", None)
+        writes = write_concern is not None and not write_concern.is_server_default
+        if not concern and not writes and collation is None:
+            return spec
+        spec = copy_command(spec)
+        if concern:
             spec["readConcern"] = read_concern.document
-        if write_concern is not None and not write_concern.is_server_default:
-            spec = SON(spec)
+        if writes:
             spec["writeConcern"] = write_concern.document
         if collation is not None:
             if self.max_wire_version < 5:
                 raise ConfigurationError(
                     f"collation requires wire version 5 (MongoDB 3.4); "
                     f"{format_address(self.address)} speaks {self.max_wire_version}")
-            spec = SON(spec)
             spec["collation"] = collation
         return spec
 

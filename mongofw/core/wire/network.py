@@ -139,6 +139,24 @@ class BufferedReceiver:
         self._pos += take
         return take
 
+    def read_ahead(self, length: int) -> Optional[memoryview]:
+        """The next ``length`` bytes as a view of the read-ahead buffer, without copying:
+        valid only until the next read.  Reads the socket once if nothing is buffered;
+        None (nothing consumed) when the bytes are not all there, or too many to fit."""
+        pos, end = self._pos, self._end
+        if end - pos < length:
+            if pos != end or length > self.SIZE:
+                return None
+            got = self.sock.recv_into(self._buf)
+            if not got:
+                raise AutoReconnect("connection closed by the server")
+            self._pos, self._end = 0, got
+            if got < length:
+                return None
+            pos = 0
+        self._pos = pos + length
+        return self._buf[pos:pos + length]
+
 
 def recv_exactly(sock: Any, length: int,
                  buffer_for: Optional[Callable[[int], memoryview]] = None) -> memoryview:
@@ -181,8 +199,15 @@ def receive_reply(sock: Any, request_id: int,
     reply's id is the ``request_id`` to wait for after it.  ``buffer_for``: see
     :func:`recv_exactly` (the body only; the caller must be done with it before reusing).
     """
+    # A connection's read-ahead buffer usually holds the whole reply: the header is read
+    # from it in place, and so is the body when the caller is done with it before the
+    # next receive (``buffer_for``, the same promise).
+    ahead = sock.read_ahead if type(sock) is BufferedReceiver else None
     while True:
-        length, reply_id, response_to, opcode = HEADER.unpack(recv_exactly(sock, 16))
+        header = ahead(16) if ahead is not None else None
+        if header is None:
+            header = recv_exactly(sock, 16)
+        length, reply_id, response_to, opcode = HEADER.unpack(header)
         if length <= 16:
             raise ProtocolError(f"message length ({length!r}) not longer than standard "
                                 f"message header size (16)")
@@ -195,7 +220,9 @@ def receive_reply(sock: Any, request_id: int,
             continue
         if response_to != request_id:
             raise ProtocolError(f"got response id {response_to!r} but expected {request_id!r}")
-        body = recv_exactly(sock, length - 16, buffer_for)
+        body = ahead(length - 16) if ahead is not None and buffer_for is not None else None
+        if body is None:
+            body = recv_exactly(sock, length - 16, buffer_for)
         if opcode == OP_COMPRESSED:
             opcode, body = decompress_reply(body)
         return opcode, body, reply_id
