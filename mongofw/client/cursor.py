@@ -109,7 +109,8 @@ class Cursor(CursorModifiers):
                  snapshot: Optional[bool] = None, comment: Any = None, session: Any = None,
                  allow_disk_use: Optional[bool] = None) -> None:
         # The caller's session (checked now); an implicit one is made when the query runs.
-        self.__explicit_session = collection.database.client._check_session(session)
+        database = self.__database = collection.database
+        self.__explicit_session = database.client._check_session(session)
         self.__collection = collection
         if filter is not None and not isinstance(filter, Mapping):
             raise TypeError(f"filter must be an instance of dict, bson.son.SON, or another "
@@ -270,6 +271,7 @@ class Cursor(CursorModifiers):
     def _clone(self, deepcopy: bool) -> Cursor:
         twin = type(self).__new__(type(self))
         twin._Cursor__collection = self.__collection
+        twin._Cursor__database = self.__database
         twin._Cursor__explicit_session = self.__explicit_session
         opts = dict(self.__opts)
         if deepcopy:
@@ -471,17 +473,19 @@ class Cursor(CursorModifiers):
         :raises ~pymongo.errors.AutoReconnect: when the connection is lost (the query
             itself is retried once first, when retryable reads are on).
         """
-        tailable = self.__opts["flags"] & CursorType.TAILABLE
-        # A tailable cursor returns after one empty getMore; others ask until data or the end.
-        while not self.__data and not self.__killed:
-            self._refresh()
-            if tailable:
-                break
         if not self.__data:
-            raise StopIteration
+            tailable = self.__opts["flags"] & CursorType.TAILABLE
+            # A tailable cursor returns after one empty getMore; others ask until data or
+            # the end.
+            while not self.__data and not self.__killed:
+                self._refresh()
+                if tailable:
+                    break
+            if not self.__data:
+                raise StopIteration
         document = self.__data.popleft()
         if self.__opts["manipulate"]:
-            database = self.__collection.database
+            database = self.__database
             if database._outgoing_manipulators or database._outgoing_copying_manipulators:
                 document = database._fix_outgoing(document, self.__collection)
         return document
