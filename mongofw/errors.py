@@ -4,7 +4,8 @@ Server replies go in ``details``; messages never carry credentials.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Iterable, Optional
 
 from bson.errors import InvalidDocument
 

@@ -7,8 +7,9 @@ set of mechanism names the client accepts is passed in: auth plugins register th
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Collection, Mapping, Optional
+from typing import Any, Collection, Optional
 
 import attrs
 

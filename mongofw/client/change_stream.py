@@ -10,7 +10,8 @@ the change streams specification asks.  MongoDB 3.6+ replica sets and sharded cl
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Deque, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Deque, List, Optional
 
 from bson.int64 import Int64
 from bson.son import SON

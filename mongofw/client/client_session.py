@@ -14,7 +14,8 @@ network error.  Transactions are in :mod:`mongofw.client.transactions`.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, MutableMapping, Optional
+from collections.abc import Mapping
+from typing import Any, MutableMapping, Optional
 
 from bson.timestamp import Timestamp
 from mongofw.client.transactions import TransactionOptions, Transactions, TransactionState

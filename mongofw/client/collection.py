@@ -5,7 +5,8 @@ reads to :mod:`mongofw.client.cursor`.
 """
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, List, Optional
 
 from bson.codec_options import CodecOptions
 from bson.objectid import ObjectId

@@ -7,7 +7,8 @@ checks little and delegates, to :mod:`mongofw.client.cursor`,
 """
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, List, Optional
 
 from mongofw.client import collection_reads
 from mongofw.client.cursor_options import CursorType
@@ -123,8 +124,14 @@ class CollectionQueries:
         if filter is not None and not isinstance(filter, Mapping):
             filter = {"_id": filter}
         max_time_ms = kwargs.pop("max_time_ms", None)
-        cursor = self.find(filter, *args, **kwargs).max_time_ms(max_time_ms)
-        for document in cursor.limit(-1):
+        if len(args) < 3 and "limit" not in kwargs:  # no limit given: made with limit -1
+            kwargs["limit"] = -1
+            cursor = self.find(filter, *args, **kwargs)
+        else:
+            cursor = self.find(filter, *args, **kwargs).limit(-1)
+        if max_time_ms is not None:
+            cursor.max_time_ms(max_time_ms)
+        for document in cursor:
             return document
         return None
 

@@ -6,7 +6,8 @@ order the server expects and runs it through
 """
 from __future__ import annotations
 
-from typing import Any, List, Mapping
+from collections.abc import Mapping
+from typing import Any, List
 
 from bson.code import Code
 from bson.son import SON

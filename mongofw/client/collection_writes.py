@@ -8,7 +8,8 @@ takes the Collection first; the class's methods only delegate here.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Optional
 
 import bson
 from bson.objectid import ObjectId

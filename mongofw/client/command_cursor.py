@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 import threading
 from collections import deque
-from typing import Any, Deque, List, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any, Deque, List, Optional, Tuple
 
 from bson.int64 import Int64
 from bson.son import SON

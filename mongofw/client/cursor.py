@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import copy
 from collections import deque
-from typing import Any, Deque, Dict, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Deque, Dict, List, Optional
 
 from bson.son import SON
 from mongofw.client import command_cursor
@@ -108,15 +109,17 @@ class Cursor(CursorModifiers):
                  snapshot: Optional[bool] = None, comment: Any = None, session: Any = None,
                  allow_disk_use: Optional[bool] = None) -> None:
         # The caller's session (checked now); an implicit one is made when the query runs.
-        self.__explicit_session = collection.database.client._check_session(session)
+        database = self.__database = collection.database
+        self.__explicit_session = database.client._check_session(session)
         self.__collection = collection
         if filter is not None and not isinstance(filter, Mapping):
             raise TypeError(f"filter must be an instance of dict, bson.son.SON, or another "
                             f"type that inherits from collections.abc.Mapping, not "
                             f"{type(filter).__name__}")
-        _check_int("skip", skip)
-        _check_int("limit", limit)
-        _check_int("batch_size", batch_size)
+        if type(skip) is not int or type(limit) is not int or type(batch_size) is not int:
+            _check_int("skip", skip)
+            _check_int("limit", limit)
+            _check_int("batch_size", batch_size)
         if skip < 0:
             raise ValueError(f"skip must be >= 0, not {skip}")
         if batch_size < 0:
@@ -134,11 +137,13 @@ class Cursor(CursorModifiers):
                                 f"not {type(projection).__name__}")
             projection = {name: 1 for name in projection} or {"_id": 1}
         flags = cursor_type
-        flags |= query_flag("no_cursor_timeout", check_bool("no_cursor_timeout",
-                                                            no_cursor_timeout))
-        flags |= query_flag("allow_partial_results",
-                            check_bool("allow_partial_results", allow_partial_results))
-        flags |= query_flag("oplog_replay", check_bool("oplog_replay", oplog_replay))
+        if no_cursor_timeout is not False or allow_partial_results is not False or \
+                oplog_replay is not False:
+            flags |= query_flag("no_cursor_timeout", check_bool("no_cursor_timeout",
+                                                                no_cursor_timeout))
+            flags |= query_flag("allow_partial_results",
+                                check_bool("allow_partial_results", allow_partial_results))
+            flags |= query_flag("oplog_replay", check_bool("oplog_replay", oplog_replay))
         # Everything clone() copies lives in this one dict.
         self.__opts: Dict[str, Any] = {
             "spec": filter if filter is not None else {}, "projection": projection,
@@ -146,9 +151,11 @@ class Cursor(CursorModifiers):
             "ordering": index_document(index_list(sort)) if sort is not None else None,
             "hint": None, "max_time_ms": None, "max_await_time_ms": None, "max_scan": None,
             "max": None, "min": None, "comment": None, "flags": flags,
-            "modifiers": dict(modifiers or {}), "manipulate": check_bool("manipulate",
-                                                                         manipulate),
-            "collation": validate_collation_or_none(collation), "empty": False,
+            "modifiers": dict(modifiers) if modifiers else {},
+            "manipulate": manipulate if manipulate is True else check_bool("manipulate",
+                                                                           manipulate),
+            "collation": None if collation is None else validate_collation_or_none(collation),
+            "empty": False,
             "allow_disk_use": None,
         }
         self.__reset()
@@ -264,6 +271,7 @@ class Cursor(CursorModifiers):
     def _clone(self, deepcopy: bool) -> Cursor:
         twin = type(self).__new__(type(self))
         twin._Cursor__collection = self.__collection
+        twin._Cursor__database = self.__database
         twin._Cursor__explicit_session = self.__explicit_session
         opts = dict(self.__opts)
         if deepcopy:
@@ -465,17 +473,19 @@ class Cursor(CursorModifiers):
         :raises ~pymongo.errors.AutoReconnect: when the connection is lost (the query
             itself is retried once first, when retryable reads are on).
         """
-        tailable = self.__opts["flags"] & CursorType.TAILABLE
-        # A tailable cursor returns after one empty getMore; others ask until data or the end.
-        while not self.__data and not self.__killed:
-            self._refresh()
-            if tailable:
-                break
         if not self.__data:
-            raise StopIteration
+            tailable = self.__opts["flags"] & CursorType.TAILABLE
+            # A tailable cursor returns after one empty getMore; others ask until data or
+            # the end.
+            while not self.__data and not self.__killed:
+                self._refresh()
+                if tailable:
+                    break
+            if not self.__data:
+                raise StopIteration
         document = self.__data.popleft()
         if self.__opts["manipulate"]:
-            database = self.__collection.database
+            database = self.__database
             if database._outgoing_manipulators or database._outgoing_copying_manipulators:
                 document = database._fix_outgoing(document, self.__collection)
         return document

@@ -68,7 +68,7 @@ def query_flag(name: str, on: bool) -> int:
 def find_command(collection_name: str, opts: Mapping[str, Any]) -> SON:
     """The ``find`` command for a cursor's options (see ``Cursor.__opts``)."""
     spec = opts["spec"]
-    operators = SON(opts["modifiers"])
+    operators = dict(opts["modifiers"])  # ordered like the SON it was
     if "$query" in spec:
         # A filter already wrapped in the old query format carries its own modifiers.
         operators.update((key, value) for key, value in spec.items() if key != "$query")
@@ -78,7 +78,9 @@ def find_command(collection_name: str, opts: Mapping[str, Any]) -> SON:
             operators[modifier] = opts[option]
     operators.pop("$explain", None)
     operators.pop("$readPreference", None)
-    cmd = SON([("find", collection_name), ("filter", spec)])
+    cmd = SON()
+    cmd["find"] = collection_name
+    cmd["filter"] = spec
     for key, value in operators.items():
         cmd[MODIFIERS.get(key, key)] = value
     if opts["projection"] is not None:

@@ -5,7 +5,8 @@ server knows an index by is generated from them (``"mike_-1_eliot_1"``) unless g
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Mapping
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bson.son import SON
 from mongofw.options.collation import validate_collation_or_none

@@ -8,7 +8,8 @@ code in :mod:`mongofw.client.index_specs`.
 from __future__ import annotations
 
 from collections import abc
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Optional
 
 from mongofw.client.index_specs import hint_document
 

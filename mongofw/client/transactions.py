@@ -18,7 +18,8 @@ pin goes with a new transaction, an operation outside one, an error labelled
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Mapping, MutableMapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any, Callable, MutableMapping, Optional, Tuple
 
 from bson.son import SON
 from mongofw.errors import (

@@ -28,8 +28,12 @@ class ChunkReader:
         self._document: Any = _NOT_FETCHED if file_document is None else file_document
         self._position = 0
         self._current = b""      # the rest of the chunk being read
-        self._chunks: Optional[Iterator[Tuple[int, bytes]]] = None
+        self._chunks: Optional[_Closing] = None
         self._next_n = 0
+        # length, chunkSize and the chunk count, each read from the files document once.
+        self._length: Optional[int] = None
+        self._chunk_size: Optional[int] = None
+        self._num_chunks: Optional[int] = None
 
     # ------------------------------------------------------------ the files document
 
@@ -45,18 +49,28 @@ class ChunkReader:
 
     @property
     def length(self) -> int:
-        return int(self.document.get("length", 0))
+        length = self._length
+        if length is None:
+            length = self._length = int(self.document.get("length", 0))
+        return length
 
     @property
     def chunk_size(self) -> int:
-        size = self.document.get("chunkSize")
-        if not isinstance(size, (int, float)) or isinstance(size, bool) or size <= 0:
-            raise CorruptGridFile(f"file {self.file_id!r} has an invalid chunkSize {size!r}")
-        return int(size)
+        size = self._chunk_size
+        if size is None:
+            size = self.document.get("chunkSize")
+            if not isinstance(size, (int, float)) or isinstance(size, bool) or size <= 0:
+                raise CorruptGridFile(f"file {self.file_id!r} has an invalid chunkSize "
+                                      f"{size!r}")
+            size = self._chunk_size = int(size)
+        return size
 
     @property
     def num_chunks(self) -> int:
-        return -(-self.length // self.chunk_size)
+        count = self._num_chunks
+        if count is None:
+            count = self._num_chunks = -(-self.length // self.chunk_size)
+        return count
 
     def _expected_size(self, n: int) -> int:
         if n < self.num_chunks - 1:
@@ -70,11 +84,12 @@ class ChunkReader:
         """The chunks from ``first_n`` on, each checked for number and size."""
         expected = first_n
         stop = self.num_chunks
+        size, last = self.chunk_size, stop - 1
         for n, data in chunks:
             if n != expected:
                 raise CorruptGridFile(f"missing chunk: chunk n={expected} of file "
                                       f"{self.file_id!r} not found (next stored is n={n})")
-            if len(data) != self._expected_size(n):
+            if len(data) != (size if n < last else self._expected_size(n)):
                 raise CorruptGridFile(
                     f"chunk n={n} of file {self.file_id!r} is the wrong size: "
                     f"{len(data)} bytes, expected {self._expected_size(n)}")
@@ -94,18 +109,20 @@ class ChunkReader:
         """The next whole chunk from the read position's chunk on, or b"" at the end."""
         if self._next_n >= self.num_chunks:
             return b""
-        if self._chunks is None:
-            self._chunks = self._open_chunks(self._next_n)
-        data = next(self._chunks, b"")
+        chunks = self._chunks
+        if chunks is None:
+            chunks = self._chunks = self._open_chunks(self._next_n)
+        data = next(chunks.checked, b"")
         self._next_n += 1
         return data
 
     def _fill(self) -> bool:
         """Load the next chunk into the current buffer; False at the end of the file."""
-        if self._position >= self.length:
+        position = self._position
+        if position >= self.length:
             return False
         data = self._next_chunk()
-        skip = self._position - (self._next_n - 1) * self.chunk_size
+        skip = position - (self._next_n - 1) * self._chunk_size
         self._current = data[skip:] if skip else data
         return bool(self._current)
 
@@ -206,17 +223,17 @@ class _Closing:
     """An iterator that also closes the storage's iterator (and so its cursor)."""
 
     def __init__(self, checked: Iterator[bytes], raw: Any) -> None:
-        self._checked = checked
+        self.checked = checked
         self._raw = raw
 
     def __iter__(self) -> _Closing:
         return self
 
     def __next__(self) -> bytes:
-        return next(self._checked)
+        return next(self.checked)
 
     def close(self) -> None:
-        close_checked = getattr(self._checked, "close", None)
+        close_checked = getattr(self.checked, "close", None)
         if close_checked is not None:
             close_checked()
         close_raw = getattr(self._raw, "close", None)

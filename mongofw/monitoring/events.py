@@ -13,7 +13,8 @@ core measures with ``time.perf_counter``); every event with a duration exposes
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from collections.abc import Mapping
+from typing import Any, Dict, Optional, Tuple, Union
 
 import attrs
 

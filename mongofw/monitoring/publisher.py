@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import threading
 import warnings
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Set, Tuple
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable, List, Optional, Set, Tuple
 
 from mongofw.monitoring.events import (
     Address,

@@ -6,7 +6,8 @@ mode accepts during server selection is the core's business:
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from collections.abc import Mapping
+from typing import Any, Dict, List, Optional, Sequence
 
 from mongofw.errors import ConfigurationError
 

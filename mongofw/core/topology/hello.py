@@ -7,7 +7,8 @@ says to assume, as :class:`~mongofw.core.topology.server_description.ServerDescr
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Set
+from collections.abc import Mapping
+from typing import Any, Optional, Set
 
 from mongofw.core.topology.server_description import (
     DEFAULT_MAX_BSON_SIZE,

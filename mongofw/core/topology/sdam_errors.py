@@ -6,7 +6,8 @@ description, whether to clear the server's pool and whether to check it at once.
 from __future__ import annotations
 
 import socket
-from typing import Any, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any, Optional, Tuple
 
 import attrs
 

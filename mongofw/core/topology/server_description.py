@@ -6,8 +6,9 @@ or error; :mod:`mongofw.core.topology.topology_description` folds it into the to
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, FrozenSet, Iterable, Mapping, Optional, Tuple
+from typing import Any, FrozenSet, Iterable, Optional, Tuple
 
 from mongofw.core.topology.server_type import SERVER_TYPE, server_type_name
 from mongofw.errors import OperationFailure

@@ -10,7 +10,8 @@ OP_COMPRESSED.  The byte layouts come from :mod:`mongofw.core.wire.message`.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any, Iterable, List, Optional, Tuple
 
 from bson.codec_options import DEFAULT_CODEC_OPTIONS, CodecOptions
 from bson.son import SON

@@ -1,7 +1,8 @@
 """Turning a server's error reply into the documented exception, and back for events."""
 from __future__ import annotations
 
-from typing import Any, Container, Iterable, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Container, Iterable, Optional
 
 from mongofw.errors import (
     CursorNotFound,

@@ -115,3 +115,38 @@ def test_close_releases_the_storage_iterator_and_reading_resumes():
     reader.close()
     assert bucket.storage.closed_readers == 1
     assert reader.read() == CONTENT[6:]
+
+
+class _CountingDocument(dict):
+    """A files document that counts how often each field is read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reads = {}
+
+    def get(self, key, default=None):
+        self.reads[key] = self.reads.get(key, 0) + 1
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.reads[key] = self.reads.get(key, 0) + 1
+        return super().__getitem__(key)
+
+
+def test_length_and_chunk_size_are_read_from_the_files_document_once():
+    content = bytes(range(256)) * 4
+    bucket, file_id = _stored(content, chunk_size=16)  # 64 chunks
+    document = _CountingDocument(bucket.file_document(file_id))
+    reader = ChunkReader(bucket, file_document=document)
+    assert reader.read() == content
+    assert reader.num_chunks == 64 and reader.length == len(content)
+    assert document.reads.get("length") == 1 and document.reads.get("chunkSize") == 1
+
+
+def test_an_invalid_chunk_size_still_raises_at_every_read():
+    bucket, file_id = _stored()
+    document = dict(bucket.file_document(file_id), chunkSize=0)
+    reader = ChunkReader(bucket, file_document=document)
+    for _ in range(2):
+        with pytest.raises(CorruptGridFile, match="invalid chunkSize 0"):
+            reader.read()
