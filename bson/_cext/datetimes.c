@@ -134,3 +134,19 @@ PyObject *cb_make_datetime(int64_t millis, cb_state *st) {
     }
     return converted;
 }
+
+/* A UTC time of day as the options want it: naive, aware in UTC, or converted to
+ * their tzinfo (bson/_json_decode.py _localize). */
+PyObject *cb_make_utc_datetime(int year, int month, int day, int hour, int minute, int second,
+                               int micros, cb_state *st) {
+    PyObject *aware, *converted;
+    aware = PyDateTimeAPI->DateTime_FromDateAndTime(
+        year, month, day, hour, minute, second, micros, st->tz_aware ? G.utc : Py_None,
+        PyDateTimeAPI->DateTimeType);
+    if (aware == NULL || !st->tz_aware || st->tzinfo == NULL) {
+        return aware;
+    }
+    converted = PyObject_CallMethodOneArg(aware, G.s_astimezone, st->tzinfo);
+    Py_DECREF(aware);
+    return converted;
+}
