@@ -243,5 +243,9 @@ PyMethodDef cb_methods[] = {
      "_json_loads(text, json_options, legacy, convert_object, parsers)\n--\n\n"
      "bson.json_util.loads for a str and dict documents, or NotImplemented when the "
      "Python path must read the text."},
+    {"_json_dumps", (PyCFunction)(void (*)(void))cj_dumps, METH_FASTCALL,
+     "_json_dumps(obj, relaxed, datetime_representation)\n--\n\n"
+     "bson.json_util.dumps in RELAXED or LEGACY mode without extra arguments, or "
+     "NotImplemented when the Python path must write the value."},
     {NULL, NULL, 0, NULL}
 };
