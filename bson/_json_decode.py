@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Callable, Dict
 
+from bson import _c_codec
 from bson.binary import Binary, UuidRepresentation
 from bson.code import Code
 from bson.datetime_ms import DatetimeMS
@@ -373,10 +374,17 @@ def _decoders(opts: Any) -> Any:
 
 
 _PLAIN_DECODER = json.JSONDecoder()
+_C_LOADS = getattr(_c_codec, "_json_loads", None)
 
 
 def loads_fast(text: str, opts: Any) -> Any:
     """``json.loads(text, object_pairs_hook=...)`` for a str and ``dict`` documents."""
+    if _C_LOADS is not None:
+        # The compiled reader (bson/_cext/json_decode.c): the same values, or
+        # NotImplemented for a text it leaves to the code below (errors included).
+        result = _C_LOADS(text, opts, _legacy(opts), convert_object, _PARSERS)
+        if result is not NotImplemented:
+            return result
     if text.startswith("\ufeff"):
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
     if "$" not in text and "\\u0024" not in text:

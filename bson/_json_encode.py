@@ -9,6 +9,7 @@ import re
 import uuid
 from typing import Any
 
+from bson import _c_codec
 from bson.binary import Binary
 from bson.code import Code
 from bson.datetime_ms import DatetimeMS
@@ -328,11 +329,18 @@ class _Preparer:
 
 
 _PREPARERS: dict = {}
+_C_DUMPS = getattr(_c_codec, "_json_dumps", None)
 
 
 def dumps_fast(obj: Any, opts: Any, kwargs: dict) -> str:
     """``json.dumps(convert(obj, opts), **kwargs)`` in one pass (``fast_mode(opts)``, and
     neither ``default`` nor ``cls`` in ``kwargs``)."""
+    if _C_DUMPS is not None and not kwargs:
+        # The compiled writer (bson/_cext/json_encode.c): the same text, or NotImplemented
+        # for a value it leaves to the code below.
+        text = _C_DUMPS(obj, opts.json_mode == _RELAXED, opts.datetime_representation)
+        if text is not NotImplemented:
+            return text
     cached = _PREPARERS.get(id(opts))
     if cached is None or cached[0] is not opts:
         if len(_PREPARERS) > 64:

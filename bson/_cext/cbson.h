@@ -201,6 +201,31 @@ PyObject *cb_decode_document(const unsigned char *data, Py_ssize_t len, Py_ssize
                              cb_state *st, Py_ssize_t *stop);
 PyObject *cb_decode_elements(const unsigned char *data, Py_ssize_t pos, Py_ssize_t end,
                              cb_state *st, int force_dict, int depth);
+/* decode_shape.c */
+PyObject *cb_shape_get(int depth);
+void cb_shape_store(int depth, PyObject *doc, Py_ssize_t count);
+PyObject *cb_dict_presized(Py_ssize_t n);
+
+/* Whether a[0:n] == b[0:n], eight bytes at a time (for short keys). */
+static inline int cb_same_bytes(const unsigned char *a, const unsigned char *b, Py_ssize_t n) {
+    uint64_t x, y;
+    while (n >= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y) {
+            return 0;
+        }
+        a += 8; b += 8; n -= 8;
+    }
+    while (n > 0) {
+        if (*a++ != *b++) {
+            return 0;
+        }
+        n--;
+    }
+    return 1;
+}
+
 /* decode_types.c */
 PyObject *cb_read_other(const unsigned char *data, unsigned char kind, Py_ssize_t *pos,
                         Py_ssize_t end, cb_state *st, int depth, int *unknown);
@@ -208,8 +233,12 @@ PyObject *cb_read_binary(const unsigned char *data, Py_ssize_t *pos, Py_ssize_t 
                          cb_state *st);
 PyObject *cb_make_objectid(const unsigned char *p);
 PyObject *cb_make_datetime(int64_t millis, cb_state *st);
+PyObject *cb_make_utc_datetime(int year, int month, int day, int hour, int minute, int second,
+                               int micros, cb_state *st);
 PyObject *cb_make_int64(int64_t value);
 PyObject *cb_decode_str(const unsigned char *p, Py_ssize_t n, cb_state *st);
+/* A decoded element name, from a small cache of recent ones. */
+PyObject *cb_decode_key(const unsigned char *p, Py_ssize_t n, cb_state *st);
 PyObject *cb_new_slotted(PyObject *type);
 int cb_set_slot(PyObject *obj, Py_ssize_t offset, PyObject *value);
 PyObject *cb_uuid_from_bytes(const unsigned char *raw16);

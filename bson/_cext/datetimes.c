@@ -134,3 +134,69 @@ PyObject *cb_make_datetime(int64_t millis, cb_state *st) {
     }
     return converted;
 }
+
+/* A UTC time of day as the options want it: naive, aware in UTC, or converted to
+ * their tzinfo (bson/_json_decode.py _localize). */
+PyObject *cb_make_utc_datetime(int year, int month, int day, int hour, int minute, int second,
+                               int micros, cb_state *st) {
+    PyObject *aware, *converted;
+    aware = PyDateTimeAPI->DateTime_FromDateAndTime(
+        year, month, day, hour, minute, second, micros, st->tz_aware ? G.utc : Py_None,
+        PyDateTimeAPI->DateTimeType);
+    if (aware == NULL || !st->tz_aware || st->tzinfo == NULL) {
+        return aware;
+    }
+    converted = PyObject_CallMethodOneArg(aware, G.s_astimezone, st->tzinfo);
+    Py_DECREF(aware);
+    return converted;
+}
+
+/* A datetime's milliseconds since the epoch (naive: UTC), as bson/_json_encode.py
+ * _millis computes them: the UTC offset subtracted, then floored to milliseconds. */
+int cb_datetime_millis(PyObject *value, int64_t *millis) {
+    int64_t days, micros;
+    PyObject *tz, *offset;
+    days = days_from_civil(PyDateTime_GET_YEAR(value), PyDateTime_GET_MONTH(value),
+                           PyDateTime_GET_DAY(value));
+    micros = ((days * 86400 + PyDateTime_DATE_GET_HOUR(value) * 3600
+               + PyDateTime_DATE_GET_MINUTE(value) * 60 + PyDateTime_DATE_GET_SECOND(value))
+              * 1000000LL) + PyDateTime_DATE_GET_MICROSECOND(value);
+#if PY_VERSION_HEX >= 0x030A0000
+    tz = PyDateTime_DATE_GET_TZINFO(value);
+#else
+    tz = PyObject_GetAttr(value, G.s_tzinfo);
+    if (tz == NULL) {
+        return -1;
+    }
+    Py_DECREF(tz);  /* still held by the datetime; only compared with None below */
+#endif
+    if (tz != Py_None) {
+        offset = PyObject_CallMethodNoArgs(value, G.s_utcoffset);
+        if (offset == NULL) {
+            return -1;
+        }
+        if (offset != Py_None) {
+            micros -= ((int64_t)PyDateTime_DELTA_GET_DAYS(offset) * 86400
+                       + PyDateTime_DELTA_GET_SECONDS(offset)) * 1000000LL
+                      + PyDateTime_DELTA_GET_MICROSECONDS(offset);
+        }
+        Py_DECREF(offset);
+    }
+    *millis = floor_div(micros, 1000);
+    return 0;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS[.mmm]Z" for 0 <= millis <= year 9999 (bson/_json_encode.py
+ * _iso_utc); returns the length written (at most 24). */
+int cb_format_iso_millis(int64_t millis, char *out) {
+    int64_t days = floor_div(millis, MS_PER_DAY), rem = millis - days * MS_PER_DAY;
+    int y, m, d, n;
+    civil_from_days(days, &y, &m, &d);
+    n = snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, (int)(rem / 3600000),
+                 (int)(rem / 60000 % 60), (int)(rem / 1000 % 60));
+    if (rem % 1000) {
+        n += snprintf(out + n, 8, ".%03d", (int)(rem % 1000));
+    }
+    out[n++] = 'Z';
+    return n;
+}

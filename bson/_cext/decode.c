@@ -21,34 +21,62 @@ typedef struct {
 
 static key_entry key_cache[KEY_CACHE_SIZE];
 
+/* Whether p[0:n] is pure ASCII: eight bytes at a time, then the tail. */
+static int all_ascii(const unsigned char *p, Py_ssize_t n) {
+    uint64_t acc = 0, word;
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&word, p + i, 8);
+        acc |= word;
+    }
+    for (; i < n; i++) {
+        acc |= p[i];
+    }
+    return (acc & 0x8080808080808080ull) == 0;
+}
+
+/* A decoded string.  Pure ASCII decodes the same under every error handler: it is
+ * copied straight into a new compact string, skipping the UTF-8 decoder's setup. */
 PyObject *cb_decode_str(const unsigned char *p, Py_ssize_t n, cb_state *st) {
+    PyObject *s;
+    if (all_ascii(p, n)) {
+        s = PyUnicode_New(n, 127);
+        if (s != NULL) {
+            memcpy(PyUnicode_1BYTE_DATA(s), p, (size_t)n);
+        }
+        return s;
+    }
     return PyUnicode_DecodeUTF8((const char *)p, n, st->errors);
 }
 
 static int key_hit(const key_entry *e, const unsigned char *p, Py_ssize_t n) {
-    return e->str != NULL && e->len == n && memcmp(e->bytes, p, (size_t)n) == 0;
+    return e->str != NULL && e->len == n && cb_same_bytes(e->bytes, p, n);
 }
 
 /* A decoded key.  Only keys that decode the same under every error handler are
  * cached: any key decoded strictly, or pure ASCII.  Each key has two possible slots;
  * a new key takes the first and moves its occupant to the second (least recently
  * stored goes), so two keys of one document that share a slot do not evict each other. */
-static PyObject *decode_key(const unsigned char *p, Py_ssize_t n, cb_state *st) {
-    uint32_t h = 2166136261u;  /* FNV-1a, then a final mix for the low bits */
+PyObject *cb_decode_key(const unsigned char *p, Py_ssize_t n, cb_state *st) {
+    uint64_t acc = (uint64_t)n * 0x9E3779B97F4A7C15ull, word, high = 0;
+    uint32_t h;
     Py_ssize_t i;
-    int ascii = 1;
+    int ascii;
     key_entry *first, *second;
     PyObject *s;
     if (n > KEY_CACHE_MAX_LEN) {
         return cb_decode_str(p, n, st);
     }
-    for (i = 0; i < n; i++) {
-        h = (h ^ p[i]) * 16777619u;
-        ascii &= p[i] < 0x80;
+    /* Eight bytes at a time (the last word zero-padded): multiply-xorshift mixing. */
+    for (i = 0; i < n; i += 8) {
+        word = 0;
+        memcpy(&word, p + i, (size_t)(n - i < 8 ? n - i : 8));
+        high |= word;
+        acc = (acc ^ word) * 0xFF51AFD7ED558CCDull;
+        acc ^= acc >> 29;
     }
-    h ^= h >> 15;
-    h *= 0x2C1B3C6Du;
-    h ^= h >> 12;
+    ascii = (high & 0x8080808080808080ull) == 0;
+    h = (uint32_t)(acc ^ (acc >> 32));
     first = &key_cache[h & (KEY_CACHE_SIZE - 2)];
     second = first + 1;
     if (key_hit(first, p, n)) {
@@ -287,15 +315,21 @@ static PyObject *read_value(const unsigned char *data, unsigned char kind, Py_ss
  * document: a dict when ``force_dict`` (a code scope), else of document_class. */
 PyObject *cb_decode_elements(const unsigned char *data, Py_ssize_t pos, Py_ssize_t end,
                              cb_state *st, int force_dict, int depth) {
-    PyObject *doc, *key, *value;
+    PyObject *doc, *key, *value, *shape = NULL;
     const unsigned char *name, *nul;
     unsigned char kind;
-    int is_dict, r;
+    int is_dict, r, matched = 1;
+    Py_ssize_t count = 0, nshape = 0;
     if (enter(depth) < 0) {
         return NULL;
     }
-    doc = (force_dict || st->doc_kind == CB_DOC_DICT) ? PyDict_New()
-                                                      : PyObject_CallNoArgs(st->document_class);
+    if (force_dict || st->doc_kind == CB_DOC_DICT) {
+        shape = cb_shape_get(depth);
+        nshape = shape != NULL ? PyTuple_GET_SIZE(shape) : 0;
+        doc = nshape > 5 ? cb_dict_presized(nshape) : PyDict_New();
+    } else {
+        doc = PyObject_CallNoArgs(st->document_class);
+    }
     if (doc == NULL) {
         goto fail;
     }
@@ -303,15 +337,30 @@ PyObject *cb_decode_elements(const unsigned char *data, Py_ssize_t pos, Py_ssize
     while (pos < end) {
         kind = data[pos];
         name = data + pos + 1;
-        nul = memchr(name, 0, (size_t)(end - pos - 1));
-        if (nul == NULL) {
-            PyErr_SetString(PyExc_ValueError, "subsection not found");  /* bytes.index's */
-            goto fail;
+        key = NULL;
+        if (matched && count < nshape) {
+            /* The shape's key at this position, if the name is the same bytes. */
+            PyObject *k = PyTuple_GET_ITEM(shape, count);
+            Py_ssize_t klen = PyUnicode_GET_LENGTH(k);
+            if (klen < end - pos - 1 && name[klen] == 0
+                && cb_same_bytes(name, PyUnicode_1BYTE_DATA(k), klen)) {
+                key = Py_NewRef(k);
+                nul = name + klen;
+            }
         }
-        key = decode_key(name, nul - name, st);
         if (key == NULL) {
-            goto fail;
+            matched = 0;
+            nul = memchr(name, 0, (size_t)(end - pos - 1));
+            if (nul == NULL) {
+                PyErr_SetString(PyExc_ValueError, "subsection not found");  /* bytes.index's */
+                goto fail;
+            }
+            key = cb_decode_key(name, nul - name, st);
+            if (key == NULL) {
+                goto fail;
+            }
         }
+        count++;
         pos = (nul - data) + 1;
         value = read_value(data, kind, &pos, end, st, depth, 0, key);
         if (value == NULL) {
@@ -329,12 +378,17 @@ PyObject *cb_decode_elements(const unsigned char *data, Py_ssize_t pos, Py_ssize
         runs_past(0);
         goto fail;
     }
+    if (is_dict && (!matched || count != nshape)) {
+        cb_shape_store(depth, doc, count);
+    }
     if (st->type_decoders != NULL && transform_values(doc, st) < 0) {
         goto fail;
     }
+    Py_XDECREF(shape);
     Py_LeaveRecursiveCall();
     return doc;
 fail:
+    Py_XDECREF(shape);
     Py_XDECREF(doc);
     Py_LeaveRecursiveCall();
     return NULL;

@@ -47,12 +47,28 @@ PyObject *cb_make_objectid(const unsigned char *p) {
 }
 
 /* Int64(value) through int's tp_new directly: Int64 defines no __init__, and
- * skipping type.__call__ halves the cost of this common value. */
+ * skipping type.__call__ halves the cost of this common value.  On 3.11, whose int
+ * layout is known (a signed digit count then the digits), the instance is allocated
+ * and its digits copied here, as int's own subtype constructor does. */
 PyObject *cb_make_int64(int64_t value) {
     PyObject *result = NULL, *args, *as_int = PyLong_FromLongLong(value);
     if (as_int == NULL) {
         return NULL;
     }
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    {
+        Py_ssize_t size = Py_SIZE(as_int), n = size < 0 ? -size : size;
+        PyTypeObject *tp = (PyTypeObject *)G.Int64;
+        result = tp->tp_alloc(tp, n);
+        if (result != NULL) {
+            Py_SET_SIZE(result, size);
+            memcpy(((PyLongObject *)result)->ob_digit, ((PyLongObject *)as_int)->ob_digit,
+                   (size_t)n * sizeof(digit));
+        }
+        Py_DECREF(as_int);
+        return result;
+    }
+#endif
     args = PyTuple_New(1);
     if (args != NULL) {
         PyTuple_SET_ITEM(args, 0, as_int);

@@ -432,7 +432,7 @@ static int uint64_of(PyObject *v, uint64_t *out) {
 
 int cb_write_decimal128(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value) {
     PyObject *high, *low, *bid;
-    uint64_t h, l;
+    uint64_t h = 0, l = 0;
     int r;
     if ((PyObject *)Py_TYPE(value) == G.Decimal128) {
         high = *(PyObject **)((char *)value + G.dec_high);

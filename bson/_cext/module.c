@@ -5,6 +5,7 @@
  * ``codec_options`` resolve it (options.c caches either way).
  */
 #include "cbson.h"
+#include "cjson.h"
 
 cb_globals G;
 
@@ -238,5 +239,13 @@ PyMethodDef cb_methods[] = {
     {"_decode_one", (PyCFunction)(void (*)(void))py_decode_one, METH_FASTCALL, decode_one_doc},
     {"_decode_exactly_one", (PyCFunction)(void (*)(void))py_decode_exactly_one, METH_FASTCALL,
      decode_exactly_one_doc},
+    {"_json_loads", (PyCFunction)(void (*)(void))cj_loads, METH_FASTCALL,
+     "_json_loads(text, json_options, legacy, convert_object, parsers)\n--\n\n"
+     "bson.json_util.loads for a str and dict documents, or NotImplemented when the "
+     "Python path must read the text."},
+    {"_json_dumps", (PyCFunction)(void (*)(void))cj_dumps, METH_FASTCALL,
+     "_json_dumps(obj, relaxed, datetime_representation)\n--\n\n"
+     "bson.json_util.dumps in RELAXED or LEGACY mode without extra arguments, or "
+     "NotImplemented when the Python path must write the value."},
     {NULL, NULL, 0, NULL}
 };
