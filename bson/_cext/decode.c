@@ -362,7 +362,17 @@ PyObject *cb_decode_elements(const unsigned char *data, Py_ssize_t pos, Py_ssize
         }
         count++;
         pos = (nul - data) + 1;
-        value = read_value(data, kind, &pos, end, st, depth, 0, key);
+        if (kind == 0x02 && end - pos >= 4 && cb_get_i32(data + pos) >= 1
+            && pos + 3 + (Py_ssize_t)cb_get_i32(data + pos) < end
+            && data[pos + 3 + cb_get_i32(data + pos)] == 0) {
+            /* A well-formed string, the most common value: read here (read_value
+             * reports the malformed ones). */
+            int32_t length = cb_get_i32(data + pos);
+            value = cb_decode_str(data + pos + 4, length - 1, st);
+            pos += 4 + (Py_ssize_t)length;
+        } else {
+            value = read_value(data, kind, &pos, end, st, depth, 0, key);
+        }
         if (value == NULL) {
             Py_DECREF(key);
             goto fail;
