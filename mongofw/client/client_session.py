@@ -168,7 +168,7 @@ class ClientSession(Transactions):
         if self._ended:
             return
         try:
-            if self.in_transaction:
+            if not self._implicit and self.in_transaction:
                 self.abort_transaction()
         finally:
             self._ended = True

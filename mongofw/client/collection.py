@@ -190,9 +190,12 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
         """One statement, in ``session`` (or an implicit one), retried once if retryable:
         inserts, single updates and single deletes are; multi-document ones are not.
         ``write_concern`` overrides the collection's (the legacy methods' keywords)."""
-        _check_bool("bypass_document_validation", bypass_document_validation)
+        if bypass_document_validation is not False:
+            _check_bool("bypass_document_validation", bypass_document_validation)
         client = self.__database.client
-        write_concern = client._write_concern_in(session, write_concern or self.write_concern)
+        write_concern = write_concern or self.write_concern
+        if session is not None:
+            write_concern = client._write_concern_in(session, write_concern)
         acknowledged = write_concern.acknowledged
         retryable = acknowledged and not statement.get("multi") and \
             statement.get("limit", 1) == 1

@@ -162,7 +162,8 @@ class Database(UserAdministration, BaseObject):
             fails.
         """
         if isinstance(command, str):
-            command = SON([(command, value)])
+            name, command = command, SON()
+            command[name] = value
         elif not isinstance(command, Mapping):
             raise TypeError(f"command must be an instance of str or a mapping, "
                             f"not {type(command).__name__}")

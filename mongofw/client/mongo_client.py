@@ -121,12 +121,16 @@ class MongoClient(ClientSessions, ClientViews, BaseObject):
     def _socket_for_writes(self, timeout: Optional[float] = None,
                            session: Any = None) -> ContextManager[Any]:
         """A socket to a writable server (the mongos ``session`` is pinned to)."""
+        if session is not None and session._implicit:
+            session = None  # no transaction: neither pinned nor pinning
         return dispatch_sockets.socket_for_writes(self._topology, self.__credentials, timeout,
                                                   session)
 
     def _socket_for_reads(self, read_preference: Any,
                           session: Any = None) -> ContextManager[Tuple[Any, bool]]:
         """A socket for ``read_preference`` and whether to set slaveOk on it."""
+        if session is not None and session._implicit:
+            session = None  # no transaction: neither pinned nor pinning
         return dispatch_sockets.socket_for_reads(self._topology, self.__credentials,
                                                  read_preference, session)
 

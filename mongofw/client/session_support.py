@@ -191,7 +191,9 @@ class ClientSessions:
         ``Database.command`` argument), so it must be primary too; a collection's or
         database's own read preference gives way to the transaction's.
         """
-        in_transaction = session._transaction_read_preference() if session else None
+        if session is None or session._implicit:  # an implicit session has no transaction
+            return read_preference
+        in_transaction = session._transaction_read_preference()
         if in_transaction is None:
             return read_preference
         for chosen in ((read_preference, in_transaction) if explicit else (in_transaction,)):
@@ -209,7 +211,7 @@ class ClientSessions:
         supports retryable writes and ``retryWrites`` is on).
         """
         retryable = retryable and self.retry_writes and session is not None and \
-            not session.in_transaction
+            (session._implicit or not session.in_transaction)
         if retryable:
             session._start_retryable_write()
         first_error: Optional[BaseException] = None
@@ -242,7 +244,8 @@ class ClientSessions:
         """Run ``operation(connection, slave_ok)`` on a server ``read_preference`` accepts,
         once more after a retryable error when ``retryReads`` is on (MongoDB 3.6+)."""
         read_preference = self._read_preference_in(session, read_preference)
-        retryable = self.retry_reads and not (session is not None and session.in_transaction)
+        retryable = self.retry_reads and (session is None or session._implicit or
+                                          not session.in_transaction)
         try:
             return self._read_retried(retryable, read_preference, operation, session)
         except PyMongoError as exc:
@@ -296,7 +299,9 @@ class _OperationSession:
         self.unacknowledged = unacknowledged
 
     def __enter__(self) -> Optional[ClientSession]:
-        session = self.client._check_session(self.given)
+        session = self.given
+        if session is not None:
+            session = self.client._check_session(session)
         self.implicit = session is None
         if session is None:
             if not self.unacknowledged:

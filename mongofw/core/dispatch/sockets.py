@@ -54,7 +54,11 @@ class _Checkout:
         return select_for(self.topology, self.selector, self.timeout, self.session)
 
     def __enter__(self) -> Any:
-        lease = self.lease = self._server().get_socket(self.credentials)
+        if self.address is None and self.session is None:
+            server = self.topology.select_server(self.selector, self.timeout)
+        else:
+            server = self._server()
+        lease = self.lease = server.get_socket(self.credentials)
         return lease.__enter__()
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -68,7 +72,10 @@ class _ReadCheckout(_Checkout):
 
     def __enter__(self) -> Any:  # type: ignore[override]
         topology = self.topology
-        server = select_for(topology, self.selector, None, self.session)
+        if self.session is None:
+            server = topology.select_server(self.selector)
+        else:
+            server = select_for(topology, self.selector, None, self.session)
         single = topology.description.topology_type == TOPOLOGY_TYPE.Single
         lease = self.lease = server.get_socket(self.credentials)
         sock_info = lease.__enter__()

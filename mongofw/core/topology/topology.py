@@ -203,6 +203,10 @@ class Topology:
     def select_server(self, selector: Any, server_selection_timeout: Optional[float] = None,
                       address: Optional[Address] = None) -> Server:
         """One suitable server from the latency window: of two random ones, the less busy."""
+        if address is None:
+            servers = self._cached_selection(selector)
+            if servers is not None and len(servers) == 1:
+                return servers[0]
         servers = self.select_servers(selector, server_selection_timeout, address)
         return choose_in_window(servers, lambda server: server.pool.active_sockets)
 

@@ -266,7 +266,7 @@ class Connection:
             flags = message.MSG_MORE_TO_COME if unacknowledged else 0
             rid, parts, _ = message.op_msg_parts(
                 body, codec_options, flags=flags, check_keys=check_keys,
-                sequences=[(ident, docs) for ident, docs, _ in sequences],
+                sequences=[(ident, docs) for ident, docs, _ in sequences] if sequences else (),
                 max_bson_size=self.max_bson_size)
             # A large message (bulk inserts, GridFS chunks) goes out gathered, unjoined.
             data = parts if len(parts) > 4 and self.compressor is None and \

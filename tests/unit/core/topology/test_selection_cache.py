@@ -137,3 +137,18 @@ def test_a_selection_by_address_is_not_cached(make_topology, counted):
         [server] = topology.select_servers(ReadPreference.NEAREST, 0, address=("b", 1))
         assert server.address == ("b", 1)
     assert len(counted) == 2
+
+
+def test_select_server_takes_a_cached_single_server_directly(make_topology, counted):
+    topology = _replica_set(make_topology)
+    first = topology.select_server(writable_server_selector, 0)
+    assert first.address == ("a", 1)
+    assert topology.select_server(writable_server_selector, 0) is first
+    assert len(counted) == 1
+
+
+def test_select_server_still_chooses_within_a_cached_window_of_several(make_topology, counted):
+    topology = _replica_set(make_topology)
+    chosen = {topology.select_server(ReadPreference.SECONDARY, 0).address for _ in range(60)}
+    assert chosen == {("b", 1), ("c", 1)}
+    assert len(counted) == 1
