@@ -75,8 +75,10 @@ class ObjectId:
     _type_marker = 7
 
     def __init__(self, oid: Optional[Union[str, bytes, ObjectId]] = None) -> None:
-        if oid is None:
-            self.__generate()
+        if oid is None:  # a new id, generated inline (this runs per inserted document)
+            self.__id = (_PACK_TIME(int(time.time()) & 0xFFFFFFFF)
+                         + (_process_bytes or _new_process_bytes())
+                         + (next(_counter) & 0xFFFFFF).to_bytes(3, "big"))
         elif isinstance(oid, bytes) and len(oid) == 12:
             self.__id = bytes(oid)
         else:
@@ -105,11 +107,6 @@ class ObjectId:
         except (InvalidId, TypeError):
             return False
         return True
-
-    def __generate(self) -> None:
-        self.__id = (_PACK_TIME(int(time.time()) & 0xFFFFFFFF)
-                     + (_process_bytes or _new_process_bytes())
-                     + (next(_counter) & 0xFFFFFF).to_bytes(3, "big"))
 
     def __validate(self, oid: Any) -> None:
         if isinstance(oid, ObjectId):

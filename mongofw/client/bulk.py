@@ -9,7 +9,7 @@ the bulk API document (``nInserted`` … ``writeErrors`` with request indexes), 
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 from bson.objectid import ObjectId
 from bson.son import SON
@@ -73,6 +73,18 @@ class Bulk:
         if not _is_raw(document) and "_id" not in document:
             document["_id"] = ObjectId()
         self.ops.append((INSERT, document))
+
+    def add_inserts(self, documents: Iterable[Any]) -> None:
+        """``add_insert`` for each of ``documents`` (insert_many's loop: a plain dict takes
+        the short path, anything else the same checks)."""
+        append = self.ops.append
+        for document in documents:
+            if type(document) is dict:
+                if "_id" not in document:
+                    document["_id"] = ObjectId()
+                append((INSERT, document))
+            else:
+                self.add_insert(document)
 
     def _note_options(self, kind: str, statement: Mapping[str, Any]) -> None:
         for name in write_ops.statement_options(statement):

@@ -295,8 +295,7 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
             raise TypeError(f"documents must be a non-empty list of documents, not "
                             f"{type(documents).__name__}")
         bulk = Bulk(self, ordered, bypass_document_validation)
-        for document in documents:
-            bulk.add_insert(document)
+        bulk.add_inserts(documents)
         if not bulk.ops:
             raise TypeError("documents must be a non-empty list")
         bulk.execute(self.write_concern, session)

@@ -96,14 +96,16 @@ def send_parts(sock: socket.socket, parts: Sequence[Any]) -> None:
     if type(sock) not in _GATHER_TYPES or not hasattr(sock, "sendmsg"):
         sock.sendall(b"".join(parts))
         return
-    pending = [memoryview(p).cast("B") for p in parts if len(p)]
+    # bytes go as they are (most parts: one per encoded document); other buffers as bytes
+    # views, so that lengths count bytes.
+    pending = [p if type(p) is bytes else memoryview(p).cast("B") for p in parts if len(p)]
     i = 0
     while i < len(pending):
         sent = sock.sendmsg(pending[i:i + _IOV_MAX])
         while sent:
             size = len(pending[i])
             if sent < size:
-                pending[i] = pending[i][sent:]
+                pending[i] = memoryview(pending[i]).cast("B")[sent:]  # no copy of the rest
                 break
             sent -= size
             i += 1
