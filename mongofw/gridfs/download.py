@@ -138,23 +138,24 @@ class ChunkReader:
             self._current = self._current[size:]
             self._position += len(part)
             return part
-        # Across chunks: joined once at the end (one copy of each; a result grown as
-        # the chunks arrive would be copied again and again or zero-filled first).
-        parts: List[Any] = []
+        # Across chunks: each chunk is copied into one growing buffer and dropped, so the
+        # result is the only large allocation (a list joined at the end would hold every
+        # chunk as well).  BytesIO grows in place and hands its buffer out without a copy.
+        out = io.BytesIO()
         remaining = size
         while remaining > 0 and (self._current or self._fill()):
             current = self._current
             taken = min(len(current), remaining)
             if taken == len(current):
-                parts.append(current)
+                out.write(current)
                 self._current = b""
             else:
-                parts.append(memoryview(current)[:taken])
+                out.write(memoryview(current)[:taken])
                 self._current = current[taken:]
             del current
             remaining -= taken
             self._position += taken
-        return b"".join(parts)
+        return out.getvalue()
 
     def readchunk(self) -> bytes:
         if not self._current and not self._fill():

@@ -33,6 +33,13 @@ def test_read_all_and_in_pieces():
         b"line ", b"one\nl", b"ine two\nend", b""]
 
 
+def test_reads_across_chunks_return_bytes_and_keep_the_rest():
+    reader = _reader()
+    whole, rest = reader.read(6), reader.read()  # 6: one chunk and part of the next
+    assert (whole, rest) == (b"line o", CONTENT[6:])
+    assert type(whole) is bytes and type(rest) is bytes
+
+
 def test_read_zero_bytes_returns_empty_without_moving():
     reader = _reader()
     assert reader.read(0) == b"" and reader.tell() == 0
