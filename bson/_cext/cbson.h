@@ -202,8 +202,9 @@ PyObject *cb_decode_document(const unsigned char *data, Py_ssize_t len, Py_ssize
 PyObject *cb_decode_elements(const unsigned char *data, Py_ssize_t pos, Py_ssize_t end,
                              cb_state *st, int force_dict, int depth);
 /* decode_shape.c */
-PyObject *cb_shape_get(int depth);
-void cb_shape_store(int depth, PyObject *doc, Py_ssize_t count);
+int cb_shape_way(const unsigned char *name, Py_ssize_t room);
+PyObject *cb_shape_get(int depth, int way);
+void cb_shape_store(int depth, int way, PyObject *doc, Py_ssize_t count);
 PyObject *cb_dict_presized(Py_ssize_t n);
 
 /* Whether a[0:n] == b[0:n], eight bytes at a time (for short keys). */

@@ -318,13 +318,16 @@ PyObject *cb_decode_elements(const unsigned char *data, Py_ssize_t pos, Py_ssize
     PyObject *doc, *key, *value, *shape = NULL;
     const unsigned char *name, *nul;
     unsigned char kind;
-    int is_dict, r, matched = 1;
+    int is_dict, r, matched = 1, way = 0;
     Py_ssize_t count = 0, nshape = 0;
     if (enter(depth) < 0) {
         return NULL;
     }
     if (force_dict || st->doc_kind == CB_DOC_DICT) {
-        shape = cb_shape_get(depth);
+        /* The first name starts after the first type byte; end - pos - 1 bytes of
+         * the document remain from there. */
+        way = cb_shape_way(data + pos + 1, end - pos - 1);
+        shape = cb_shape_get(depth, way);
         nshape = shape != NULL ? PyTuple_GET_SIZE(shape) : 0;
         doc = nshape > 5 ? cb_dict_presized(nshape) : PyDict_New();
     } else {
@@ -389,7 +392,7 @@ PyObject *cb_decode_elements(const unsigned char *data, Py_ssize_t pos, Py_ssize
         goto fail;
     }
     if (is_dict && (!matched || count != nshape)) {
-        cb_shape_store(depth, doc, count);
+        cb_shape_store(depth, way, doc, count);
     }
     if (st->type_decoders != NULL && transform_values(doc, st) < 0) {
         goto fail;

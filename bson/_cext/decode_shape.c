@@ -8,27 +8,39 @@
  * size.  A shape is a tuple of exact, pure-ASCII str keys (an ASCII name decodes the
  * same under every error handler), held by a strong reference for the whole decode of
  * a document, so a nested decode that replaces the slot cannot free keys in use.
+ *
+ * Sub-documents of different kinds often alternate at one depth (a tweet's ``user``
+ * and ``entities``), so each depth keeps a few shapes, the slot picked by the first
+ * two bytes of the document's first element name.
  */
 #include "cbson.h"
 
 #define SHAPE_DEPTHS 32
 #define SHAPE_MAX_KEYS 1024
+#define SHAPE_WAYS 8  /* a power of two, at most 8 (the hash's top three bits) */
 
-static PyObject *shapes[SHAPE_DEPTHS];
+static PyObject *shapes[SHAPE_DEPTHS][SHAPE_WAYS];
 
-PyObject *cb_shape_get(int depth) {
+int cb_shape_way(const unsigned char *name, Py_ssize_t room) {
+    unsigned int first = room > 0 ? name[0] : 0;
+    unsigned int second = first != 0 && room > 1 ? name[1] : 0;
+    uint32_t mixed = ((first << 8) | second) * 2654435761u;  /* Fibonacci hashing */
+    return (int)((mixed >> 29) & (SHAPE_WAYS - 1));
+}
+
+PyObject *cb_shape_get(int depth, int way) {
     PyObject *shape;
     if (depth >= SHAPE_DEPTHS) {
         return NULL;
     }
-    shape = shapes[depth];
+    shape = shapes[depth][way];
     Py_XINCREF(shape);
     return shape;
 }
 
 /* The shape of ``doc`` (an exact dict holding ``count`` keys, one per element) is
- * remembered for ``depth``; any other document is skipped. */
-void cb_shape_store(int depth, PyObject *doc, Py_ssize_t count) {
+ * remembered for ``depth`` in slot ``way``; any other document is skipped. */
+void cb_shape_store(int depth, int way, PyObject *doc, Py_ssize_t count) {
     PyObject *shape, *key, *value;
     Py_ssize_t i = 0, n = 0;
     if (depth >= SHAPE_DEPTHS || !PyDict_CheckExact(doc) || count == 0
@@ -51,7 +63,7 @@ void cb_shape_store(int depth, PyObject *doc, Py_ssize_t count) {
         Py_DECREF(shape);
         return;
     }
-    Py_XSETREF(shapes[depth], shape);
+    Py_XSETREF(shapes[depth][way], shape);
 }
 
 /* A new dict with room for ``n`` keys without resizing. */

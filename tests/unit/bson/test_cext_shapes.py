@@ -68,6 +68,19 @@ def test_nested_documents_keep_one_shape_per_depth() -> None:
     assert got == docs * 3
 
 
+def test_alternating_sub_documents_at_one_depth_match_the_pure_decoder() -> None:
+    # Each depth keeps several shapes, picked by the first name's first two bytes:
+    # documents of different kinds alternate, share a slot ("user"/"usage"), start with
+    # a one-byte or an empty name, or hold nothing.
+    kinds = [{"user": 1, "name": "x", "n": 2}, {"friends": 3, "count": 4},
+             {"usage": 5, "name": "y"}, {"u": 6}, {"": 7, "e": 8}, {},
+             {"user": 9, "name": "z"}, {"friends": 10, "count": 11, "more": 12}]
+    docs = [{"top": kinds[i % len(kinds)], "next": kinds[(i * 3) % len(kinds)],
+             "list": [kinds[(i + 1) % len(kinds)], kinds[i % len(kinds)]]}
+            for i in range(3 * len(kinds))]
+    assert _both(b"".join(bson.encode(d) for d in docs)) == docs
+
+
 def test_shapes_do_not_apply_to_other_document_classes() -> None:
     options = CodecOptions(document_class=SON)
     data = b"".join(bson.encode(SON([("b", 1), ("a", 2)])) for _ in range(3))
