@@ -132,3 +132,19 @@ def test_an_unknown_mechanism_is_a_value_error_as_in_3_4():
             MongoClient(uri if not kwargs else "mongodb://127.0.0.1:1/", connect=False,
                         **kwargs)
         assert isinstance(raised.value, ConfigurationError)
+
+
+def test_difference_gridfs_computes_the_md5_while_uploading(rs):
+    import hashlib
+
+    import gridfs
+    data = b"0123456789" * 30_000  # two chunks of the default 255 kB
+    with rs.client() as client:
+        gridfs.GridFS(client.db).put(data, filename="f")
+    assert rs.sent("filemd5") == []  # 3.4 asked the server once the chunks were stored
+    files = [doc for command in rs.sent("insert") if command["insert"] == "fs.files"
+             for doc in command["documents"]]
+    assert [doc["md5"] for doc in files] == [hashlib.md5(data).hexdigest()]
+    chunks = [doc for command in rs.sent("insert") if command["insert"] == "fs.chunks"
+              for doc in command["documents"]]
+    assert b"".join(doc["data"] for doc in chunks) == data
