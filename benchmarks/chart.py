@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
+from targets import memory_met
+
 GOOD, BAD = "#2e7d32", "#c62828"
 TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 
@@ -69,7 +71,8 @@ def _memory_panel(ax: Any, rows: List[Dict[str, Any]]) -> None:
     failed = ["failed" in r["pymongo"] for r in rows][::-1]
     ys = list(range(len(rows)))
     ax.barh([y + 0.2 for y in ys], ours, height=0.4, label="ours",
-            color=[GOOD if o <= 64 and o <= max(t, 1.0) else BAD for o, t in zip(ours, theirs)])
+            color=[GOOD if memory_met(o, None if f else t) else BAD
+                   for o, t, f in zip(ours, theirs, failed)])
     ax.barh([y - 0.2 for y in ys], theirs, height=0.4, label="PyMongo 4", color="#90a4ae")
     ax.axvline(64, color="black", linewidth=1, linestyle="--")
     ax.set_yticks(ys)
