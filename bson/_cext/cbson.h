@@ -188,6 +188,8 @@ int cb_write_bytes(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *
 int cb_write_uuid(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value,
                   cb_state *st);
 int cb_write_objectid(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value);
+/* A datetime's milliseconds since the epoch (naive: UTC; aware: less utcoffset()). */
+int cb_datetime_millis(PyObject *value, int64_t *millis);
 int cb_write_datetime(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value);
 int cb_write_datetime_ms(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value);
 int cb_write_regex(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value);

@@ -43,7 +43,6 @@ PyObject *cj_convert(cj_reader *r, PyObject *dict);
 /* json_encode.c */
 PyObject *cj_dumps(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
 /* datetimes.c */
-int cb_datetime_millis(PyObject *value, int64_t *millis);
 int cb_format_iso_millis(int64_t millis, char *out);
 /* json_decode.c */
 PyObject *cj_loads(PyObject *self, PyObject *const *args, Py_ssize_t nargs);

@@ -55,45 +55,11 @@ static int64_t floor_div(int64_t a, int64_t b) {
 /* ``value - EPOCH`` in whole milliseconds, truncated toward the past (_write_datetime):
  * naive values as they are, aware ones shifted by utcoffset(). */
 int cb_write_datetime(cb_buffer *buf, const char *name, Py_ssize_t nlen, PyObject *value) {
-    int64_t days, micros;
-    PyObject *tz, *offset;
-    days = days_from_civil(PyDateTime_GET_YEAR(value), PyDateTime_GET_MONTH(value),
-                           PyDateTime_GET_DAY(value));
-    micros = ((days * 86400 + PyDateTime_DATE_GET_HOUR(value) * 3600
-               + PyDateTime_DATE_GET_MINUTE(value) * 60 + PyDateTime_DATE_GET_SECOND(value))
-              * 1000000LL) + PyDateTime_DATE_GET_MICROSECOND(value);
-#if PY_VERSION_HEX >= 0x030A0000
-    tz = Py_NewRef(PyDateTime_DATE_GET_TZINFO(value));
-#else
-    tz = PyObject_GetAttr(value, G.s_tzinfo);
-    if (tz == NULL) {
+    int64_t millis;
+    if (cb_datetime_millis(value, &millis) < 0 || cb_header(buf, 0x09, name, nlen, 8) < 0) {
         return -1;
     }
-#endif
-    if (tz != Py_None) {
-        offset = PyObject_CallMethodNoArgs(value, G.s_utcoffset);
-        if (offset == NULL) {
-            Py_DECREF(tz);
-            return -1;
-        }
-        if (offset != Py_None) {
-            if (!PyDelta_Check(offset)) {  /* datetime.utcoffset() already checks this */
-                PyErr_SetString(PyExc_TypeError, "utcoffset() must return a timedelta");
-                Py_DECREF(offset);
-                Py_DECREF(tz);
-                return -1;
-            }
-            micros -= ((int64_t)PyDateTime_DELTA_GET_DAYS(offset) * 86400
-                       + PyDateTime_DELTA_GET_SECONDS(offset)) * 1000000LL
-                      + PyDateTime_DELTA_GET_MICROSECONDS(offset);
-        }
-        Py_DECREF(offset);
-    }
-    Py_DECREF(tz);
-    if (cb_header(buf, 0x09, name, nlen, 8) < 0) {
-        return -1;
-    }
-    cb_put_u64(buf->data + buf->len, (uint64_t)floor_div(micros, 1000));
+    cb_put_u64(buf->data + buf->len, (uint64_t)millis);
     buf->len += 8;
     return 0;
 }
@@ -176,6 +142,11 @@ int cb_datetime_millis(PyObject *value, int64_t *millis) {
             return -1;
         }
         if (offset != Py_None) {
+            if (!PyDelta_Check(offset)) {  /* a subclass's own utcoffset() may return anything */
+                PyErr_SetString(PyExc_TypeError, "utcoffset() must return a timedelta");
+                Py_DECREF(offset);
+                return -1;
+            }
             micros -= ((int64_t)PyDateTime_DELTA_GET_DAYS(offset) * 86400
                        + PyDateTime_DELTA_GET_SECONDS(offset)) * 1000000LL
                       + PyDateTime_DELTA_GET_MICROSECONDS(offset);
