@@ -29,7 +29,8 @@ from bson.tz_util import FixedOffset, utc
 
 pytest.importorskip("bson._cbson")
 C_DUMPS = _json_encode._C_DUMPS
-pytestmark = pytest.mark.skipif(C_DUMPS is None, reason="the compiled writer is not in use")
+pytestmark = pytest.mark.skipif(C_DUMPS is None, reason="compares the compiled Extended JSON writer with the Python path; "
+                                "the compiled codec is not built here or MONGOFW_NO_C is set")
 
 SETTINGS = settings(max_examples=600, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -19,10 +19,10 @@ class _Started(monitoring.CommandListener):
         self.commands.append((event.command_name, dict(event.command)))
 
     def succeeded(self, event):
-        pass
+        """Only the started events' commands matter here."""
 
     def failed(self, event):
-        pass
+        """Only the started events' commands matter here."""
 
 
 def _peer():
