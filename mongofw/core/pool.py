@@ -201,8 +201,20 @@ class Pool:
         """
         return _Lease(self, all_credentials)
 
-    def _end_lease(self, sock_info: Connection, exc: Optional[BaseException]) -> None:
-        """Give back a connection leased by ``get_socket``, after ``exc`` if one was raised."""
+    def checkout(self, all_credentials: Optional[Mapping[str, Any]] = None) -> Connection:
+        """A connection for one operation, authenticated (see :meth:`get_socket`); the
+        caller gives it back with :meth:`checkin` on every path."""
+        sock_info = self._check_out()
+        if all_credentials or sock_info.authset:
+            try:
+                sock_info.check_auth(all_credentials or {})
+            except BaseException as exc:
+                self.checkin(sock_info, exc)
+                raise
+        return sock_info
+
+    def checkin(self, sock_info: Connection, exc: Optional[BaseException]) -> None:
+        """Give back a connection from :meth:`checkout`, after ``exc`` if one was raised."""
         if exc is None or isinstance(exc, (OperationFailure, NotMasterError)):
             # A complete reply was read: the connection is still in a clean state (and
             # the command already reported a "not master" reply to the topology).
@@ -268,8 +280,6 @@ class Pool:
         waiting.  Stale idle ones it closes go into ``closed``; the reason it failed, when
         known before raising, into ``failure``."""
         opts = self.opts
-        deadline = None if opts.wait_queue_timeout is None else \
-            time.monotonic() + opts.wait_queue_timeout
         with self._lock:
             if self.closed:
                 failure.append(CHECK_OUT_POOL_CLOSED)
@@ -281,6 +291,9 @@ class Pool:
                     raise ExceededMaxWaiters(
                         f"exceeded maximum number of waiters ({max_waiters}) for a connection "
                         f"to {format_address(self.address)}")
+                # The wait (not the brief wait for the lock) is what the timeout bounds.
+                deadline = None if opts.wait_queue_timeout is None else \
+                    time.monotonic() + opts.wait_queue_timeout
                 self._wait_turn(deadline, failure)
             while self.sockets:
                 sock_info = self.sockets.popleft()
@@ -289,8 +302,8 @@ class Pool:
                     sock_info.close()
                     closed.append((sock_info.id, reason))
                     continue
+                # Idle to active: the total open, hence the peak, stays as it was.
                 self.active_sockets += 1
-                self._note_peak()
                 return sock_info
             self._pending += 1
         if closed:  # the stale idle ones closed above go before the new one is created
@@ -354,7 +367,7 @@ class Pool:
             return CLOSED_STALE
         if sock_info.closed:
             return CLOSED_ERROR
-        idle = sock_info.idle_time_seconds()
+        idle = time.monotonic() - sock_info.last_checkin
         max_idle = self.opts.max_idle_time_seconds
         if max_idle is not None and idle > max_idle:
             return CLOSED_IDLE
@@ -467,16 +480,10 @@ class _Lease:
         self.credentials = credentials
 
     def __enter__(self) -> Connection:
-        sock_info = self.sock_info = self.pool._check_out()
-        if self.credentials or sock_info.authset:
-            try:
-                sock_info.check_auth(self.credentials or {})
-            except BaseException as exc:
-                self.pool._end_lease(sock_info, exc)
-                raise
+        sock_info = self.sock_info = self.pool.checkout(self.credentials)
         return sock_info
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if exc_type is not None and exc is None:
             exc = exc_type()  # pragma: no cover - with always passes the instance
-        self.pool._end_lease(self.sock_info, exc)
+        self.pool.checkin(self.sock_info, exc)

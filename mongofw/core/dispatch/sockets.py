@@ -37,7 +37,7 @@ class _Checkout:
     operation than a generator's context manager). The server is selected on entry."""
 
     __slots__ = ("topology", "credentials", "selector", "timeout", "session", "address",
-                 "lease")
+                 "pool", "sock_info")
 
     def __init__(self, topology: Any, credentials: Credentials, selector: Any,
                  timeout: Optional[float], session: Any, address: Optional[Address]) -> None:
@@ -58,11 +58,12 @@ class _Checkout:
             server = self.topology.select_server(self.selector, self.timeout)
         else:
             server = self._server()
-        lease = self.lease = server.get_socket(self.credentials)
-        return lease.__enter__()
+        pool = self.pool = server.pool
+        sock_info = self.sock_info = pool.checkout(self.credentials)
+        return sock_info
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        self.lease.__exit__(exc_type, exc, tb)
+        self.pool.checkin(self.sock_info, exc)
 
 
 class _ReadCheckout(_Checkout):
@@ -77,8 +78,8 @@ class _ReadCheckout(_Checkout):
         else:
             server = select_for(topology, self.selector, None, self.session)
         single = topology.description.topology_type == TOPOLOGY_TYPE.Single
-        lease = self.lease = server.get_socket(self.credentials)
-        sock_info = lease.__enter__()
+        pool = self.pool = server.pool
+        sock_info = self.sock_info = pool.checkout(self.credentials)
         slave_ok = (single and not sock_info.is_mongos) or \
             getattr(self.selector, "mode", 0) != 0
         return sock_info, slave_ok
