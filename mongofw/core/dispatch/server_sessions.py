@@ -35,10 +35,8 @@ class ServerSession:
 
     def timed_out(self, timeout_minutes: Optional[int]) -> bool:
         """Whether the server may drop it within a minute (unknown timeout: no)."""
-        if timeout_minutes is None:
-            return False
-        idle = time.monotonic() - self.last_use
-        return idle > (timeout_minutes - 1) * 60
+        cutoff = _fresh_since(timeout_minutes)
+        return cutoff is not None and self.last_use < cutoff
 
     def next_transaction_id(self) -> int:
         """The transaction number of the next retryable write or transaction."""
@@ -47,6 +45,14 @@ class ServerSession:
 
     def __repr__(self) -> str:
         return f"ServerSession({self.session_id['id'].hex()}, txn={self.transaction_id})"
+
+
+def _fresh_since(timeout_minutes: Optional[int]) -> Optional[float]:
+    """The oldest ``last_use`` of a session the server keeps for at least another minute
+    (None: the timeout is unknown, every session is kept)."""
+    if timeout_minutes is None:
+        return None
+    return time.monotonic() - (timeout_minutes - 1) * 60
 
 
 class ServerSessionPool:
@@ -61,22 +67,29 @@ class ServerSessionPool:
 
     def get(self, timeout_minutes: Optional[int]) -> ServerSession:
         """The most recently used session still fresh enough, or a new one."""
+        cutoff = _fresh_since(timeout_minutes)
         with self._lock:
-            while self._sessions:
-                session = self._sessions.popleft()
-                if not session.timed_out(timeout_minutes):
+            sessions = self._sessions
+            while sessions:
+                session = sessions.popleft()
+                if cutoff is None or session.last_use >= cutoff:
                     return session
         return ServerSession()
 
     def put(self, session: ServerSession, timeout_minutes: Optional[int]) -> None:
         """Take ``session`` back (unless dirty or nearly timed out) for reuse."""
         session.last_use = time.monotonic()
+        cutoff = _fresh_since(timeout_minutes)
         with self._lock:
-            # Stale ones at the back (least recently used) are of no use to anybody.
-            while self._sessions and self._sessions[-1].timed_out(timeout_minutes):
-                self._sessions.pop()
-            if not session.dirty and not session.timed_out(timeout_minutes):
-                self._sessions.appendleft(session)
+            sessions = self._sessions
+            if cutoff is not None:
+                # Stale ones at the back (least recently used) are of no use to anybody.
+                while sessions and sessions[-1].last_use < cutoff:
+                    sessions.pop()
+                if session.last_use < cutoff:
+                    return
+            if not session.dirty:
+                sessions.appendleft(session)
 
     def drain(self) -> List[Mapping[str, Binary]]:
         """Every pooled session id, emptying the pool (for ``endSessions`` at close)."""
