@@ -216,14 +216,15 @@ class ClientSession(Transactions):
                 raise ConfigurationError("Sessions are not supported by this MongoDB "
                                          "deployment")
             return command
-        name = next(iter(command))
-        command = copy_command(command)
+        command = copy_command(command)  # a SON: its dict order is its order
+        name = next(iter(dict.keys(command)))
         server_session = self._server_session_now()
         command["lsid"] = server_session.session_id
         cluster_time = _newer(self._cluster_time, self._client._cluster_time)
         if cluster_time is not None:
             command["$clusterTime"] = cluster_time
-        if self._transaction_applies(command, name):
+        # An implicit session never holds a transaction.
+        if not self._implicit and self._transaction_applies(command, name):
             return command
         if retryable_write:
             command["txnNumber"] = server_session.transaction_id
@@ -264,7 +265,8 @@ class ClientSession(Transactions):
         operation_time = reply.get("operationTime")
         if operation_time is not None:
             self.advance_operation_time(operation_time)
-        self._take_recovery_token(reply)
+        if not self._implicit:
+            self._take_recovery_token(reply)
         if self._options.snapshot and self._snapshot_time is None:
             cursor = reply.get("cursor")
             at = (cursor.get("atClusterTime") if isinstance(cursor, Mapping) else None) \

@@ -246,7 +246,8 @@ class Connection:
         spec = self._decorate(spec, read_concern, write_concern, collation)
         if session is not None:
             spec = session._apply_to(spec, retryable_write, self)
-        name = next(iter(spec))
+        # A SON's dict order is its order (and its own __iter__ copies the keys first).
+        name = next(iter(dict.keys(spec))) if type(spec) is SON else next(iter(spec))
         server_api = self.server_api
         if server_api is not None and name != "getMore":  # servers refuse them on getMore
             spec = SON(spec)

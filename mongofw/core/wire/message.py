@@ -51,6 +51,8 @@ _INT32 = struct.Struct("<i")
 _UINT32 = struct.Struct("<I")
 _INT64 = struct.Struct("<q")
 _REPLY_FIELDS = struct.Struct("<iqii")
+# An OP_MSG body's start: flag bits, the first section's kind, its document's size.
+_MSG_START = struct.Struct("<IBi")
 _ZERO32 = b"\x00\x00\x00\x00"
 
 # Room an OP_MSG/OP_QUERY wrapper needs beyond its documents (headers, names, flags).
@@ -125,17 +127,15 @@ def op_msg_parts(body: Mapping[str, Any], opts: CodecOptions = DEFAULT_CODEC_OPT
     Joined once (or sent gathered, see ``network.send_parts``), large document
     sequences (bulk inserts, GridFS chunks) are copied once on their way to the socket.
     """
-    encoded = _encode(body, check_keys, opts)
-    if max_bson_size is not None:
+    encoded = bson._dict_to_bson(body, check_keys, opts)
+    if max_bson_size is not None and len(encoded) > max_bson_size + COMMAND_OVERHEAD:
         check_document_size(len(encoded), max_bson_size + COMMAND_OVERHEAD, "command")
-    parts: List[Any] = [b"", _UINT32.pack(flags), b"\x00", encoded]
+    parts: List[Any] = [b"", _UINT32.pack(flags) if flags else _ZERO32, b"\x00", encoded]
     length = 21 + len(encoded)
     for identifier, docs in sequences:
-        name = _cstring(identifier)
+        name = identifier.encode("utf-8") + b"\x00"
         size = 4 + len(name) + sum(map(len, docs))
-        parts.append(b"\x01")
-        parts.append(_INT32.pack(size))
-        parts.append(name)
+        parts += (b"\x01", _INT32.pack(size), name)
         parts.extend(docs)
         length += 1 + size
     rid = next_request_id()
@@ -145,19 +145,18 @@ def op_msg_parts(body: Mapping[str, Any], opts: CodecOptions = DEFAULT_CODEC_OPT
 
 def parse_op_msg(data: memoryview, opts: CodecOptions) -> Tuple[int, List[Any]]:
     """Decode an OP_MSG body (without header) into ``(flags, [body_document])``."""
-    if len(data) < 5:
+    if len(data) < _MSG_START.size:
         raise ProtocolError(f"OP_MSG reply too short ({len(data)} bytes)")
-    flags = _UINT32.unpack_from(data, 0)[0]
-    if flags & MSG_CHECKSUM_PRESENT:
-        data = data[:-4]  # the CRC-32C trails the sections; TCP already checks integrity
+    flags, kind, size = _MSG_START.unpack_from(data, 0)
     if flags & ~(MSG_CHECKSUM_PRESENT | MSG_MORE_TO_COME | MSG_EXHAUST_ALLOWED):
         raise ProtocolError(f"unsupported OP_MSG flag bits {flags:#x} in reply")
-    if data[4] != 0:
-        raise ProtocolError(f"OP_MSG reply must start with a kind-0 section, got kind {data[4]}")
-    size = _INT32.unpack_from(data, 5)[0]
-    if size < 5 or 5 + size > len(data):
+    if kind != 0:
+        raise ProtocolError(f"OP_MSG reply must start with a kind-0 section, got kind {kind}")
+    # The CRC-32C, when present, trails the sections (TCP already checks integrity).
+    end = len(data) - 4 if flags & MSG_CHECKSUM_PRESENT else len(data)
+    if size < 5 or 5 + size > end:
         raise ProtocolError(f"OP_MSG reply body of {size} bytes does not fit the "
-                            f"{len(data)}-byte message")
+                            f"{end}-byte message")
     try:
         # A view, not a copy: the decoder reads any buffer (the pure one copies itself).
         docs = bson.decode_all(data[5:5 + size], opts)
