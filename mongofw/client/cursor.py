@@ -20,6 +20,7 @@ from typing import Any, Deque, Dict, List, Optional
 
 from bson.son import SON
 from mongofw.client import command_cursor
+from mongofw.client.collection_commands import check_read_concern
 from mongofw.client.cursor_modifiers import CursorModifiers, _check_int
 from mongofw.client.cursor_options import CursorType, check_bool, find_command, query_flag
 from mongofw.client.index_specs import index_document, index_list
@@ -159,7 +160,16 @@ class Cursor(CursorModifiers):
             "allow_disk_use": None,
         }
         self.__reset()
-        # The 3.5+ keyword forms of the query modifiers, checked by their methods.
+        # The 3.5+ keyword forms of the query modifiers, checked by their methods (most
+        # queries give none: one C-level count says so).
+        given = (hint, max_scan, max_time_ms, max, min, comment, allow_disk_use,
+                 return_key, show_record_id, snapshot)
+        if given.count(None) != len(given):
+            self.__keyword_modifiers(*given)
+
+    def __keyword_modifiers(self, hint: Any, max_scan: Any, max_time_ms: Any, max: Any,
+                            min: Any, comment: Any, allow_disk_use: Any, return_key: Any,
+                            show_record_id: Any, snapshot: Any) -> None:
         for method, value in ((self.hint, hint), (self.max_scan, max_scan),
                               (self.max_time_ms, max_time_ms), (self.max, max),
                               (self.min, min), (self.comment, comment),
@@ -350,8 +360,6 @@ class Cursor(CursorModifiers):
                 raise InvalidOperation("Exhaust cursors are not supported by mongos")
             if sock_info.max_wire_version >= exhaust.EXHAUST_WIRE_VERSION:
                 self.__exhaust = exhaust.ExhaustStream(client, sock_info.address)
-        from mongofw.client.collection_commands import check_read_concern
-
         read_concern = check_read_concern(coll.read_concern, sock_info)
         if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
             if collation is not None:

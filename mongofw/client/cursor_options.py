@@ -6,6 +6,7 @@ MongoDB 3.2+ (``cursor_legacy`` turns that back into an OP_QUERY for older serve
 """
 from __future__ import annotations
 
+import operator
 from typing import Any, Mapping
 
 from bson.son import SON
@@ -52,6 +53,7 @@ _METHOD_MODIFIERS = (
     ("max_scan", "$maxScan"), ("max_time_ms", "$maxTimeMS"), ("max", "$max"),
     ("min", "$min"),
 )
+_METHOD_VALUES = operator.itemgetter(*(option for option, _ in _METHOD_MODIFIERS))
 
 
 def check_bool(name: str, value: Any) -> bool:
@@ -73,9 +75,11 @@ def find_command(collection_name: str, opts: Mapping[str, Any]) -> SON:
         # A filter already wrapped in the old query format carries its own modifiers.
         operators.update((key, value) for key, value in spec.items() if key != "$query")
         spec = spec["$query"]
-    for option, modifier in _METHOD_MODIFIERS:
-        if opts[option] is not None:
-            operators[modifier] = opts[option]
+    set_by_methods = _METHOD_VALUES(opts)
+    if set_by_methods.count(None) != len(set_by_methods):  # one C-level look for most
+        for (_option, modifier), value in zip(_METHOD_MODIFIERS, set_by_methods):
+            if value is not None:
+                operators[modifier] = value
     operators.pop("$explain", None)
     operators.pop("$readPreference", None)
     cmd = SON()
@@ -94,9 +98,11 @@ def find_command(collection_name: str, opts: Mapping[str, Any]) -> SON:
             cmd["singleBatch"] = True
     if batch_size:
         cmd["batchSize"] = min(batch_size, abs(limit)) if limit else batch_size
-    for bit, option in _FLAG_OPTIONS:
-        if opts["flags"] & bit:
-            cmd[option] = True
+    flags = opts["flags"]
+    if flags:
+        for bit, option in _FLAG_OPTIONS:
+            if flags & bit:
+                cmd[option] = True
     if opts["collation"] is not None:
         cmd["collation"] = opts["collation"]
     if opts.get("allow_disk_use") is not None:
