@@ -159,6 +159,24 @@ class BufferedReceiver:
         self._pos = pos + length
         return self._buf[pos:pos + length]
 
+    def next_message(self) -> Optional[Tuple[int, int, int, int, memoryview]]:
+        """The next whole message as its four header fields and a view of its body (valid
+        until the next read), when the buffer holds it or one read brings all of it;
+        None (nothing consumed) otherwise, or when the header announces no body."""
+        pos, end = self._pos, self._end
+        if pos == end:
+            got = self.sock.recv_into(self._buf)
+            if not got:
+                raise AutoReconnect("connection closed by the server")
+            pos, end = self._pos, self._end = 0, got
+        if end - pos < 16:
+            return None
+        length, reply_id, response_to, opcode = HEADER.unpack_from(self._buf, pos)
+        if length <= 16 or end - pos < length:
+            return None
+        self._pos = pos + length
+        return length, reply_id, response_to, opcode, self._buf[pos + 16:pos + length]
+
 
 def recv_exactly(sock: Any, length: int,
                  buffer_for: Optional[Callable[[int], memoryview]] = None) -> memoryview:
@@ -201,15 +219,23 @@ def receive_reply(sock: Any, request_id: int,
     reply's id is the ``request_id`` to wait for after it.  ``buffer_for``: see
     :func:`recv_exactly` (the body only; the caller must be done with it before reusing).
     """
-    # A connection's read-ahead buffer usually holds the whole reply: the header is read
-    # from it in place, and so is the body when the caller is done with it before the
-    # next receive (``buffer_for``, the same promise).
-    ahead = sock.read_ahead if type(sock) is BufferedReceiver else None
+    # A connection's read-ahead buffer usually holds the whole reply: when the caller is
+    # done with the body before the next receive (``buffer_for``, the same promise), header
+    # and body are read from it in place at once; otherwise the header still is.
+    buffered = type(sock) is BufferedReceiver
+    whole = None
     while True:
-        header = ahead(16) if ahead is not None else None
-        if header is None:
-            header = recv_exactly(sock, 16)
-        length, reply_id, response_to, opcode = HEADER.unpack(header)
+        if buffered and buffer_for is not None:
+            whole = sock.next_message()
+        if whole is not None:
+            length, reply_id, response_to, opcode, body = whole
+            if length <= max_message_size and response_to == request_id:
+                break  # the usual reply: all of it was already here
+        else:
+            header = sock.read_ahead(16) if buffered else None
+            if header is None:
+                header = recv_exactly(sock, 16)
+            length, reply_id, response_to, opcode = HEADER.unpack(header)
         if length <= 16:
             raise ProtocolError(f"message length ({length!r}) not longer than standard "
                                 f"message header size (16)")
@@ -218,16 +244,19 @@ def receive_reply(sock: Any, request_id: int,
                                 f"message size ({max_message_size!r})")
         if stray_ids and response_to in stray_ids and response_to != request_id:
             stray_ids.discard(response_to)
-            recv_exactly(sock, length - 16)
+            if whole is None:
+                recv_exactly(sock, length - 16)
+            whole = None
             continue
         if response_to != request_id:
             raise ProtocolError(f"got response id {response_to!r} but expected {request_id!r}")
-        body = ahead(length - 16) if ahead is not None and buffer_for is not None else None
+        body = sock.read_ahead(length - 16) if buffered and buffer_for is not None else None
         if body is None:
             body = recv_exactly(sock, length - 16, buffer_for)
-        if opcode == OP_COMPRESSED:
-            opcode, body = decompress_reply(body)
-        return opcode, body, reply_id
+        break
+    if opcode == OP_COMPRESSED:
+        opcode, body = decompress_reply(body)
+    return opcode, body, reply_id
 
 
 def client_metadata(appname: Optional[str], driver: Any = None) -> Dict[str, Any]:

@@ -7,7 +7,7 @@ import pytest
 
 from mongofw.core.wire.message import HEADER, OP_MSG
 from mongofw.core.wire.network import BufferedReceiver, receive_reply
-from mongofw.errors import AutoReconnect
+from mongofw.errors import AutoReconnect, ProtocolError
 
 
 class ChunkSocket:
@@ -87,3 +87,14 @@ def test_a_peer_closing_mid_reply_is_a_network_error(sent):
     sock = ChunkSocket(sent) if sent else ChunkSocket()
     with pytest.raises(AutoReconnect, match="closed"):
         receive_reply(BufferedReceiver(sock), 7, buffer_for=_reused)
+
+
+@pytest.mark.parametrize("reply, max_size, says", [
+    (_reply(b"theirs", request_id=8), 1024, "expected 7"),
+    (_reply(b"x" * 64), 40, "larger than server max"),
+    (HEADER.pack(16, 100, 7, OP_MSG) + _reply(b"next"), 1024, "not longer than"),
+])
+def test_a_wrong_whole_reply_in_the_buffer_is_a_protocol_error(reply, max_size, says):
+    receiver = BufferedReceiver(ChunkSocket(reply))
+    with pytest.raises(ProtocolError, match=says):
+        receive_reply(receiver, 7, max_size, buffer_for=_reused)
