@@ -203,7 +203,10 @@ class Pool:
 
     def checkout(self, all_credentials: Optional[Mapping[str, Any]] = None) -> Connection:
         """A connection for one operation, authenticated (see :meth:`get_socket`); the
-        caller gives it back with :meth:`checkin` on every path."""
+        caller gives it back with :meth:`checkin` on every path.
+
+        :param all_credentials: as for :meth:`get_socket`.
+        """
         sock_info = self._check_out()
         if all_credentials or sock_info.authset:
             try:
@@ -214,7 +217,12 @@ class Pool:
         return sock_info
 
     def checkin(self, sock_info: Connection, exc: Optional[BaseException]) -> None:
-        """Give back a connection from :meth:`checkout`, after ``exc`` if one was raised."""
+        """Give back a connection from :meth:`checkout`.
+
+        :param sock_info: the connection.
+        :param exc: what the operation raised, or None; a connection that may hold half
+            a reply (anything but a complete error reply) is closed, not reused.
+        """
         if exc is None or isinstance(exc, (OperationFailure, NotMasterError)):
             # A complete reply was read: the connection is still in a clean state (and
             # the command already reported a "not master" reply to the topology).
