@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, List, Optional
 
 from mongofw.client import collection_reads
+from mongofw.client import cursor as cursors
 from mongofw.client.cursor_options import CursorType
 
 
@@ -123,6 +124,10 @@ class CollectionQueries:
         """
         if filter is not None and not isinstance(filter, Mapping):
             filter = {"_id": filter}
+        if not args and (not kwargs or kwargs.keys() == {"session"}) and \
+                type(self).find is CollectionQueries.find:
+            # The common call needs no cursor object (a subclass's own find() is obeyed).
+            return cursors.find_one(self, filter, kwargs.get("session"))
         max_time_ms = kwargs.pop("max_time_ms", None)
         if len(args) < 3 and "limit" not in kwargs:  # no limit given: made with limit -1
             kwargs["limit"] = -1

@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 from collections import deque
 from collections.abc import Mapping
-from typing import Any, Deque, Dict, List, Optional
+from typing import Any, Deque, Dict, List, Optional, Tuple
 
 from bson.son import SON
 from mongofw.client import command_cursor
@@ -32,6 +32,83 @@ from mongofw.errors import (
     OperationFailure,
 )
 from mongofw.options.collation import validate_collation_or_none
+
+# A cursor's options before its arguments and methods change them (see Cursor.__init__).
+_DEFAULT_OPTIONS: Dict[str, Any] = {
+    "spec": None, "projection": None, "skip": 0, "limit": 0, "batch_size": 0,
+    "ordering": None, "hint": None, "max_time_ms": None, "max_await_time_ms": None,
+    "max_scan": None, "max": None, "min": None, "comment": None,
+    "flags": CursorType.NON_TAILABLE, "modifiers": None, "manipulate": True,
+    "collation": None, "empty": False, "allow_disk_use": None,
+}
+
+
+def _default_options(filter: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    opts = _DEFAULT_OPTIONS.copy()
+    opts["spec"] = filter if filter is not None else {}
+    opts["modifiers"] = {}
+    return opts
+
+
+def run_find(coll: Any, sock_info: Any, slave_ok: bool, cmd: SON, collation: Any,
+             session: Any, allow_disk_use: Optional[bool]) -> Tuple[int, str, List[Any]]:
+    """Send a query on ``sock_info``: ``(cursor id, namespace, first batch)``.
+
+    The ``find`` command from MongoDB 3.2 (``collation`` and the session's fields added
+    to ``cmd``); an OP_QUERY before, which takes neither a collation nor allowDiskUse.
+    """
+    read_concern = check_read_concern(coll.read_concern, sock_info)
+    if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
+        if collation is not None:
+            raise ConfigurationError(f"collation requires wire version 5 (MongoDB "
+                                     f"3.4); the server speaks "
+                                     f"{sock_info.max_wire_version}")
+        if allow_disk_use is not None:
+            raise ConfigurationError(f"allow_disk_use requires the find command (MongoDB "
+                                     f"3.2, wire version 4); the server speaks "
+                                     f"{sock_info.max_wire_version}")
+        cursor_id, batch = cursor_legacy.run_query(
+            sock_info, coll.full_name, cmd, slave_ok, coll.read_preference,
+            coll.codec_options)
+        return cursor_id, coll.full_name, batch
+    reply = sock_info.command(coll.database.name, cmd, slave_ok, coll.read_preference,
+                              coll.codec_options, read_concern=read_concern,
+                              collation=collation, session=session)
+    cursor = reply["cursor"]
+    return (int(cursor.get("id", 0)), str(cursor.get("ns") or coll.full_name),
+            list(cursor.get("firstBatch", [])))
+
+
+def find_one(collection: Any, filter: Optional[Mapping[str, Any]], session: Any) -> Any:
+    """``collection.find_one(filter, session=session)`` without building a cursor: the
+    query a cursor with ``limit(-1)`` sends, run the same way (retried as a read, in
+    ``session`` or an implicit one), and its document, or None."""
+    database = collection.database
+    client = database.client
+    opts = _default_options(filter)
+    opts["limit"] = -1
+    cmd = find_command(collection.name, opts)
+    session, owns_session = client._cursor_session(session)
+
+    def run(sock_info: Any, slave_ok: bool) -> Tuple[int, str, List[Any], Any]:
+        return run_find(collection, sock_info, slave_ok, cmd, None, session, None) + \
+            (sock_info.address,)
+
+    try:
+        cursor_id, namespace, batch, address = client._retryable_read(
+            session, collection.read_preference, run)
+        if cursor_id:  # a server that kept the cursor open despite singleBatch
+            command_cursor.kill_now(client, cursor_id, address, namespace)
+    finally:
+        if owns_session:
+            session.end_session()
+    if not batch:
+        return None
+    document = batch[0]
+    if database._outgoing_manipulators or database._outgoing_copying_manipulators:
+        document = database._fix_outgoing(document, collection)
+    return document
+
 
 __all__ = ["Cursor", "CursorType"]
 
@@ -146,19 +223,18 @@ class Cursor(CursorModifiers):
                                 check_bool("allow_partial_results", allow_partial_results))
             flags |= query_flag("oplog_replay", check_bool("oplog_replay", oplog_replay))
         # Everything clone() copies lives in this one dict.
-        self.__opts: Dict[str, Any] = {
-            "spec": filter if filter is not None else {}, "projection": projection,
-            "skip": skip, "limit": limit, "batch_size": batch_size,
-            "ordering": index_document(index_list(sort)) if sort is not None else None,
-            "hint": None, "max_time_ms": None, "max_await_time_ms": None, "max_scan": None,
-            "max": None, "min": None, "comment": None, "flags": flags,
-            "modifiers": dict(modifiers) if modifiers else {},
-            "manipulate": manipulate if manipulate is True else check_bool("manipulate",
-                                                                           manipulate),
-            "collation": None if collation is None else validate_collation_or_none(collation),
-            "empty": False,
-            "allow_disk_use": None,
-        }
+        opts = self.__opts = _default_options(filter)
+        opts["projection"] = projection
+        opts["skip"], opts["limit"], opts["batch_size"], opts["flags"] = \
+            skip, limit, batch_size, flags
+        if sort is not None:
+            opts["ordering"] = index_document(index_list(sort))
+        if modifiers:
+            opts["modifiers"] = dict(modifiers)
+        if manipulate is not True:
+            opts["manipulate"] = check_bool("manipulate", manipulate)
+        if collation is not None:
+            opts["collation"] = validate_collation_or_none(collation)
         self.__reset()
         # The 3.5+ keyword forms of the query modifiers, checked by their methods (most
         # queries give none: one C-level count says so).
@@ -353,34 +429,16 @@ class Cursor(CursorModifiers):
     def __open_on(self, sock_info: Any, slave_ok: bool, cmd: SON, collation: Any,
                   session: Any) -> List[Any]:
         coll = self.__collection
-        client = coll.database.client
         self.__address = sock_info.address
         if self.__opts["flags"] & CursorType.EXHAUST:
             if sock_info.is_mongos:
                 raise InvalidOperation("Exhaust cursors are not supported by mongos")
             if sock_info.max_wire_version >= exhaust.EXHAUST_WIRE_VERSION:
-                self.__exhaust = exhaust.ExhaustStream(client, sock_info.address)
-        read_concern = check_read_concern(coll.read_concern, sock_info)
-        if sock_info.max_wire_version < cursor_legacy.FIND_COMMAND_WIRE_VERSION:
-            if collation is not None:
-                raise ConfigurationError(f"collation requires wire version 5 (MongoDB "
-                                         f"3.4); the server speaks "
-                                         f"{sock_info.max_wire_version}")
-            if self.__opts["allow_disk_use"] is not None:
-                raise ConfigurationError(f"allow_disk_use requires the find command (MongoDB "
-                                         f"3.2, wire version 4); the server speaks "
-                                         f"{sock_info.max_wire_version}")
-            self.__id, batch = cursor_legacy.run_query(
-                sock_info, coll.full_name, cmd, slave_ok, coll.read_preference,
-                coll.codec_options)
-            return batch
-        reply = sock_info.command(coll.database.name, cmd, slave_ok, coll.read_preference,
-                                  coll.codec_options, read_concern=read_concern,
-                                  collation=collation, session=session)
-        cursor = reply["cursor"]
-        self.__namespace = str(cursor.get("ns") or coll.full_name)
-        self.__id = int(cursor.get("id", 0))
-        return list(cursor.get("firstBatch", []))
+                self.__exhaust = exhaust.ExhaustStream(coll.database.client, sock_info.address)
+        self.__id, namespace, batch = run_find(coll, sock_info, slave_ok, cmd, collation,
+                                               session, self.__opts["allow_disk_use"])
+        self.__namespace = namespace
+        return batch
 
     def __more(self) -> List[Any]:
         opts = self.__opts
