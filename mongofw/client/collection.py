@@ -197,8 +197,9 @@ class Collection(CollectionQueries, CollectionIndexMethods, LegacyCollectionMeth
         if session is not None:
             write_concern = client._write_concern_in(session, write_concern)
         acknowledged = write_concern.acknowledged
-        retryable = acknowledged and not statement.get("multi") and \
-            statement.get("limit", 1) == 1
+        # An insert's statement is the document itself: its fields are data, not options.
+        retryable = acknowledged and (kind == write_ops.INSERT or (
+            not statement.get("multi") and statement.get("limit", 1) == 1))
 
         def write(sock_info: Any, retryable_now: bool) -> Any:
             return write_ops.write_one(

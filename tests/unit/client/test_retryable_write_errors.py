@@ -137,3 +137,13 @@ def test_an_error_that_is_not_retryable_is_raised_at_once(rs42):
     with rs42.client() as client, pytest.raises(OperationFailure) as info:
         client.db.c.insert_one({})
     assert len(rs42.sent("insert")) == 1 and not info.value.has_error_label(LABEL)
+
+
+@pytest.mark.parametrize("document", [{"multi": True}, {"limit": 0}, {"limit": 5}])
+def test_an_insert_is_retryable_whatever_fields_its_document_holds(rs, document):
+    # The fields that make an update or delete statement multi-document are data here.
+    rs.script["insert"] = [_error(10107, [LABEL])]
+    with rs.client() as client:
+        client.db.c.insert_one(dict(document))
+    first, retry = rs.sent("insert")
+    assert first["txnNumber"] == retry["txnNumber"]
