@@ -138,7 +138,9 @@ def check_statement_options(sock_info: Any, write_concern: Any, kind: str,
 
 def _write_command(kind: str, coll_name: str, ordered: bool, write_concern: Mapping[str, Any],
                    bypass_document_validation: bool) -> SON:
-    cmd = SON([(kind, coll_name), ("ordered", ordered)])
+    cmd = SON()  # items set one by one: dict's own __setitem__, no Python-level loop
+    cmd[kind] = coll_name
+    cmd["ordered"] = ordered
     if write_concern:
         cmd["writeConcern"] = write_concern
     if bypass_document_validation and kind != DELETE:
