@@ -33,6 +33,10 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_PYMONGO_PYTHON = HERE / ".venv-pymongo" / "bin" / "python"
 DB_NAMES = {"ours": "mongofw_bench_ours", "ours-pure": "mongofw_bench_ours",
             "pymongo": "mongofw_bench_pymongo", "pymongo-pure": "mongofw_bench_pymongo"}
+# The single-operation workloads whose bytecodes per operation are counted as well (after
+# their timed iterations, on the C-accelerated sides; bytecodes.py says why).
+BYTECODE_WORKLOADS = ("run_command", "find_one_by_id", "small_doc_insert_one")
+BYTECODE_OPS = 200
 COLUMNS = (f"{'benchmark':<30}{'ours':>15}{'PyMongo 4':>15}{'ours/PyM':>10}"
            f"{'CPU us/op: ours':>17}{'PyMongo 4':>11}{'ours/PyM':>10}")
 
@@ -104,6 +108,8 @@ def run_workload(workload: Workload, workers: Dict[str, WorkerProcess], args: ar
                 walls[side].append(reply.pop("wall"))
                 cpus[side].append(reply.pop("cpu"))
                 extras[side].append(reply)
+        counted = {side: workers[side].request({"cmd": "bytecodes", "ops": BYTECODE_OPS})
+                   for side in ("ours", "pymongo") if workload.name in BYTECODE_WORKLOADS}
     finally:
         for side in sides:
             try:
@@ -117,8 +123,19 @@ def run_workload(workload: Workload, workers: Dict[str, WorkerProcess], args: ar
     stats = {side: _stats(workload, ops, size, walls[side], cpus[side], extras[side])
              for side in sides}
     rows = [_row(workload, variant, ops, stats[a], stats[b], size) for variant, a, b in pairs]
+    if counted:
+        rows[0]["bytecodes"] = {
+            **{f"{side}_per_op": counted[side]["bytecodes_per_op"] for side in counted},
+            **{f"{side}_calls_per_op": counted[side]["calls_per_op"] for side in counted},
+            "ratio": counted["ours"]["bytecodes_per_op"] / counted["pymongo"]["bytecodes_per_op"]}
     for row in rows:
         _print_row(row)
+        if "bytecodes" in row:
+            b = row["bytecodes"]
+            print(f"{'':<30}bytecodes per operation: ours {b['ours_per_op']:.0f}, PyMongo 4 "
+                  f"{b['pymongo_per_op']:.0f} ({b['ratio']:.2f}x); Python calls: ours "
+                  f"{b['ours_calls_per_op']:.0f}, PyMongo 4 {b['pymongo_calls_per_op']:.0f}",
+                  flush=True)
         if "min_share" in row["ours"]:
             print(f"{'':<30}slowest thread's share of the mean: ours "
                   f"{row['ours']['min_share']:.2f}, PyMongo 4 {row['pymongo']['min_share']:.2f}",

@@ -123,6 +123,22 @@ class Worker:
         # Workloads that count their own operations (threads) add "ops" and more.
         return {"wall": wall1 - wall0, "cpu": cpu1 - cpu0, **self.ctx.result}
 
+    def bytecodes(self, ops: int) -> Dict[str, Any]:
+        """Bytecodes and Python calls per operation of the prepared workload (after its
+        timed iterations, before ``finish``), over ``ops`` operations."""
+        if self.workload is None:
+            raise RuntimeError("bytecodes before a successful prepare")
+        from bytecodes import count_bytecodes
+        saved = self.ctx.ops
+        self.ctx.ops = ops
+        try:
+            self.workload.before(self.ctx)  # per-operation setup (copies) sized for ops
+            workload, ctx = self.workload, self.ctx
+            executed, calls = count_bytecodes(lambda: workload.run(ctx))
+        finally:
+            self.ctx.ops = saved
+        return {"bytecodes_per_op": executed / ops, "calls_per_op": calls / ops}
+
     def finish(self) -> Dict[str, Any]:
         if self.workload is not None:
             self.workload.cleanup(self.ctx)
@@ -140,6 +156,8 @@ class Worker:
             return self.run()
         if cmd == "finish":
             return self.finish()
+        if cmd == "bytecodes":
+            return self.bytecodes(int(msg["ops"]))
         if cmd == "memory":
             from scenarios import memory
             return memory(self.api, msg["scenario"], int(msg["size"]), msg["uri"], msg["db"])
@@ -154,8 +172,8 @@ class Worker:
         if cmd == "cursor_setup":
             from scenarios import cursor_setup
             return cursor_setup(self.api, msg["uri"], int(msg["size"]))
-        raise ValueError(f"unknown command {cmd!r}; expected hello, prepare, run, finish, "
-                         f"memory, cursor_setup or drop_databases")
+        raise ValueError(f"unknown command {cmd!r}; expected hello, prepare, run, bytecodes, "
+                         f"finish, memory, cursor_setup or drop_databases")
 
 
 def main(argv: Optional[List[str]] = None) -> int:

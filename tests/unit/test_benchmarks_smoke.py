@@ -94,3 +94,48 @@ def test_the_memory_goal_ignores_a_reference_that_failed(monkeypatch):
         assert memory_met(4.7, 101.9)
     finally:
         sys.modules.pop("targets", None)
+
+
+@pytest.fixture
+def bytecodes(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import bytecodes as module
+    yield module
+    sys.modules.pop("bytecodes", None)
+
+
+def test_bytecode_counts_are_exact_and_grow_with_the_work(bytecodes):
+    def step(n):
+        total = 0
+        for i in range(n):
+            total += i
+        return total
+
+    def once():
+        step(3)
+
+    def thrice():
+        step(3)
+        step(3)
+        step(3)
+
+    first, calls = bytecodes.count_bytecodes(once)
+    assert (first, calls) == bytecodes.count_bytecodes(once)  # the same every time
+    assert calls == 2  # once, and step
+    three, calls = bytecodes.count_bytecodes(thrice)
+    assert calls == 4 and three > 2 * first
+    longer, _ = bytecodes.count_bytecodes(lambda: step(30))
+    shorter, _ = bytecodes.count_bytecodes(lambda: step(3))
+    assert longer > shorter
+
+
+def test_bytecode_counting_restores_the_previous_tracer(bytecodes):
+    def tracer(frame, event, arg):
+        return None
+
+    sys.settrace(tracer)
+    try:
+        bytecodes.count_bytecodes(lambda: None)
+        assert sys.gettrace() is tracer
+    finally:
+        sys.settrace(None)
