@@ -14,6 +14,7 @@ per batch, and the results are the same.
 from __future__ import annotations
 
 import copy
+import operator
 from collections import deque
 from collections.abc import Mapping
 from typing import Any, Deque, Dict, List, Optional, Tuple
@@ -22,7 +23,13 @@ from bson.son import SON
 from mongofw.client import command_cursor
 from mongofw.client.collection_commands import check_read_concern
 from mongofw.client.cursor_modifiers import CursorModifiers, _check_int
-from mongofw.client.cursor_options import CursorType, check_bool, find_command, query_flag
+from mongofw.client.cursor_options import (
+    NONES,
+    CursorType,
+    check_bool,
+    find_command,
+    query_flag,
+)
 from mongofw.client.index_specs import index_document, index_list
 from mongofw.core.dispatch import cursor_legacy, exhaust
 from mongofw.errors import (
@@ -38,7 +45,8 @@ _DEFAULT_OPTIONS: Dict[str, Any] = {
     "spec": None, "projection": None, "skip": 0, "limit": 0, "batch_size": 0,
     "ordering": None, "hint": None, "max_time_ms": None, "max_await_time_ms": None,
     "max_scan": None, "max": None, "min": None, "comment": None,
-    "flags": CursorType.NON_TAILABLE, "modifiers": None, "manipulate": True,
+    "flags": CursorType.NON_TAILABLE, "modifiers": None,  # a new {} per cursor
+    "manipulate": True,
     "collation": None, "empty": False, "allow_disk_use": None,
 }
 
@@ -237,10 +245,10 @@ class Cursor(CursorModifiers):
             opts["collation"] = validate_collation_or_none(collation)
         self.__reset()
         # The 3.5+ keyword forms of the query modifiers, checked by their methods (most
-        # queries give none: one C-level count says so).
+        # queries give none: one C-level pass over them says so).
         given = (hint, max_scan, max_time_ms, max, min, comment, allow_disk_use,
                  return_key, show_record_id, snapshot)
-        if given.count(None) != len(given):
+        if not all(map(operator.is_, given, NONES)):
             self.__keyword_modifiers(*given)
 
     def __keyword_modifiers(self, hint: Any, max_scan: Any, max_time_ms: Any, max: Any,

@@ -6,6 +6,7 @@ MongoDB 3.2+ (``cursor_legacy`` turns that back into an OP_QUERY for older serve
 """
 from __future__ import annotations
 
+import itertools
 import operator
 from typing import Any, Mapping
 
@@ -54,6 +55,8 @@ _METHOD_MODIFIERS = (
     ("min", "$min"),
 )
 _METHOD_VALUES = operator.itemgetter(*(option for option, _ in _METHOD_MODIFIERS))
+# Compared by identity (``is None``), never by a value's own __eq__.
+NONES = itertools.repeat(None)
 
 
 def check_bool(name: str, value: Any) -> bool:
@@ -76,7 +79,7 @@ def find_command(collection_name: str, opts: Mapping[str, Any]) -> SON:
         operators.update((key, value) for key, value in spec.items() if key != "$query")
         spec = spec["$query"]
     set_by_methods = _METHOD_VALUES(opts)
-    if set_by_methods.count(None) != len(set_by_methods):  # one C-level look for most
+    if not all(map(operator.is_, set_by_methods, NONES)):  # one C-level look for most
         for (_option, modifier), value in zip(_METHOD_MODIFIERS, set_by_methods):
             if value is not None:
                 operators[modifier] = value

@@ -123,3 +123,21 @@ def test_outgoing_son_manipulators_see_find_one_s_document():
         db = client.db  # manipulators belong to this Database object
         db.add_son_manipulator(Tag())
         assert db.c.find_one() == {"_id": 1, "seen_in": "c"}
+
+
+class _EqualsAnything(dict):
+    """A document value whose == says yes to everything, None included."""
+
+    def __eq__(self, other):
+        return True
+
+    __hash__ = None
+
+
+def test_an_option_is_given_when_it_is_not_none_whatever_its_eq_says():
+    with _peer() as peer, MongoClient(peer.uri) as client:
+        list(client.db.c.find({}, comment=_EqualsAnything(why="keyword")))
+        list(client.db.c.find({}).comment(_EqualsAnything(why="method")))
+        first, second = peer.commands("find")
+        assert first["comment"] == {"why": "keyword"}
+        assert second["comment"] == {"why": "method"}
