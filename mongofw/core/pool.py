@@ -375,7 +375,7 @@ class Pool:
             return CLOSED_STALE
         if sock_info.closed:
             return CLOSED_ERROR
-        idle = time.monotonic() - sock_info.last_checkin
+        idle = sock_info.idle_time_seconds()
         max_idle = self.opts.max_idle_time_seconds
         if max_idle is not None and idle > max_idle:
             return CLOSED_IDLE

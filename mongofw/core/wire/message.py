@@ -127,13 +127,13 @@ def op_msg_parts(body: Mapping[str, Any], opts: CodecOptions = DEFAULT_CODEC_OPT
     Joined once (or sent gathered, see ``network.send_parts``), large document
     sequences (bulk inserts, GridFS chunks) are copied once on their way to the socket.
     """
-    encoded = bson._dict_to_bson(body, check_keys, opts)
+    encoded = _encode(body, check_keys, opts)
     if max_bson_size is not None and len(encoded) > max_bson_size + COMMAND_OVERHEAD:
         check_document_size(len(encoded), max_bson_size + COMMAND_OVERHEAD, "command")
     parts: List[Any] = [b"", _UINT32.pack(flags) if flags else _ZERO32, b"\x00", encoded]
     length = 21 + len(encoded)
     for identifier, docs in sequences:
-        name = identifier.encode("utf-8") + b"\x00"
+        name = _cstring(identifier)
         size = 4 + len(name) + sum(map(len, docs))
         parts += (b"\x01", _INT32.pack(size), name)
         parts.extend(docs)
