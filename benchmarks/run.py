@@ -5,8 +5,8 @@
 
 (``scripts/bench`` does all of this, including the server.)  Each implementation runs in its
 own long-lived worker interpreter; each round runs one timed iteration on every side in turn.
-A benchmark's figure is the median iteration: MB/s (or ops/s for commands), the ratio
-ours / PyMongo, and the client CPU time per operation.  Writes ``results/<timestamp>.json``
+A benchmark's figure is the median iteration: MB/s (or ops/s for commands) and the client
+CPU time per operation; its ratios ours / PyMongo are the medians of each round's ratio.  Writes ``results/<timestamp>.json``
 and a PNG chart beside it.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ import statistics
 import sys
 import urllib.parse
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from procs import WorkerError, WorkerProcess, time_import
 from scenarios import ALL_WORKLOADS, MEMORY_SCENARIOS, MEMORY_SIZES, memory_line, memory_row
@@ -60,14 +60,33 @@ def _stats(workload: Workload, ops: int, bytes_per_op: Optional[int],
             "throughput": throughput, "cpu_per_op_us": cpu / ops * 1e6}
 
 
+def _per_round(side: Dict[str, Any], ops: int) -> Tuple[List[float], List[float]]:
+    """Each round's (throughput-like rate, CPU seconds per operation) of one side."""
+    counts = side.get("ops") or [ops] * len(side["wall_s"])
+    return ([n / w if w else 0.0 for n, w in zip(counts, side["wall_s"])],
+            [c / n for n, c in zip(counts, side["cpu_s"])])
+
+
+def _paired_ratio(ours: List[float], theirs: List[float]) -> Optional[float]:
+    """The median over rounds of ours / theirs, each round's pair measured back to back."""
+    ratios = [a / b for a, b in zip(ours, theirs) if b]
+    return statistics.median(ratios) if ratios else None
+
+
 def _row(workload: Workload, variant: str, ops: int, ours: Dict[str, Any],
          theirs: Dict[str, Any], bytes_per_op: Optional[int]) -> Dict[str, Any]:
+    # The ratios pair each round's two iterations, run one after the other: the machine's
+    # speed drifts in steps lasting seconds (warmup.py), which a pair mostly shares, so the
+    # ratio of a pair is steadier than the ratio of two medians taken over all rounds.
+    our_rates, our_cpus = _per_round(ours, ops)
+    their_rates, their_cpus = _per_round(theirs, ops)
     return {"benchmark": workload.name, "variant": variant, "group": workload.group,
             "unit": workload.unit, "op": workload.op, "ops_per_iteration": ops,
             "bytes_per_op": bytes_per_op, "ours": ours, "pymongo": theirs,
-            "speed_ratio": ours["throughput"] / theirs["throughput"],
-            "cpu_ratio": (ours["cpu_per_op_us"] / theirs["cpu_per_op_us"]
-                          if theirs["cpu_per_op_us"] else None)}
+            "speed_ratio": _paired_ratio(our_rates, their_rates),
+            "cpu_ratio": _paired_ratio(our_cpus, their_cpus),
+            "unpaired_cpu_ratio": (ours["cpu_per_op_us"] / theirs["cpu_per_op_us"]
+                                   if theirs["cpu_per_op_us"] else None)}
 
 
 def _print_row(row: Dict[str, Any]) -> None:

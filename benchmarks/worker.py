@@ -72,6 +72,8 @@ class Worker:
         self.pure = pure
         self.workload: Any = None
         self.ctx: Any = None
+        from warmup import CpuWarmer
+        self.warmer = CpuWarmer()
 
     def hello(self) -> Dict[str, Any]:
         bson, pymongo = self.api.bson, self.api.pymongo
@@ -115,8 +117,10 @@ class Worker:
             raise RuntimeError("run before a successful prepare")
         self.workload.before(self.ctx)
         self.ctx.result = {}
-        # Garbage left by the setup is collected before the clock starts, on both sides.
+        # Garbage left by the setup is collected before the clock starts, on both sides,
+        # and the CPU is brought up to speed (warmup.py says why).
         gc.collect()
+        self.warmer.warm()
         cpu0, wall0 = time.process_time(), time.perf_counter()
         self.workload.run(self.ctx)
         wall1, cpu1 = time.perf_counter(), time.process_time()

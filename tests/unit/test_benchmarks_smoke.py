@@ -139,3 +139,81 @@ def test_bytecode_counting_restores_the_previous_tracer(bytecodes):
         assert sys.gettrace() is tracer
     finally:
         sys.settrace(None)
+
+
+@pytest.fixture
+def bench_module(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    loaded = set(sys.modules)
+    import importlib
+
+    yield importlib.import_module
+    for name in set(sys.modules) - loaded:
+        if not name.startswith(("mongofw", "pymongo", "bson", "gridfs")):
+            sys.modules.pop(name, None)
+
+
+class _FakeCpu:
+    """A clock and a unit of work whose duration follows a script of unit times."""
+
+    def __init__(self, unit_times):
+        self.now, self.unit_times, self.units = 0.0, list(unit_times), 0
+
+    def clock(self):
+        return self.now
+
+    def unit(self):
+        took = self.unit_times[min(self.units, len(self.unit_times) - 1)]
+        self.units += 1
+        self.now += took
+
+
+def test_the_first_warm_up_spins_its_whole_limit_to_learn_the_fastest(bench_module):
+    warmup = bench_module("warmup")
+    cpu = _FakeCpu([0.4e-3] * 500 + [0.2e-3])  # slow, then fast for good
+    warmer = warmup.CpuWarmer(limit=0.5, unit=cpu.unit, clock=cpu.clock)
+    assert warmer.warm() == pytest.approx(0.5, abs=0.01)
+    assert warmer.fastest == pytest.approx(0.2e-3)
+
+
+def test_a_warm_up_stops_once_as_fast_as_before_and_gives_up_at_its_limit(bench_module):
+    warmup = bench_module("warmup")
+    cpu = _FakeCpu([0.2e-3])
+    warmer = warmup.CpuWarmer(limit=0.5, minimum=0.05, streak=20, unit=cpu.unit,
+                              clock=cpu.clock)
+    warmer.warm()  # learns 0.2 ms
+    # Up to speed at once: stops after the minimum (20 samples of 5 units take 0.02 s).
+    cpu.unit_times, cpu.units = [0.2e-3], 0
+    assert warmer.warm() == pytest.approx(0.05, abs=0.002)
+    # Slow for 0.2 s, then fast: stops once 20 fast samples follow the slow stretch.
+    cpu.unit_times, cpu.units = [0.4e-3] * 500 + [0.21e-3], 0
+    spent = warmer.warm()
+    assert 0.2 + 20 * 5 * 0.21e-3 - 0.002 <= spent <= 0.2 + 21 * 5 * 0.21e-3 + 0.002
+    # Never fast again: gives up at the limit.
+    cpu.unit_times, cpu.units = [0.4e-3], 0
+    assert warmer.warm() == pytest.approx(0.5, abs=0.003)
+    # One odd fast unit in a sample does not count as being up to speed.
+    cpu.unit_times, cpu.units = [0.4e-3, 0.4e-3, 0.4e-3, 0.1e-3, 0.4e-3], 0
+    assert warmer.warm() == pytest.approx(0.5, abs=0.003)
+
+
+def test_ratios_pair_each_rounds_two_iterations(bench_module):
+    run = bench_module("run")
+    # Both sides twice as slow in rounds 2 and 3 (the machine), ours always half theirs.
+    ours = {"wall_s": [1.0, 2.0, 2.0, 1.0, 1.0], "cpu_s": [1.0, 2.0, 2.0, 1.0, 1.0],
+            "throughput": 100.0, "cpu_per_op_us": 1.0}
+    theirs = {"wall_s": [2.0, 4.0, 4.0, 2.0, 2.0], "cpu_s": [2.0, 4.0, 4.0, 2.0, 2.0],
+              "throughput": 50.0, "cpu_per_op_us": 2.0}
+    workload = run.ALL_WORKLOADS[0]
+    row = run._row(workload, "C", 10, ours, theirs, None)
+    assert row["cpu_ratio"] == pytest.approx(0.5)
+    assert row["speed_ratio"] == pytest.approx(2.0)
+    # Slow for both in rounds 2 and 3, for ours alone in round 4: the medians of each
+    # side (2.0 and 2.0) would say 1.0x; the median of the pairs says 0.5x.
+    ours["cpu_s"] = [1.0, 2.0, 2.0, 2.0, 1.0]
+    theirs["cpu_s"] = [2.0, 4.0, 4.0, 2.0, 2.0]
+    assert run._row(workload, "C", 10, ours, theirs, None)["cpu_ratio"] == pytest.approx(0.5)
+    # Workloads that count their own operations pair per-operation figures.
+    ours.update(ops=[10, 20, 10, 10, 10], cpu_s=[1.0, 2.0, 1.0, 1.0, 1.0])
+    theirs.update(ops=[10, 10, 10, 10, 10], cpu_s=[3.0, 3.0, 3.0, 3.0, 3.0])
+    assert run._row(workload, "C", 10, ours, theirs, None)["cpu_ratio"] == pytest.approx(1 / 3)
