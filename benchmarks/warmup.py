@@ -27,6 +27,7 @@ SAMPLE_UNITS = 5  # a sample is the median of this many units: one odd unit does
 
 
 def _unit() -> None:
+    """The spin work: an empty loop, so its time is the interpreter's alone."""
     for _ in range(UNIT_LOOPS):
         pass
 
