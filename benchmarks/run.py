@@ -6,8 +6,8 @@
 (``scripts/bench`` does all of this, including the server.)  Each implementation runs in its
 own long-lived worker interpreter; each round runs one timed iteration on every side in turn.
 A benchmark's figure is the median iteration: MB/s (or ops/s for commands) and the client
-CPU time per operation; its ratios ours / PyMongo are the medians of each round's ratio.  Writes ``results/<timestamp>.json``
-and a PNG chart beside it.
+CPU time per operation; its ratios ours / PyMongo are the medians of each round's ratio.
+Writes ``results/<timestamp>.json`` and a PNG chart beside it.
 """
 from __future__ import annotations
 
@@ -41,6 +41,19 @@ COLUMNS = (f"{'benchmark':<30}{'ours':>15}{'PyMongo 4':>15}{'ours/PyM':>10}"
            f"{'CPU us/op: ours':>17}{'PyMongo 4':>11}{'ours/PyM':>10}")
 
 
+def _per_round(walls: List[float], cpus: List[float], counts: List[int]
+               ) -> Tuple[List[float], List[float]]:
+    """Each round's operations per second and CPU seconds per operation."""
+    return ([n / w if w else 0.0 for n, w in zip(counts, walls)],
+            [c / n for n, c in zip(counts, cpus)])
+
+
+def _side_rounds(side: Dict[str, Any], ops: int) -> Tuple[List[float], List[float]]:
+    """:func:`_per_round` of one side's figures (``ops`` each, unless it counted its own)."""
+    walls = side["wall_s"]
+    return _per_round(walls, side["cpu_s"], side.get("ops") or [ops] * len(walls))
+
+
 def _stats(workload: Workload, ops: int, bytes_per_op: Optional[int],
            walls: List[float], cpus: List[float], extras: List[Dict[str, Any]]
            ) -> Dict[str, Any]:
@@ -49,22 +62,16 @@ def _stats(workload: Workload, ops: int, bytes_per_op: Optional[int],
         # The workload counted its own operations (threads, a fixed time each iteration):
         # medians of each iteration's rates, and of the slowest thread's share.
         counts = [max(1, e["ops"]) for e in extras]
+        rates, cpu_per_op = _per_round(walls, cpus, counts)
         return {"wall_s": walls, "cpu_s": cpus, "ops": counts, "median_wall_s": wall,
                 "median_cpu_s": cpu,
-                "throughput": statistics.median(n / w for n, w in zip(counts, walls)),
-                "cpu_per_op_us": statistics.median(c / n * 1e6 for n, c in zip(counts, cpus)),
+                "throughput": statistics.median(rates),
+                "cpu_per_op_us": statistics.median(cpu_per_op) * 1e6,
                 "min_share": statistics.median(e["min_share"] for e in extras),
                 "min_shares": [e["min_share"] for e in extras]}
     throughput = ops / wall if bytes_per_op is None else ops * bytes_per_op / wall / MB
     return {"wall_s": walls, "cpu_s": cpus, "median_wall_s": wall, "median_cpu_s": cpu,
             "throughput": throughput, "cpu_per_op_us": cpu / ops * 1e6}
-
-
-def _per_round(side: Dict[str, Any], ops: int) -> Tuple[List[float], List[float]]:
-    """Each round's (throughput-like rate, CPU seconds per operation) of one side."""
-    counts = side.get("ops") or [ops] * len(side["wall_s"])
-    return ([n / w if w else 0.0 for n, w in zip(counts, side["wall_s"])],
-            [c / n for n, c in zip(counts, side["cpu_s"])])
 
 
 def _paired_ratio(ours: List[float], theirs: List[float]) -> Optional[float]:
@@ -78,8 +85,8 @@ def _row(workload: Workload, variant: str, ops: int, ours: Dict[str, Any],
     # The ratios pair each round's two iterations, run one after the other: the machine's
     # speed drifts in steps lasting seconds (warmup.py), which a pair mostly shares, so the
     # ratio of a pair is steadier than the ratio of two medians taken over all rounds.
-    our_rates, our_cpus = _per_round(ours, ops)
-    their_rates, their_cpus = _per_round(theirs, ops)
+    our_rates, our_cpus = _side_rounds(ours, ops)
+    their_rates, their_cpus = _side_rounds(theirs, ops)
     return {"benchmark": workload.name, "variant": variant, "group": workload.group,
             "unit": workload.unit, "op": workload.op, "ops_per_iteration": ops,
             "bytes_per_op": bytes_per_op, "ours": ours, "pymongo": theirs,

@@ -14,8 +14,8 @@ this process has seen (a sample being the median time of a few units, within ``t
 of the fastest sample, ``streak`` samples in a row), or until
 ``limit`` seconds have passed; the first warm-up of a process spins the whole ``limit``
 to learn what fastest is.  The spin happens before the clock starts, so it counts on
-neither side.  It cannot stop a slow stretch that starts during an iteration; the median
-over the rounds is what absorbs those.
+neither side.  It cannot stop a slow stretch that starts during an iteration; pairing
+each round's two iterations (run.py) is what keeps those from moving a ratio.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _unit() -> None:
 
 
 class CpuWarmer:
-    """Spins before each timed iteration; remembers the fastest unit seen in this process.
+    """Spins before each timed iteration; remembers the fastest sample seen in this process.
 
     :param limit: the most seconds one warm-up may spin (the machine may stay slow).
     :param minimum: the fewest seconds it spins.
