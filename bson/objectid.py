@@ -15,6 +15,9 @@ from bson.tz_util import utc
 
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _PACK_TIME = struct.Struct(">I").pack
+# A new id in one call: the 4-byte time, then the machine, process and counter bytes as
+# one 8-byte integer.
+_PACK_NEW = struct.Struct(">IQ").pack
 
 
 def _machine_bytes() -> bytes:
@@ -27,23 +30,26 @@ def _machine_bytes() -> bytes:
 
 
 # The 5 bytes after the timestamp (machine and process id) are the same for every id a
-# process makes: built on first use, forgotten in a forked child (whose pid differs).
-_process_bytes: Optional[bytes] = None
+# process makes: built on first use (as an integer, shifted past the counter's 3 bytes),
+# forgotten in a forked child (whose pid differs).  0 means "not built yet"; the 1 in
+# 2**40 process whose bytes really are all zero just builds them again for every id.
+_process_part = 0
 
 
-def _forget_process_bytes() -> None:
-    global _process_bytes
-    _process_bytes = None
+def _forget_process_part() -> None:
+    global _process_part
+    _process_part = 0
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_process_bytes)
+    os.register_at_fork(after_in_child=_forget_process_part)
 
 
-def _new_process_bytes() -> bytes:
-    global _process_bytes
-    _process_bytes = _machine_bytes() + struct.pack(">H", os.getpid() & 0xFFFF)
-    return _process_bytes
+def _new_process_part() -> int:
+    global _process_part
+    machine_and_pid = _machine_bytes() + struct.pack(">H", os.getpid() & 0xFFFF)
+    _process_part = int.from_bytes(machine_and_pid, "big") << 24
+    return _process_part
 
 
 # The 3-byte counter, from a random start; next() on it is atomic under the GIL.
@@ -76,9 +82,9 @@ class ObjectId:
 
     def __init__(self, oid: Optional[Union[str, bytes, ObjectId]] = None) -> None:
         if oid is None:  # a new id, generated inline (this runs per inserted document)
-            self.__id = (_PACK_TIME(int(time.time()) & 0xFFFFFFFF)
-                         + (_process_bytes or _new_process_bytes())
-                         + (next(_counter) & 0xFFFFFF).to_bytes(3, "big"))
+            self.__id = _PACK_NEW(int(time.time()) & 0xFFFFFFFF,
+                                  (_process_part or _new_process_part())
+                                  | (next(_counter) & 0xFFFFFF))
         elif isinstance(oid, bytes) and len(oid) == 12:
             self.__id = bytes(oid)
         else:
