@@ -9,6 +9,7 @@ the bulk API document (``nInserted`` … ``writeErrors`` with request indexes), 
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 from bson.objectid import ObjectId
@@ -34,15 +35,19 @@ from mongofw.options.write_concern import WriteConcern
 __all__ = ["BulkOperationBuilder", "BulkWriteOperation", "BulkUpsertOperation", "Bulk"]
 
 
+_STATEMENT = itemgetter(1)  # of a (kind, statement) pair
+
+
 class _Run:
-    """Statements of one kind and the request index of each."""
+    """Statements of one kind and the request index of each (``indexes`` None: the run is
+    the whole bulk, each statement's position its request index)."""
 
     __slots__ = ("kind", "items", "indexes", "encoded")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.items: List[Any] = []
-        self.indexes: List[int] = []
+        self.indexes: Optional[List[int]] = []
         self.encoded: List[bytes] = []
 
 
@@ -60,6 +65,7 @@ class Bulk:
         self.ordered = ordered
         self.bypass_document_validation = bypass_document_validation
         self.ops: List[Tuple[str, Any]] = []
+        self._kinds: Set[str] = set()  # of the statements in ops
         self.check_keys = check_keys
         # (kind, option) pairs of statement options to check against the server once.
         self.statement_options: Set[Tuple[str, str]] = set()
@@ -73,6 +79,7 @@ class Bulk:
         if not _is_raw(document) and "_id" not in document:
             document["_id"] = ObjectId()
         self.ops.append((INSERT, document))
+        self._kinds.add(INSERT)
 
     def add_inserts(self, documents: Iterable[Any]) -> None:
         """``add_insert`` for each of ``documents`` (insert_many's loop: a plain dict takes
@@ -85,6 +92,7 @@ class Bulk:
                 append((INSERT, document))
             else:
                 self.add_insert(document)
+        self._kinds.add(INSERT)
 
     def _note_options(self, kind: str, statement: Mapping[str, Any]) -> None:
         for name in write_ops.statement_options(statement):
@@ -106,6 +114,7 @@ class Bulk:
         validate_upsert(upsert)
         self.ops.append((UPDATE, self._statement(selector, update, multi, upsert, collation,
                                                  array_filters, hint)))
+        self._kinds.add(UPDATE)
 
     def add_replace(self, selector: Mapping[str, Any], replacement: Mapping[str, Any],
                     upsert: bool = False, collation: Any = None, hint: Any = None) -> None:
@@ -115,6 +124,7 @@ class Bulk:
         validate_upsert(upsert)
         self.ops.append((UPDATE, self._statement(selector, replacement, False, upsert,
                                                  collation, None, hint)))
+        self._kinds.add(UPDATE)
 
     def add_delete(self, selector: Mapping[str, Any], limit: int, collation: Any = None,
                    hint: Any = None) -> None:
@@ -124,12 +134,18 @@ class Bulk:
         statement_extras(statement, collation, None, hint)
         self._note_options(DELETE, statement)
         self.ops.append((DELETE, statement))
+        self._kinds.add(DELETE)
 
     # ------------------------------------------------------------ running
 
     def runs(self) -> List[_Run]:
         """Ordered: consecutive same-kind runs; unordered: one run per kind."""
         runs: List[_Run] = []
+        if len(self._kinds) == 1:  # insert_many's: one run, no per-statement bookkeeping
+            run = _Run(next(iter(self._kinds)))
+            run.items = list(map(_STATEMENT, self.ops))
+            run.indexes = None
+            return [run]
         if self.ordered:
             for index, (kind, item) in enumerate(self.ops):
                 if not runs or runs[-1].kind != kind:
@@ -181,7 +197,7 @@ class Bulk:
                 max_bytes = sock_info.max_message_size - COMMAND_OVERHEAD
             operation_id = next_request_id()  # one id for the events of every batch
             for number, run in enumerate(runs):
-                batches = write_ops.split_batches([len(doc) for doc in run.encoded],
+                batches = write_ops.split_batches(list(map(len, run.encoded)),
                                                   max_count, max_bytes)
                 # Inserts are always retryable (a document's own "multi" or "limit" field
                 # says nothing, and reading it would decode a raw document whole).

@@ -69,7 +69,10 @@ def merge_reply(result: Dict[str, Any], kind: str, offset: int, reply: Mapping[s
 
 def split_batches(sizes: Sequence[int], max_count: int, max_bytes: int
                   ) -> List[Tuple[int, int]]:
-    """``(start, end)`` slices of at most ``max_count`` statements of ``max_bytes`` in all."""
+    """``(start, end)`` slices of at most ``max_count`` statements of ``max_bytes`` in all
+    (a statement larger than ``max_bytes`` alone in its slice)."""
+    if len(sizes) <= max_count and sum(sizes) <= max_bytes:
+        return [(0, len(sizes))] if sizes else []
     out = []
     start = 0
     total = 0
@@ -91,8 +94,9 @@ def encode_statements(kind: str, items: Sequence[Mapping[str, Any]], codec_optio
     encoded = [encode(doc, check, codec_options) for doc in items]
     # Update and delete statements may exceed the document limit by the command overhead.
     limit = max_bson_size if kind == INSERT else max_bson_size + COMMAND_OVERHEAD
-    for doc in encoded:
-        check_document_size(len(doc), limit)
+    if encoded and max(map(len, encoded)) > limit:
+        for doc in encoded:
+            check_document_size(len(doc), limit)
     return encoded
 
 
@@ -184,7 +188,7 @@ def send_run(sock_info: Any, db_name: str, coll_name: str, kind: str,
     error.  ``final``: this run's last batch is the bulk's last (see :func:`send_batch`).
     """
     acknowledged = write_concern.acknowledged
-    batches = split_batches([len(doc) for doc in encoded], sock_info.max_write_batch_size,
+    batches = split_batches(list(map(len, encoded)), sock_info.max_write_batch_size,
                             sock_info.max_message_size - COMMAND_OVERHEAD)
     for number, (start, end) in enumerate(batches):
         last = final and number == len(batches) - 1

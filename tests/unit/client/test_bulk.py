@@ -89,6 +89,29 @@ def test_ordered_bulk_stops_after_the_run_with_an_error():
     assert info.value.details["nInserted"] == 2
 
 
+@pytest.mark.parametrize("ordered", [True, False])
+def test_a_one_kind_bulk_reports_request_indexes_across_its_batches(ordered):
+    # One kind only (insert_many's shape): one run, its positions are the request indexes.
+    def reply(cmd, statements):
+        if statements[0]["_id"] == 3:
+            return {"ok": 1.0, "n": 1, "writeErrors": [{"index": 1, "code": 11000,
+                                                        "errmsg": "dup"}]}
+        return {"ok": 1.0, "n": len(statements)}
+
+    sock = FakeSocket(reply, max_write_batch_size=3)
+    bulk = Bulk(FakeCollection(sock), ordered=ordered)
+    bulk.add_inserts([{"_id": i} for i in range(8)])
+    with pytest.raises(BulkWriteError) as info:
+        bulk.execute()
+    details = info.value.details
+    assert [(e["index"], e["op"]) for e in details["writeErrors"]] == [(4, {"_id": 4})]
+    sent = [[d["_id"] for d in s["statements"]] for s in sock.sent]
+    if ordered:  # stops after the batch with the error
+        assert sent == [[0, 1, 2], [3, 4, 5]] and details["nInserted"] == 4
+    else:
+        assert sent == [[0, 1, 2], [3, 4, 5], [6, 7]] and details["nInserted"] == 6
+
+
 def test_write_concern_errors_are_collected_into_bulk_write_error():
     wce = {"code": 64, "errmsg": "waiting for replication timed out"}
     bulk = Bulk(FakeCollection(FakeSocket(

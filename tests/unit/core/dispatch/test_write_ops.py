@@ -47,6 +47,17 @@ def test_encode_statements_raises_document_too_large_naming_the_sizes():
                                     OPTS, False, 100)
 
 
+def test_split_batches_keeps_what_fits_in_one_batch_and_nothing_for_no_statements():
+    assert write_ops.split_batches([10] * 3, 3, 30) == [(0, 3)]
+    assert write_ops.split_batches([], 3, 30) == []
+
+
+def test_encode_statements_names_the_first_document_too_large():
+    docs = [{"x": "a"}, {"x": "b" * 150}, {"x": "c" * 300}]
+    with pytest.raises(DocumentTooLarge, match=r"\(16\d bytes\)"):
+        write_ops.encode_statements(write_ops.INSERT, docs, OPTS, False, 100)
+
+
 def test_update_statements_may_exceed_the_document_limit_by_the_command_overhead():
     statement = {"q": {}, "u": {"$set": {"x": "a" * 150}}}
     encoded = write_ops.encode_statements(write_ops.UPDATE, [statement],
