@@ -228,6 +228,8 @@ class ClientSession(Transactions):
             return command
         if retryable_write:
             command["txnNumber"] = server_session.transaction_id
+        if self._implicit:  # nor a snapshot, nor causal consistency: nothing more to add
+            return command
         if self._options.snapshot:
             self._snapshot_concern_for(command, name, connection)
         elif name in _READS and not _map_reduce_into_a_collection(command):
@@ -265,8 +267,9 @@ class ClientSession(Transactions):
         operation_time = reply.get("operationTime")
         if operation_time is not None:
             self.advance_operation_time(operation_time)
-        if not self._implicit:
-            self._take_recovery_token(reply)
+        if self._implicit:  # no transaction, no snapshot
+            return
+        self._take_recovery_token(reply)
         if self._options.snapshot and self._snapshot_time is None:
             cursor = reply.get("cursor")
             at = (cursor.get("atClusterTime") if isinstance(cursor, Mapping) else None) \

@@ -112,14 +112,13 @@ class ClientSessions:
 
     # ------------------------------------------------------------ server sessions
 
-    def _session_timeout(self) -> Optional[int]:
-        return self._topology.description.logical_session_timeout_minutes
-
     def _take_server_session(self) -> Any:
-        return self._server_sessions.get(self._session_timeout())
+        return self._server_sessions.get(
+            self._topology.description.logical_session_timeout_minutes)
 
     def _return_server_session(self, server_session: Any) -> None:
-        self._server_sessions.put(server_session, self._session_timeout())
+        self._server_sessions.put(
+            server_session, self._topology.description.logical_session_timeout_minutes)
 
     def _advance_cluster_time(self, cluster_time: Mapping[str, Any]) -> None:
         with self._cluster_time_lock:

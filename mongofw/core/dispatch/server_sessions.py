@@ -47,12 +47,14 @@ class ServerSession:
         return f"ServerSession({self.session_id['id'].hex()}, txn={self.transaction_id})"
 
 
-def _fresh_since(timeout_minutes: Optional[int]) -> Optional[float]:
+def _fresh_since(timeout_minutes: Optional[int], now: Optional[float] = None
+                 ) -> Optional[float]:
     """The oldest ``last_use`` of a session the server keeps for at least another minute
-    (None: the timeout is unknown, every session is kept)."""
+    after ``now`` (default: the clock now); None when the timeout is unknown (every
+    session is kept)."""
     if timeout_minutes is None:
         return None
-    return time.monotonic() - (timeout_minutes - 1) * 60
+    return (time.monotonic() if now is None else now) - (timeout_minutes - 1) * 60
 
 
 class ServerSessionPool:
@@ -67,19 +69,20 @@ class ServerSessionPool:
 
     def get(self, timeout_minutes: Optional[int]) -> ServerSession:
         """The most recently used session still fresh enough, or a new one."""
-        cutoff = _fresh_since(timeout_minutes)
-        with self._lock:
-            sessions = self._sessions
-            while sessions:
-                session = sessions.popleft()
-                if cutoff is None or session.last_use >= cutoff:
-                    return session
+        sessions = self._sessions
+        if sessions:  # (an empty pool needs neither the clock nor the lock)
+            cutoff = _fresh_since(timeout_minutes)
+            with self._lock:
+                while sessions:
+                    session = sessions.popleft()
+                    if cutoff is None or session.last_use >= cutoff:
+                        return session
         return ServerSession()
 
     def put(self, session: ServerSession, timeout_minutes: Optional[int]) -> None:
         """Take ``session`` back (unless dirty or nearly timed out) for reuse."""
-        session.last_use = time.monotonic()
-        cutoff = _fresh_since(timeout_minutes)
+        now = session.last_use = time.monotonic()
+        cutoff = _fresh_since(timeout_minutes, now)
         with self._lock:
             sessions = self._sessions
             if cutoff is not None:
