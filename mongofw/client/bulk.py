@@ -65,7 +65,7 @@ class Bulk:
         self.ordered = ordered
         self.bypass_document_validation = bypass_document_validation
         self.ops: List[Tuple[str, Any]] = []
-        self._kinds: Set[str] = set()  # of the statements in ops
+        self._kinds: Set[str] = set()  # of the statements in ops (see _add)
         self.check_keys = check_keys
         # (kind, option) pairs of statement options to check against the server once.
         self.statement_options: Set[Tuple[str, str]] = set()
@@ -73,13 +73,18 @@ class Bulk:
 
     # ------------------------------------------------------------ adding statements
 
+    def _add(self, kind: str, statement: Any) -> None:
+        """Every statement goes in here (add_inserts' loop inlines it): ``runs`` trusts
+        ``_kinds`` to name every kind in ``ops``."""
+        self.ops.append((kind, statement))
+        self._kinds.add(kind)
+
     def add_insert(self, document: Any) -> None:
         """Add an insert; the caller's document gets an ``_id`` when it has none."""
         validate_document(document)
         if not _is_raw(document) and "_id" not in document:
             document["_id"] = ObjectId()
-        self.ops.append((INSERT, document))
-        self._kinds.add(INSERT)
+        self._add(INSERT, document)
 
     def add_inserts(self, documents: Iterable[Any]) -> None:
         """``add_insert`` for each of ``documents`` (insert_many's loop: a plain dict takes
@@ -112,9 +117,8 @@ class Bulk:
         validate_filter(selector)
         validate_update(update)
         validate_upsert(upsert)
-        self.ops.append((UPDATE, self._statement(selector, update, multi, upsert, collation,
-                                                 array_filters, hint)))
-        self._kinds.add(UPDATE)
+        self._add(UPDATE, self._statement(selector, update, multi, upsert, collation,
+                                          array_filters, hint))
 
     def add_replace(self, selector: Mapping[str, Any], replacement: Mapping[str, Any],
                     upsert: bool = False, collation: Any = None, hint: Any = None) -> None:
@@ -122,9 +126,8 @@ class Bulk:
         validate_filter(selector)
         validate_replacement(replacement)
         validate_upsert(upsert)
-        self.ops.append((UPDATE, self._statement(selector, replacement, False, upsert,
-                                                 collation, None, hint)))
-        self._kinds.add(UPDATE)
+        self._add(UPDATE, self._statement(selector, replacement, False, upsert, collation,
+                                          None, hint))
 
     def add_delete(self, selector: Mapping[str, Any], limit: int, collation: Any = None,
                    hint: Any = None) -> None:
@@ -133,8 +136,7 @@ class Bulk:
         statement = SON([("q", selector), ("limit", limit)])
         statement_extras(statement, collation, None, hint)
         self._note_options(DELETE, statement)
-        self.ops.append((DELETE, statement))
-        self._kinds.add(DELETE)
+        self._add(DELETE, statement)
 
     # ------------------------------------------------------------ running
 
