@@ -247,4 +247,7 @@ int cb_set_slot(PyObject *obj, Py_ssize_t offset, PyObject *value);
 PyObject *cb_uuid_from_bytes(const unsigned char *raw16);
 PyObject *cb_invalid_bson(const char *format, ...);
 
+/* sized_bytes.c: a bytes object filled in place (``_SizedBytes``). */
+extern PyTypeObject cb_SizedBytesType;
+
 #endif

@@ -137,6 +137,14 @@ PyMODINIT_FUNC PyInit__cbson(void) {
         }
         return NULL;
     }
+    if (PyType_Ready(&cb_SizedBytesType) < 0) {
+        return NULL;
+    }
     module = PyModule_Create(&module_def);
+    if (module != NULL && PyModule_AddObjectRef(module, "_SizedBytes",
+                                                (PyObject *)&cb_SizedBytesType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
     return module;
 }

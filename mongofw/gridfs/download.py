@@ -11,9 +11,21 @@ from __future__ import annotations
 import io
 from typing import Any, Iterator, List, Mapping, Optional, Tuple
 
+import bson
 from mongofw.gridfs.errors import CorruptGridFile, NoFile
 
 _NOT_FETCHED = object()
+
+# The compiled codec's _SizedBytes, when that codec is in use, allocates the result of a
+# read at its final size and commits a large one's pages in one call (faulting a fresh
+# 50 MB result in page by page took a third of the CPU of downloading it; committing them
+# at once saves about a third of that); else BytesIO, which grows as it is written.
+_SizedBytes = getattr(bson._c_codec, "_SizedBytes", None)
+
+
+def _result_buffer(size: int) -> Any:
+    """A buffer for ``size`` bytes with ``write`` and ``getvalue`` (no copy on the way out)."""
+    return io.BytesIO() if _SizedBytes is None else _SizedBytes(size)
 
 
 class ChunkReader:
@@ -138,10 +150,10 @@ class ChunkReader:
             self._current = self._current[size:]
             self._position += len(part)
             return part
-        # Across chunks: each chunk is copied into one growing buffer and dropped, so the
-        # result is the only large allocation (a list joined at the end would hold every
-        # chunk as well).  BytesIO grows in place and hands its buffer out without a copy.
-        out = io.BytesIO()
+        # Across chunks: each chunk is copied into one buffer and dropped, so the result
+        # is the only large allocation (a list joined at the end would hold every chunk
+        # as well).  Both buffers hand the result out without a copy.
+        out = _result_buffer(min(size, max(0, self.length - self._position)))
         remaining = size
         while remaining > 0 and (self._current or self._fill()):
             current = self._current

@@ -157,3 +157,41 @@ def test_an_invalid_chunk_size_still_raises_at_every_read():
     for _ in range(2):
         with pytest.raises(CorruptGridFile, match="invalid chunkSize 0"):
             reader.read()
+
+
+@pytest.fixture(params=["compiled", "bytesio"])
+def result_buffer(request, monkeypatch):
+    """Each read across chunks, with the compiled codec's sized buffer and with BytesIO."""
+    from mongofw.gridfs import download
+
+    if request.param == "bytesio":
+        monkeypatch.setattr(download, "_SizedBytes", None)
+    elif download._SizedBytes is None:
+        pytest.skip("the compiled codec (bson._cbson) is not in use: MONGOFW_NO_C or not built")
+    return request.param
+
+
+def test_reads_across_chunks_fill_a_buffer_of_exactly_what_is_left(result_buffer):
+    reader = _reader()
+    assert reader.read(2) == b"li"
+    assert reader.read(1000) == CONTENT[2:]  # more than is left: sized to the rest
+    assert reader.read(1000) == b""
+    reader.seek(13)
+    assert reader.read(7) == CONTENT[13:20] and reader.read() == CONTENT[20:]
+
+
+def test_a_large_read_across_many_chunks_is_whole(result_buffer):
+    content = bytes(range(256)) * (3 * 4096 + 7)  # about 3 MB: the pages-committed path
+    reader = _reader(content, chunk_size=255 * 1024)
+    assert reader.read(100) == content[:100]
+    rest = reader.read()
+    assert type(rest) is bytes and len(rest) == len(content) - 100
+    assert rest == content[100:]
+
+
+def test_a_corrupt_chunk_mid_read_raises(result_buffer):
+    bucket, file_id = _stored()
+    bucket.storage.chunks[(file_id, 3)] = b"xx"
+    reader = ChunkReader(bucket, file_id)
+    with pytest.raises(CorruptGridFile, match="chunk n=3"):
+        reader.read()
