@@ -141,8 +141,13 @@ PyMODINIT_FUNC PyInit__cbson(void) {
         return NULL;
     }
     module = PyModule_Create(&module_def);
-    if (module != NULL && PyModule_AddObjectRef(module, "_SizedBytes",
-                                                (PyObject *)&cb_SizedBytesType) < 0) {
+    if (module == NULL) {
+        return NULL;
+    }
+    /* PyModule_AddObject steals the reference only on success. */
+    Py_INCREF(&cb_SizedBytesType);
+    if (PyModule_AddObject(module, "_SizedBytes", (PyObject *)&cb_SizedBytesType) < 0) {
+        Py_DECREF(&cb_SizedBytesType);
         Py_DECREF(module);
         return NULL;
     }
