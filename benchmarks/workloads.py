@@ -305,7 +305,8 @@ class FindMany(Workload):
 
 
 class GridFSUpload(Workload):
-    """``ops`` is the file size in MB here; one operation is one file.
+    """``ops`` is the file size in MB here, and one operation one MB of the file: an
+    iteration is one file, its rate MB/s and its CPU per operation CPU per MB.
 
     ``md5``: our side stores the MD5 as PyMongo 3.x does by default (PyMongo 4 has none).
     """
@@ -320,7 +321,7 @@ class GridFSUpload(Workload):
         super().prepare(ctx)
         ctx.bucket = ctx.api.bucket(ctx.db, self.md5)
         ctx.blob = gridfs_payload(ctx.ops * MB)
-        ctx.bytes_per_op = len(ctx.blob)
+        ctx.bytes_per_op = MB  # ops (MB) of MB each: the file, counted once
 
     def before(self, ctx: Context) -> None:
         ctx.db.drop_collection("fs.files")
@@ -343,8 +344,8 @@ class GridFSDownload(GridFSUpload):
 
     def run(self, ctx: Context) -> None:
         data = ctx.bucket.open_download_stream(ctx.file_id).read()
-        if len(data) != ctx.bytes_per_op:
-            raise AssertionError(f"downloaded {len(data)} bytes, expected {ctx.bytes_per_op}")
+        if len(data) != len(ctx.blob):
+            raise AssertionError(f"downloaded {len(data)} bytes, expected {len(ctx.blob)}")
 
 
 WORKLOADS: List[Workload] = [

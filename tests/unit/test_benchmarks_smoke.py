@@ -24,7 +24,8 @@ def workloads(monkeypatch):
     monkeypatch.syspath_prepend(str(BENCHMARKS))
     import workloads as module
     yield module
-    for name in ("workloads", "bench_data"):
+    for name in ("workloads", "bench_data", "scenarios", "run", "procs", "targets", "warmup",
+                 "bytecodes", "worker", "chart"):
         sys.modules.pop(name, None)
 
 
@@ -220,3 +221,35 @@ def test_ratios_pair_each_rounds_two_iterations(bench_module):
     ours.update(ops=[10, 20, 10, 10, 10], cpu_s=[1.0, 2.0, 1.0, 1.0, 1.0])
     theirs.update(ops=[10, 10, 10, 10, 10], cpu_s=[3.0, 3.0, 3.0, 3.0, 3.0])
     assert run._row(workload, "C", 10, ours, theirs, None)["cpu_ratio"] == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("name", ["gridfs_upload", "gridfs_upload_md5", "gridfs_download"])
+def test_a_gridfs_iteration_counts_its_file_once(workloads, name):
+    """One operation is one MB of the file: an iteration's MB/s is the file's size over
+    its time (it once multiplied the file by its size in MB)."""
+    import run
+
+    class Database(dict):
+        def drop_collection(self, name):
+            self.pop(name, None)
+
+        def __missing__(self, name):
+            return name
+
+    class NoServer(workloads.Api34):
+        def client(self, uri):
+            return {"mongofw_bench": Database()}
+
+        def bucket(self, db, md5=False):
+            return self
+
+        def upload_from_stream(self, filename, source):
+            return "file id"
+
+    ctx = workloads.Context(NoServer(), ops=2, uri="mongodb://unused")
+    workload = workloads.BY_NAME[name]
+    workload.prepare(ctx)
+    assert ctx.ops * ctx.bytes_per_op == len(ctx.blob) == 2 * workloads.MB
+    stats = run._stats(workload, ctx.ops, ctx.bytes_per_op, [0.5], [0.25], [])
+    assert stats["throughput"] == pytest.approx(4.0)  # 2 MB in 0.5 s
+    assert stats["cpu_per_op_us"] == pytest.approx(125_000)  # 0.25 s of CPU per 2 MB
