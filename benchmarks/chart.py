@@ -2,7 +2,9 @@
 
     python benchmarks/chart.py benchmarks/results/<timestamp>.json [out.png]
 
-Left: throughput, ours / PyMongo 4 (right of 1.0: ours faster; the threads rows too).
+Left: throughput, ours / PyMongo 4 (right of 1.0: ours faster; the threads rows too, each
+labelled with its slowest thread's share of the mean per thread, ours / PyMongo 4: near 0,
+a thread starved).
 Middle: client CPU time per operation of the end-to-end benchmarks and ``import pymongo``
 time, ours / PyMongo 4 (left of 1.0: ours cheaper).  Both axes are logarithmic, so 2x
 faster and 2x slower are the same length.  Right (when measured): peak RSS above baseline
@@ -27,7 +29,14 @@ def _series(result: Dict[str, Any]) -> Tuple[List[Tuple[str, float]], List[Tuple
         if "variant" not in row:
             continue
         label = row["benchmark"] + (" (pure Python)" if row["variant"] == "pure" else "")
-        speed.append((label, row["speed_ratio"]))
+        ours_share = row["ours"].get("min_share")
+        if ours_share is not None:  # the threads rows: did a thread starve?
+            theirs_share = row["pymongo"].get("min_share")
+            theirs_text = "-" if theirs_share is None else f"{theirs_share:.2f}"
+            speed.append((f"{label} (slowest thread {ours_share:.2f} / {theirs_text})",
+                          row["speed_ratio"]))
+        else:
+            speed.append((label, row["speed_ratio"]))
         # For the codec rows CPU per op is just the inverse of speed; where the server takes
         # most of the wall time, it is the part the driver controls.
         if row["group"] not in ("bson", "json") and row["cpu_ratio"] is not None:

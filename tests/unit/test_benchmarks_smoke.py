@@ -253,3 +253,22 @@ def test_a_gridfs_iteration_counts_its_file_once(workloads, name):
     stats = run._stats(workload, ctx.ops, ctx.bytes_per_op, [0.5], [0.25], [])
     assert stats["throughput"] == pytest.approx(4.0)  # 2 MB in 0.5 s
     assert stats["cpu_per_op_us"] == pytest.approx(125_000)  # 0.25 s of CPU per 2 MB
+
+
+def test_the_chart_labels_each_threads_row_with_its_slowest_thread(workloads):
+    import chart
+
+    def row(name, group, ours, theirs):
+        return {"benchmark": name, "variant": "C", "group": group, "speed_ratio": 1.1,
+                "cpu_ratio": 0.5, "ours": ours, "pymongo": theirs}
+
+    result = {"benchmarks": [
+        row("threads_find_one_x16", "threads", {"min_share": 0.92}, {"min_share": 0.01}),
+        row("threads_insert_one_x4", "threads", {"min_share": 0.9}, {}),
+        row("find_many", "driver", {}, {})]}
+    speed, cost = chart._series(result)
+    assert [label for label, _ in speed] == [
+        "threads_find_one_x16 (slowest thread 0.92 / 0.01)",
+        "threads_insert_one_x4 (slowest thread 0.90 / -)", "find_many"]
+    assert [label for label, _ in cost] == [
+        "threads_find_one_x16 CPU/op", "threads_insert_one_x4 CPU/op", "find_many CPU/op"]
