@@ -81,7 +81,10 @@ def create_socket(address: Tuple[str, Optional[int]], connect_timeout: Optional[
 
 
 #: Messages at least this long go out gathered (``send_parts``) rather than joined first.
-GATHER_MIN_BYTES = 1 << 20
+#: Joining copies the message once more before the kernel copies it: from about 64 KB that
+#: copy costs more than handing the pieces over (a 310 KB insert_one: about 5% less client
+#: CPU gathered; 300 small documents in 95 KB: the same either way).
+GATHER_MIN_BYTES = 64 * 1024
 _IOV_MAX = 1024  # the POSIX minimum of IOV_MAX; Linux's value
 # Socket types sent to with sendmsg (a TLS socket has none that works).
 _GATHER_TYPES = (socket.socket,)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import socket
 
+import bson
 from bson.son import SON
 from mongofw.core.wire import message, network
 
@@ -102,3 +103,45 @@ def test_buffered_receiver_serves_reads_ahead_in_order():
     assert bytes(got) == stream[:len(got)] and len(got) == 291100
     assert network.recv_exactly(receiver, len(stream) - len(got)) == stream[len(got):]
     assert receiver.recv_into(memoryview(bytearray(4))) == 0  # the peer closed
+
+
+class _RecordingSocket(socket.socket):
+    """A real socket type that records how each message was handed to it."""
+
+    def __init__(self) -> None:
+        super().__init__(socket.AF_INET, socket.SOCK_STREAM)
+        self.sends = []
+
+    def sendmsg(self, buffers, *args):  # noqa: D401 - the socket method
+        buffers = list(buffers)
+        self.sends.append(("gathered", b"".join(bytes(b) for b in buffers)))
+        return sum(len(b) for b in buffers)
+
+    def sendall(self, data, *args):  # noqa: D401 - the socket method
+        self.sends.append(("joined", bytes(data)))
+
+
+def _sent_insert(document_bytes: int) -> tuple:
+    from mongofw.core.wire.connection import Connection
+
+    sock = _RecordingSocket()
+    try:
+        conn = Connection(sock, None, {"ismaster": True, "maxWireVersion": 17}, ("h", 1))
+        doc = SON([("_id", 1), ("s", "x" * document_bytes)])
+        encoded = bson.BSON.encode(doc)
+        conn.command("db", SON([("insert", "c"), ("ordered", True)]),
+                     sequences=[("documents", [encoded], [doc])], unacknowledged=True)
+        (how, data), = sock.sends
+        return how, data, encoded
+    finally:
+        sock.close()
+
+
+def test_a_message_of_64_kb_or_more_goes_gathered_and_a_smaller_one_joined(monkeypatch):
+    monkeypatch.setattr(network, "_GATHER_TYPES", (_RecordingSocket,))
+    for size, expected in ((1000, "joined"), (network.GATHER_MIN_BYTES, "gathered"),
+                           (310_000, "gathered")):
+        how, data, encoded = _sent_insert(size)
+        assert how == expected, size
+        # Either way the same OP_MSG: header, the command, then the document sequence.
+        assert len(data) == message.HEADER.unpack_from(data)[0] and data.endswith(encoded)
