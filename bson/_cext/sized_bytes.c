@@ -3,10 +3,12 @@
  *
  * io.BytesIO grows as it is written, so each fresh page of a large result is faulted in
  * one at a time when first written.  This allocates the result once, at its final size,
- * and on Linux asks the kernel to commit a large one's pages in one call
- * (MADV_POPULATE_WRITE), which costs a fraction of faulting them in singly.  The bytes
- * object is never seen by Python code until getvalue() hands it over, so filling it in
- * place keeps the immutability every holder of a bytes object relies on.
+ * and on Linux asks the kernel to commit a large one's pages a window at a time just
+ * ahead of the writes (MADV_POPULATE_WRITE), which costs a fraction of faulting them in
+ * singly.  Pages are committed only as data arrives, so a size that turns out to be a
+ * false claim (a corrupt files document's length) costs address space, not memory.  The
+ * bytes object is never seen by Python code until getvalue() hands it over, so filling it
+ * in place keeps the immutability every holder of a bytes object relies on.
  */
 #include "cbson.h"
 
@@ -20,30 +22,45 @@
 
 /* Below this the result is likely carved from the heap, whose pages are usually warm. */
 #define POPULATE_MIN (1 << 20)
+/* How far ahead of the bytes being written pages are committed, in one call. */
+#define POPULATE_WINDOW (4 << 20)
 
 typedef struct {
     PyObject_HEAD
-    PyObject *bytes; /* the result being filled; NULL once handed over */
-    Py_ssize_t size; /* its capacity */
-    Py_ssize_t used; /* bytes written so far */
+    PyObject *bytes;      /* the result being filled; NULL once handed over */
+    Py_ssize_t size;      /* its capacity */
+    Py_ssize_t used;      /* bytes written so far */
+    Py_ssize_t committed; /* offset up to which pages were asked to be committed */
 } SizedBytes;
 
-static void commit_pages(char *start, Py_ssize_t size) {
+/* Commit the pages the bytes up to ``end`` will be written to, and a window beyond. */
+static void commit_through(SizedBytes *self, Py_ssize_t end) {
 #ifdef __linux__
-    long page = sysconf(_SC_PAGESIZE);
-    uintptr_t first, last;
-    if (size < POPULATE_MIN || page <= 0) {
+    static uintptr_t page = 0;
+    Py_ssize_t target;
+    uintptr_t mask, from, to;
+    const char *data;
+    if (self->size < POPULATE_MIN || end <= self->committed) {
         return;
     }
-    first = ((uintptr_t)start + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
-    last = ((uintptr_t)start + (uintptr_t)size) & ~((uintptr_t)page - 1);
-    if (last > first) {
-        /* Only an optimisation: on failure the pages are faulted in as they are written. */
-        (void)madvise((void *)first, last - first, MADV_POPULATE_WRITE);
+    if (page == 0) {
+        long found = sysconf(_SC_PAGESIZE);
+        page = found > 0 ? (uintptr_t)found : 4096;
     }
+    target = end > self->size - POPULATE_WINDOW ? self->size : end + POPULATE_WINDOW;
+    data = PyBytes_AS_STRING(self->bytes);
+    mask = ~(page - 1);
+    /* Whole pages only; a partial one at either end is faulted in when written. */
+    from = (uintptr_t)(data + self->committed) & mask;
+    to = (uintptr_t)(data + target) & mask;
+    if (to > from) {
+        /* Only an optimisation: on failure the pages are faulted in as they are written. */
+        (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+    }
+    self->committed = target;
 #else
-    (void)start;
-    (void)size;
+    (void)self;
+    (void)end;
 #endif
 }
 
@@ -67,9 +84,9 @@ static PyObject *sized_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         Py_DECREF(self);
         return NULL;
     }
-    commit_pages(PyBytes_AS_STRING(self->bytes), size);
     self->size = size;
     self->used = 0;
+    self->committed = 0;
     return (PyObject *)self;
 }
 
@@ -100,6 +117,7 @@ static PyObject *sized_write(SizedBytes *self, PyObject *data) {
                      length, self->used, self->size);
         return NULL;
     }
+    commit_through(self, self->used + length);
     memcpy(PyBytes_AS_STRING(self->bytes) + self->used, view.buf, (size_t)length);
     self->used += length;
     PyBuffer_Release(&view);

@@ -17,15 +17,24 @@ from mongofw.gridfs.errors import CorruptGridFile, NoFile
 _NOT_FETCHED = object()
 
 # The compiled codec's _SizedBytes, when that codec is in use, allocates the result of a
-# read at its final size and commits a large one's pages in one call (faulting a fresh
-# 50 MB result in page by page took a third of the CPU of downloading it; committing them
-# at once saves about a third of that); else BytesIO, which grows as it is written.
+# read at its final size and commits a large one's pages a window at a time as they are
+# written (faulting a fresh 50 MB result in page by page took a third of the CPU of
+# downloading it; committing them in batches saves about a third of that); else BytesIO,
+# which grows as it is written.
 _SizedBytes = getattr(bson._c_codec, "_SizedBytes", None)
 
 
 def _result_buffer(size: int) -> Any:
     """A buffer for ``size`` bytes with ``write`` and ``getvalue`` (no copy on the way out)."""
-    return io.BytesIO() if _SizedBytes is None else _SizedBytes(size)
+    if _SizedBytes is None:
+        return io.BytesIO()
+    try:
+        return _SizedBytes(size)
+    except (MemoryError, OverflowError):
+        # ``size`` comes from the files document and is only a claim until the chunks
+        # arrive: when no room for it can be reserved, grow with the data instead, so
+        # that a corrupt length still ends in CorruptGridFile, not MemoryError.
+        return io.BytesIO()
 
 
 class ChunkReader:

@@ -195,3 +195,15 @@ def test_a_corrupt_chunk_mid_read_raises(result_buffer):
     reader = ChunkReader(bucket, file_id)
     with pytest.raises(CorruptGridFile, match="chunk n=3"):
         reader.read()
+
+
+@pytest.mark.parametrize("claimed", [64 * 1024 * 1024, 2 ** 40, 2 ** 63 - 1])
+def test_a_length_the_chunks_do_not_back_ends_in_corrupt_grid_file(result_buffer, claimed):
+    """The files document's length sizes the result before any chunk arrives: a false
+    claim (more than memory, more than any bytes object) must still end as a missing
+    chunk, without committing memory for bytes that never come."""
+    bucket, file_id = _stored(CONTENT[:20], chunk_size=4)  # five whole chunks stored
+    bucket.files.documents[file_id]["length"] = claimed
+    reader = ChunkReader(bucket, file_id)
+    with pytest.raises(CorruptGridFile, match="missing chunk: chunk n=5 "):
+        reader.read()
