@@ -383,3 +383,53 @@ def test_no_object_is_leaked_per_call(case):
         "decode_error": lambda: cbson.decode_all(data[:-9] + b"\x00", options),
     }
     assert _memory_growth(calls[case]) < 16 * 1024
+
+
+def _sized(n: int) -> dict:
+    """A document of about ``n`` bytes."""
+    return {"_id": n, "s": "x" * max(0, n - 30), "t": [1, 2.5, None]}
+
+
+def test_large_results_written_straight_into_their_bytes_match_the_pure_encoder():
+    """After a document of 64 KB or more, the next one is encoded into a bytes object
+    sized by it (handed out without a copy): whatever size comes next, smaller, larger
+    (the object grows), tiny or an error, the bytes are the pure encoder's."""
+    sizes = [70_000, 70_000, 200_000, 100, 65_536, 300_000, 1_000_000, 80_000, 5, 64_000]
+    for n in sizes:
+        _both_encode(_sized(n))
+        outcome = _both_encode({"big": "y" * n, "bad": object()})  # an error mid-document
+        assert outcome[0] == "error"
+    results = [cbson._dict_to_bson(_sized(n), False) for n in (90_000, 90_000, 10)]
+    assert results[0] == results[1] and results[0] is not results[1]
+    assert [type(r) for r in results] == [bytes] * 3
+
+
+def test_an_encode_inside_a_codec_during_a_large_one_gets_its_own_buffer():
+    """A type encoder that encodes a document itself, while a large top-level document
+    is being written into its hand-over bytes object."""
+    inner = {"k": "v" * 100_000}
+
+    def nested(value: complex) -> bytes:
+        return BSON.encode(inner)
+
+    options = CodecOptions(type_registry=TypeRegistry([FunctionEncoder(complex, nested)]))
+    state = options._codec_state
+    cbson._dict_to_bson(_sized(100_000), False)  # the next top-level one is handed over
+    doc = {"a": "z" * 150_000, "c": 1j, "d": "w" * 50_000}
+    assert _both_encode(doc, False, state)[1] == BSON.encode(
+        {"a": doc["a"], "c": BSON.encode(inner), "d": doc["d"]})
+
+
+@pytest.mark.skipif(bool(os.environ.get("PYTHONMALLOC")),
+                    reason="with PYTHONMALLOC set (scripts/check-c-ext uses malloc) tracemalloc "
+                           "reports growth for pure-Python datetime code too")
+def test_no_memory_is_kept_by_handed_over_results():
+    big, bad = _sized(100_000), {"big": "y" * 100_000, "bad": object()}
+
+    def cycle() -> None:
+        cbson._dict_to_bson(big, False)
+        with pytest.raises(InvalidDocument):
+            cbson._dict_to_bson(bad, False)
+        cbson._dict_to_bson(big, False)
+
+    assert _memory_growth(cycle, 300) < 64 * 1024  # one kept result would be 30 MB
