@@ -96,9 +96,11 @@ def _cycle() -> None:
     buffer = SizedBytes(64)
     buffer.write(b"x" * 40)
     try:
-        buffer.write(b"y" * 40)
+        buffer.write(b"y" * 40)  # past the size (pytest.raises keeps objects alive)
+        refused = False
     except ValueError:
-        pass
+        refused = True
+    assert refused
     buffer.getvalue()
     SizedBytes(32).write(b"dropped without getvalue")
 
