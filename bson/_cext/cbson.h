@@ -29,9 +29,6 @@ typedef struct {
     char *data;
     Py_ssize_t len;
     Py_ssize_t cap;
-    /* When not NULL, ``data`` is this bytes object's storage (grown with
-     * _PyBytes_Resize) and the result is the object itself: see encode_top.c. */
-    PyObject *bytes;
 } cb_buffer;
 
 int cb_buffer_grow(cb_buffer *buf, Py_ssize_t extra);
